@@ -1,0 +1,1 @@
+"""newsbot: the running bot (sources, storage, scheduling, commands, platform adapters)."""

@@ -1,0 +1,1 @@
+"""Platform adapters: each turns a `Digest` into its platform's message and sends it."""

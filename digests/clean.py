@@ -1,0 +1,74 @@
+"""Boilerplate removal that keeps character offsets: removed text is masked with spaces."""
+
+from __future__ import annotations
+
+import re
+
+# Whole lines that are page furniture, not story. Matched case-insensitively against a stripped line.
+_LINE_PATTERNS = [
+    r"(?:the\s+)?story continues below(?: advertisement)?\.?",
+    r"continue reading(?: (?:the|this) (?:main )?story)?\.?",
+    r"advertisement\.?|sponsored(?: content)?|ad feedback",
+    r"read more(?:\s*[:>»].*|\.{0,3})?",
+    r"(?:related|more|also read|see also|recommended|most read|trending)(?: stories| articles| coverage)?\s*:.*",
+    r"sign up (?:for|to) .*|subscribe (?:to|for) (?:our|the) .*|get (?:our|the) .* newsletter.*",
+    r"(?:click|tap) here .*",
+    r"share (?:this|on|via) .*|share this (?:story|article)\.?|share\s*$|(?:tweet|email|print|comment)s?",
+    r"(?:photo|image|picture|video|graphic|illustration)s?(?: credit)?\s*[:|/].*",
+    r"\(?(?:photo|image|picture)s? (?:by|courtesy of|credit) .*",
+    r".*\b(?:getty images|shutterstock|afp via getty|reuters/[a-z ]+|ap photo/[a-z .]+)\)?\.?",
+    r"(?:image|media) caption.*|image copyright.*|copyright \d{4}.*|©.*",
+    r"[Bb]y [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}(?:,? (?:and|&) [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3})?"
+    r"(?:\s*[|,–—-].*)?",
+    r"(?:updated|published|posted|last updated)\s*:?\s*.{0,60}\d{1,2}:\d\d.*",
+    r"\(?more [\w .'’-]{1,60} stories\.?\)?",
+    r"we use cookies.*|this (?:article|story) (?:was|has been) (?:updated|corrected).*",
+]
+_LINE_RE = re.compile(r"^\s*(?:" + "|".join(_LINE_PATTERNS) + r")\s*$", re.IGNORECASE)
+# The by-line pattern must see the original case: "by the way ..." is prose.
+_BYLINE_RE = re.compile(_LINE_PATTERNS[12] + r"\s*$")
+
+# Furniture that wraps across a line break or sits inside a paragraph.
+_INLINE_RES = [
+    re.compile(r"\(\s*More\s+[^()\n]{0,80}?(?:\n[^()\n]{0,80}?)?\s*stories\.?\s*\)", re.IGNORECASE),
+    re.compile(r"\bstory continues below(?: advertisement)?\b\.?", re.IGNORECASE),
+]
+# Agency datelines opening a story: "WASHINGTON (AP) —", "(CNN)", "LONDON, March 3 (Reuters) -".
+_DATELINE_RE = re.compile(
+    r"^[ \t]*(?:(?:[A-Z][A-Z .'’-]{1,40}|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}),?"
+    r"(?: [A-Z][a-z]{2,8}\.? \d{1,2},?)?\s*)?"
+    r"\((?:AP|CNN|Reuters|AFP|UPI|Bloomberg|Xinhua|dpa|BBC)\)\s*(?:[—–-]+\s*)?"
+    r"|^[ \t]*[A-Z][A-Z .'’-]{2,40}\s+[—–]\s+",
+    re.MULTILINE,
+)
+
+
+def _mask(chars: list[str], start: int, end: int) -> None:
+    for i in range(start, end):
+        if chars[i] != "\n":
+            chars[i] = " "
+
+
+def clean_text(text: str) -> str:
+    """Mask page furniture (ads, share prompts, credits, bylines, datelines) with spaces.
+
+    The result has exactly the length of the input, so offsets found in it are offsets into the
+    input: quote spans stay verbatim and checkable.
+    """
+    chars = list(text)
+    pos = 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped and len(stripped) < 200:
+            hit = _LINE_RE.match(line)
+            if hit and stripped[:3].lower() == "by " and not _BYLINE_RE.match(stripped):
+                hit = None
+            if hit:
+                _mask(chars, pos, pos + len(line))
+        pos += len(line) + 1
+    for rx in _INLINE_RES:
+        for m in rx.finditer(text):
+            _mask(chars, m.start(), m.end())
+    for m in _DATELINE_RE.finditer(text):
+        _mask(chars, m.start(), m.end())
+    return "".join(chars)

@@ -1,0 +1,117 @@
+"""The pipeline: text or HTML in, `Digest` out."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from digests.clean import clean_text
+from digests.html import extract_html
+from digests.keypoints import key_points
+from digests.model import Digest, DigestError, Quote, Span
+from digests.quotes import find_quotes, main_quotes
+from digests.sentences import split_sentences
+
+_WORDS_PER_MINUTE = 230
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
+def digest_text(
+    text: str,
+    *,
+    title: str | None = None,
+    url: str | None = None,
+    source: str | None = None,
+    published: datetime | None = None,
+    points: int = 3,
+    quotes: int | None = 3,
+) -> Digest:
+    """Digest an article's plain text; `quotes=None` keeps every quote found."""
+    _check_text(text)
+    body = text
+    if title is None:
+        title, body = _split_title_line(text)
+    cleaned = clean_text(body)
+    sentences = split_sentences(cleaned)
+    if not sentences:
+        raise DigestError("empty article: no sentences after cleaning")
+    found = [q for q in find_quotes(cleaned) if is_verbatim(q, text)]
+    spans: list[Span] = [s for q in found for s in q.spans]
+    points_ = key_points(cleaned, sentences, n=points, title=title, quote_spans=spans)
+    words = len(cleaned.split())
+    return Digest(
+        title=title or _fallback_title(cleaned, sentences[0]),
+        url=url,
+        source=source,
+        published=published,
+        key_points=tuple(points_),
+        quotes=tuple(main_quotes(found, quotes)),
+        reading_minutes=max(1, round(words / _WORDS_PER_MINUTE)),
+        text=text,
+    )
+
+
+def digest_html(
+    page: str | bytes,
+    *,
+    url: str | None = None,
+    title: str | None = None,
+    source: str | None = None,
+    published: datetime | None = None,
+    points: int = 3,
+    quotes: int | None = 3,
+) -> Digest:
+    """Digest an HTML page; quote spans then point into the extracted text (`Digest.text`)."""
+    page_text = page if isinstance(page, str) else None
+    if page_text is not None and not page_text.strip():
+        raise DigestError("empty page")
+    extracted = extract_html(page, url=url)
+    return digest_text(
+        extracted.text,
+        title=title or extracted.title or "",
+        url=url,
+        source=source or extracted.source,
+        published=published or extracted.published,
+        points=points,
+        quotes=quotes,
+    )
+
+
+def is_verbatim(quote: Quote, text: str) -> bool:
+    """True when a quote's text is exactly the text under its spans (whitespace collapsed)."""
+    if not quote.spans or any(not (0 <= s < e <= len(text)) for s, e in quote.spans):
+        return False
+    source = " ".join(" ".join(text[s:e] for s, e in quote.spans).split())
+    said = " ".join(quote.text.split())
+    return said == source or said == source.rstrip(",")
+
+
+def _check_text(text: str) -> None:
+    if not text.strip():
+        raise DigestError("empty article")
+    sample = text[:8192]
+    if "\x00" in sample or len(_CONTROL.findall(sample)) > len(sample) // 100 + 2:
+        raise DigestError("binary data, not article text")
+
+
+def _split_title_line(text: str) -> tuple[str | None, str]:
+    """A short first line without closing punctuation, followed by more text, is the title.
+
+    The title line is masked with spaces rather than cut, so offsets still point into `text`.
+    """
+    first, sep, rest = text.lstrip("\n").partition("\n")
+    offset = len(text) - len(text.lstrip("\n"))
+    line = first.strip()
+    if not sep or not rest.strip() or not line or len(line) > 150 or line[-1] in ".!?\"”'’:;,":
+        return None, text
+    if len(line.split()) > 25:
+        return None, text
+    end = offset + len(first)
+    return line.lstrip("# ").strip(), " " * end + text[end:]
+
+
+def _fallback_title(text: str, first: Span) -> str:
+    sentence = " ".join(text[first[0] : first[1]].split())
+    if len(sentence) <= 90:
+        return sentence
+    return sentence[:90].rsplit(" ", 1)[0] + "…"
