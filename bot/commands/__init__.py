@@ -1,0 +1,1 @@
+"""Slash commands: one platform-neutral grammar and core handlers; adapters only translate."""

@@ -1,0 +1,115 @@
+"""The `/news <subcommand> …` grammar shared by every platform."""
+
+from __future__ import annotations
+
+import difflib
+import shlex
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from bot.schedules import Schedule, ScheduleError, parse_schedule
+
+HELP = """\
+/news summary <url> [private]   digest any article page (private: only you see it)
+/news subscribe <topic> [schedule]   post the topic here: instantly, or as a roundup
+      schedules: hourly, daily 08:00, weekdays 09:30 Europe/Berlin, weekly mon 08:00, cron '0 8 * * 1-5'
+/news unsubscribe <topic>       stop posting the topic here
+/news subscriptions             this channel's subscriptions, next roundup, any pause reason
+/news topics                    the available topics
+/news digest [topic]            post the current roundup now
+/news feeds [topic]             the feeds behind a topic and their health
+/news help                      this list"""
+
+SUBCOMMANDS = (
+    "summary",
+    "subscribe",
+    "unsubscribe",
+    "subscriptions",
+    "topics",
+    "digest",
+    "feeds",
+    "help",
+)
+
+
+class CommandError(ValueError):
+    """A bad command or argument; the message is the short reply the user sees."""
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A parsed command: subcommand name and its typed arguments."""
+
+    name: str
+    url: str | None = None
+    topic: str | None = None
+    schedule: Schedule | None = None
+    private: bool = False
+
+
+def parse_command(text: str) -> Command:
+    """Parse the words after `/news` (Slack sends them as one string)."""
+    try:
+        words = shlex.split(text)
+    except ValueError:
+        words = text.split()
+    if not words:
+        return Command("help")
+    name, args = words[0].lower(), words[1:]
+    if name not in SUBCOMMANDS:
+        close = difflib.get_close_matches(name, SUBCOMMANDS, n=1)
+        hint = f" Did you mean `{close[0]}`?" if close else ""
+        raise CommandError(f"Unknown command `{name}`.{hint} Try `/news help`.")
+    if name == "summary":
+        if not args:
+            raise CommandError("Usage: `/news summary <url> [private]`")
+        private = len(args) > 1 and args[1].lower() in ("private", "ephemeral", "me")
+        if len(args) > 2 or (len(args) == 2 and not private):
+            raise CommandError("Usage: `/news summary <url> [private]`")
+        return Command(name, url=check_url(args[0]), private=private)
+    if name == "subscribe":
+        if not args:
+            raise CommandError("Usage: `/news subscribe <topic> [schedule]`")
+        return Command(name, topic=args[0].lower(), schedule=build_schedule(" ".join(args[1:])))
+    if name == "unsubscribe":
+        if len(args) != 1:
+            raise CommandError("Usage: `/news unsubscribe <topic>`")
+        return Command(name, topic=args[0].lower())
+    if name in ("digest", "feeds"):
+        if len(args) > 1:
+            raise CommandError(f"Usage: `/news {name} [topic]`")
+        return Command(name, topic=args[0].lower() if args else None)
+    if args:
+        raise CommandError(f"`/news {name}` takes no arguments.")
+    return Command(name)
+
+
+def build_schedule(text: str, timezone: str = "UTC") -> Schedule | None:
+    """An empty schedule means instant delivery; anything else must parse."""
+    if not text.strip() or text.strip().lower() == "instant":
+        return None
+    try:
+        return parse_schedule(text, timezone)
+    except ScheduleError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def check_url(url: str) -> str:
+    """Accept only absolute http(s) URLs with a host; the fetcher checks the address later."""
+    url = url.strip("<>")  # Slack wraps links as <https://…>
+    url = url.split("|", 1)[0]
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        raise CommandError(
+            f"`{url}` is not a URL: give a full link such as https://example.com/story"
+        )
+    if parts.scheme.lower() not in ("http", "https"):
+        raise CommandError(f"Unsupported scheme `{parts.scheme}`: only http and https links work.")
+    return url
+
+
+def closest_topics(name: str, topics: list[str]) -> str:
+    """A reply for an unknown topic that names the closest matches."""
+    close = difflib.get_close_matches(name, topics, n=3, cutoff=0.5)
+    hint = f" Did you mean {', '.join(f'`{t}`' for t in close)}?" if close else ""
+    return f"Unknown topic `{name}`.{hint} `/news topics` lists them."
