@@ -9,6 +9,7 @@ import time
 import uuid
 import zlib
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiohttp import WSMsgType, web
 
@@ -85,12 +86,14 @@ class FakeDiscord(LoopbackServer):
         self.command_syncs: list[CommandSync] = []
         self.commands: dict[int | None, list[JSON]] = {}
         self.identifies: list[JSON] = []
+        self.resumes: list[JSON] = []
         self.gateway_queries: list[dict[str, str]] = []
         self.interactions: dict[int, IssuedInteraction] = {}
         self.faults = FaultQueue()
+        self._lost = FaultQueue()
         self.identified = asyncio.Event()
         self._sessions: list[GatewaySession] = []
-        self._session_ids: set[str] = set()
+        self.session_ids: list[str] = []  # issued by READY, in order
         self._nonces: dict[tuple[int, str], tuple[float, JSON]] = {}
         self._forbidden: set[int] = set()
         self._deleted: set[int] = set()
@@ -173,6 +176,14 @@ class FakeDiscord(LoopbackServer):
             method, path, count, lambda: json_response({"message": message, "code": code}, status)
         )
 
+    def lose_response(self, method: str | None, path: str | None, *, count: int = 1) -> None:
+        """Handle the next `count` matching requests, then drop the connection without answering.
+
+        Models the window between "Discord created the message" and "the client recorded it";
+        such requests are recorded with status 0.
+        """
+        self._lost.add(method, path, count, lambda: web.Response(status=599))
+
     def start_outage(self, status: int = 503, seconds: float | None = None) -> None:
         """Answer every REST request with `status` until `end_outage` or for `seconds`.
 
@@ -194,6 +205,10 @@ class FakeDiscord(LoopbackServer):
         self._deleted.add(channel_id)
 
     # -- gateway ---------------------------------------------------------------------------
+    def connected_sessions(self) -> int:
+        """How many gateway connections are open and identified (or resumed)."""
+        return sum(1 for s in self._sessions if s.identified and not s.ws.closed)
+
     async def dispatch(self, event: str, data: JSON) -> int:
         """Send a dispatch event to every identified gateway session; returns how many got it."""
         sessions = [s for s in self._sessions if s.identified and not s.ws.closed]
@@ -280,13 +295,14 @@ class FakeDiscord(LoopbackServer):
                 return
             session.identified = True
             session.session_id = uuid.uuid4().hex
-            self._session_ids.add(session.session_id)
+            self.session_ids.append(session.session_id)
             await session.dispatch("READY", self._ready_payload(session.session_id))
             for guild in self.guilds:
                 await session.dispatch("GUILD_CREATE", guild.create_payload(self.bot))
             self.identified.set()
         elif op == 6:
-            if data.get("token") == self.token and data.get("session_id") in self._session_ids:
+            self.resumes.append(data)
+            if data.get("token") == self.token and data.get("session_id") in self.session_ids:
                 session.identified = True
                 session.session_id = data["session_id"]
                 await session.dispatch("RESUMED", {})
@@ -322,8 +338,9 @@ class FakeDiscord(LoopbackServer):
     async def _middleware(self, request: web.Request, handler: _Handler) -> web.StreamResponse:
         if not request.path.startswith(API_PREFIX):
             return await handler(request)  # the gateway
+        arrived = time.monotonic()
         path = request.path[len(API_PREFIX) :]
-        body = await request.json() if request.can_read_body else None
+        body = await _body(request)
         request[JSON_BODY] = body
         response = self._refusal(request, path)
         if response is None:
@@ -331,16 +348,17 @@ class FakeDiscord(LoopbackServer):
                 response = await handler(request)
             except web.HTTPNotFound:
                 response = json_response({"message": "404: Not Found", "code": 0}, 404)
+        query, headers = dict(request.query), dict(request.headers)
+        status = response.status
+        lost = self._lost.take(request.method, path) is not None
+        if lost:
+            # Discord did the work, but the client never hears back (crash, timeout, reset).
+            status = 0
         self.requests.append(
-            RecordedRequest(
-                request.method,
-                path,
-                dict(request.query),
-                dict(request.headers),
-                body,
-                response.status,
-            )
+            RecordedRequest(request.method, path, query, headers, body, status, arrived)
         )
+        if lost and request.transport is not None:
+            request.transport.abort()
         return response
 
     def _refusal(self, request: web.Request, path: str) -> web.StreamResponse | None:
@@ -388,3 +406,14 @@ class FakeDiscord(LoopbackServer):
             self._nonces[key] = (now, data)
         self.messages.append(SentMessage(channel_id, message_id, body))
         return json_response(data)
+
+
+async def _body(request: web.Request) -> Any:
+    """The JSON body, or for multipart uploads (files) the `payload_json` part."""
+    if not request.can_read_body:
+        return None
+    if request.content_type == "multipart/form-data":
+        form = await request.post()
+        payload = form.get("payload_json")
+        return json.loads(payload) if isinstance(payload, str) else None
+    return await request.json()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -65,9 +66,17 @@ class FakeSlack(LoopbackServer):
     """Slack Web API methods under /api/, and response URLs under /response/{id}."""
 
     def __init__(
-        self, *, token: str = "xoxb-fake-token", channels: dict[str, str] | None = None
+        self,
+        *,
+        token: str = "xoxb-fake-token",
+        channels: dict[str, str] | None = None,
+        channel_interval: float | None = None,
     ) -> None:
         self.token = token
+        # When set, a second post to one channel within this many seconds gets 429 (Slack
+        # allows about one message per second per channel).
+        self.channel_interval = channel_interval
+        self._last_post: dict[str, float] = {}
         self.team_id = "T0NEWS"
         self.bot_user_id = "U0NEWSBOT"
         self.bot_id = "B0NEWSBOT"
@@ -127,15 +136,15 @@ class FakeSlack(LoopbackServer):
     # -- handlers --------------------------------------------------------------------------
     @web.middleware
     async def _middleware(self, request: web.Request, handler: _Handler) -> web.StreamResponse:
+        arrived = time.monotonic()
         body = await _params(request)
         request[JSON_BODY] = body
         response = await handler(request)
-        headers = dict(request.headers)
-        self.requests.append(
-            RecordedRequest(
-                request.method, request.path, dict(request.query), headers, body, response.status
-            )
+        query, headers = dict(request.query), dict(request.headers)
+        record = RecordedRequest(
+            request.method, request.path, query, headers, body, response.status, arrived
         )
+        self.requests.append(record)
         return response
 
     async def _api(self, request: web.Request) -> web.StreamResponse:
@@ -150,6 +159,10 @@ class FakeSlack(LoopbackServer):
         if method == "auth.test":
             return json_response(self._auth_test())
         if method in ("chat.postMessage", "chat.update"):
+            wait = self._pacing_wait(str(params.get("channel", "")))
+            if wait is not None:
+                headers = {"Retry-After": str(math.ceil(wait))}
+                return json_response({"ok": False, "error": "ratelimited"}, 429, headers)
             return json_response(self._post(method, params))
         if method == "conversations.info":
             return json_response(self._conversation(str(params.get("channel", ""))))
@@ -200,6 +213,17 @@ class FakeSlack(LoopbackServer):
         if blocks:
             message["blocks"] = blocks
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def _pacing_wait(self, channel: str) -> float | None:
+        """Seconds left before `channel` may get another message, when pacing is enforced."""
+        if self.channel_interval is None:
+            return None
+        last = self._last_post.get(channel)
+        now = time.monotonic()
+        if last is not None and now - last < self.channel_interval:
+            return self.channel_interval - (now - last)
+        self._last_post[channel] = now
+        return None
 
     def _next_ts(self) -> str:
         return f"{int(time.time())}.{next(self._ts):06d}"

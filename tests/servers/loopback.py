@@ -22,6 +22,7 @@ class RecordedRequest:
     headers: dict[str, str]
     body: Any
     status: int
+    at: float  # time.monotonic() when the request arrived, for pacing assertions
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import aiohttp
 import discord
 import pytest
 from discord import app_commands
@@ -84,8 +85,26 @@ async def test_rate_limited_send_is_retried_once(fake_discord: FakeDiscord) -> N
     fake_discord.rate_limit("POST", path, retry_after=0.2)
     async with running_client(_client(), fake_discord.token) as client:
         await _news_channel(client, fake_discord).send("story")
-    assert [r.status for r in fake_discord.requests if r.path == path] == [429, 200]
+    limited, accepted = [r for r in fake_discord.requests if r.path == path]
+    assert (limited.status, accepted.status) == (429, 200)
+    assert accepted.at - limited.at >= 0.2
     assert len(fake_discord.messages) == 1
+
+
+async def test_lost_response_then_resend_with_same_nonce_posts_once(
+    fake_discord: FakeDiscord,
+) -> None:
+    """Discord creates the message but the reply is lost; a resend with the nonce returns it, once."""
+    path = f"/channels/{fake_discord.guild.channel('news').id}/messages"
+    fake_discord.lose_response("POST", path)
+    async with running_client(_client(), fake_discord.token) as client:
+        channel = _news_channel(client, fake_discord)
+        with pytest.raises(aiohttp.ClientError):
+            await channel.send("story", nonce="delivery-9")
+        resent = await channel.send("story", nonce="delivery-9")
+    [message] = fake_discord.messages
+    assert message.message_id == resent.id
+    assert [r.status for r in fake_discord.requests if r.path == path] == [0, 200]
 
 
 async def test_lost_access_raises_forbidden_50001(fake_discord: FakeDiscord) -> None:
@@ -163,6 +182,49 @@ async def test_interaction_defer_and_followup_reach_the_fake(
     assert (callback.kind, callback.type, callback.token) == ("callback", 5, payload["token"])
     expected = "world: subscribed" if manage_channels else "world: denied"
     assert (followup.kind, followup.body["content"]) == ("followup", expected)
+
+
+async def test_autocomplete_interaction_gets_choices(fake_discord: FakeDiscord) -> None:
+    """An autocomplete interaction (type 4) reaches the tree's autocomplete; choices come back (type 8)."""
+    client = _client()
+    tree = app_commands.CommandTree(client)
+    news = app_commands.Group(name="news", description="newsbot")
+
+    async def topics(
+        interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        names = ["world", "us-china", "technology"]
+        return [app_commands.Choice(name=n, value=n) for n in names if n.startswith(current)]
+
+    @news.command(name="subscribe", description="Subscribe this channel to a topic")
+    @app_commands.autocomplete(topic=topics)
+    async def subscribe(interaction: discord.Interaction, topic: str) -> None:
+        raise AssertionError("autocomplete must not invoke the command")
+
+    tree.add_command(news)
+    async with running_client(client, fake_discord.token):
+        await fake_discord.send_interaction(
+            "subscribe", {"topic": "wo"}, interaction_type=4, focused="topic"
+        )
+        await wait_until(lambda: bool(fake_discord.interaction_replies))
+    [reply] = fake_discord.interaction_replies
+    assert reply.type == 8
+    assert reply.body["data"]["choices"] == [{"name": "world", "value": "world"}]
+
+
+async def test_gateway_disconnect_is_resumed(fake_discord: FakeDiscord) -> None:
+    """After the fake drops the gateway (4000), discord.py resumes the session and keeps receiving."""
+    seen: list[discord.Interaction] = []
+    client = _client()
+    _news_tree(client, seen)
+    async with running_client(client, fake_discord.token):
+        await fake_discord.disconnect_gateway(4000)
+        await wait_until(lambda: bool(fake_discord.resumes))
+        await wait_until(lambda: fake_discord.connected_sessions() == 1)
+        await fake_discord.send_interaction("subscribe", {"topic": "world"})
+        await wait_until(lambda: bool(seen))
+    assert [r["session_id"] for r in fake_discord.resumes] == fake_discord.session_ids
+    assert len(fake_discord.identifies) == 1
 
 
 async def test_tree_sync_puts_commands(fake_discord: FakeDiscord) -> None:

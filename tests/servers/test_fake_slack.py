@@ -44,10 +44,10 @@ async def test_rate_limit_is_retried_by_the_sdk_handler(fake_slack: FakeSlack) -
     fake_slack.rate_limit("chat.postMessage", retry_after=1)
     client = _client(fake_slack)
     client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=1))
-    started = time.monotonic()
     await client.chat_postMessage(channel="C0NEWS", text="story")
-    assert time.monotonic() - started >= 1.0
-    assert [r.status for r in fake_slack.requests] == [429, 200]
+    limited, accepted = fake_slack.requests
+    assert (limited.status, accepted.status) == (429, 200)
+    assert accepted.at - limited.at >= 1.0
     assert len(fake_slack.posts) == 1
 
 
@@ -120,6 +120,19 @@ async def test_conversations_info_reports_membership(fake_slack: FakeSlack) -> N
     news = await client.conversations_info(channel="C0NEWS")
     general = await client.conversations_info(channel="C0GENERAL")
     assert (news["channel"]["is_member"], general["channel"]["is_member"]) == (True, False)
+
+
+async def test_channel_pacing_rate_limits_a_second_quick_post() -> None:
+    """With channel_interval set, a second post to one channel within it gets 429; others pass."""
+    async with FakeSlack(channel_interval=5.0) as fake:
+        client = _client(fake)
+        await client.chat_postMessage(channel="C0NEWS", text="first")
+        await client.chat_postMessage(channel="C0GENERAL", text="other channel")
+        with pytest.raises(SlackApiError) as raised:
+            await client.chat_postMessage(channel="C0NEWS", text="too soon")
+    assert raised.value.response.status_code == 429
+    assert raised.value.response.headers["retry-after"] == "5"
+    assert [p.text for p in fake.posts] == ["first", "other channel"]
 
 
 def _bolt_app(fake: FakeSlack) -> AsyncApp:
