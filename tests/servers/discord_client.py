@@ -41,12 +41,16 @@ def discord_endpoints(api_url: str, gateway_url: str) -> Iterator[None]:
 
 @contextlib.asynccontextmanager
 async def running_client(
-    client: discord.Client, token: str, *, seconds: float = 10.0
+    client: discord.Client, token: str, *, seconds: float = 10.0, reconnect: bool = True
 ) -> AsyncIterator[discord.Client]:
-    """Log in, connect in the background and wait for on_ready; close and join the task on exit."""
+    """Log in, connect in the background and wait for on_ready; close and join the task on exit.
+
+    Like `client.start()`, which the bot uses: with reconnect, a 4014 close (privileged intents)
+    surfaces as PrivilegedIntentsRequired rather than a bare ConnectionClosed.
+    """
     async with client:
         await asyncio.wait_for(client.login(token), seconds)
-        connection = asyncio.create_task(client.connect(reconnect=False))
+        connection = asyncio.create_task(client.connect(reconnect=reconnect))
         ready = asyncio.create_task(client.wait_until_ready())
         try:
             done, _ = await asyncio.wait(

@@ -22,6 +22,8 @@ MANAGE_CHANNELS = 1 << 4
 # What a plain member has; MODERATOR_PERMISSIONS adds Manage Channels.
 MEMBER_PERMISSIONS = VIEW_CHANNEL | SEND_MESSAGES | READ_MESSAGE_HISTORY | USE_APPLICATION_COMMANDS
 MODERATOR_PERMISSIONS = MEMBER_PERMISSIONS | MANAGE_CHANNELS
+# GUILD_MEMBERS, GUILD_PRESENCES, MESSAGE_CONTENT: need enabling in the developer portal.
+PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)
 BOT_PERMISSIONS = VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | READ_MESSAGE_HISTORY
 
 _counter = itertools.count(1)
@@ -155,6 +157,29 @@ class FakeGuild:
             "guild_scheduled_events": [],
             "soundboard_sounds": [],
         }
+
+
+def ready_payload(
+    bot: FakeUser, guilds: tuple[FakeGuild, ...], session_id: str, gateway_url: str
+) -> JSON:
+    """The READY dispatch data: guilds start unavailable and arrive as GUILD_CREATE."""
+    return {
+        "v": 10,
+        "user": bot.payload(),
+        "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
+        "session_id": session_id,
+        "session_type": "normal",
+        "resume_gateway_url": gateway_url,
+        # Bots created since 2020 share their id with their application.
+        "application": {"id": str(bot.id), "flags": 0},
+        "private_channels": [],
+        "relationships": [],
+        "presences": [],
+        "guild_join_requests": [],
+        "geo_ordered_rtc_regions": ["local"],
+        "user_settings": {},
+        "_trace": ["fake-discord"],
+    }
 
 
 def _role(role_id: int, name: str, permissions: int) -> JSON:

@@ -9,7 +9,6 @@ import time
 import uuid
 import zlib
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from aiohttp import WSMsgType, web
 
@@ -18,6 +17,7 @@ from tests.servers.discord_payloads import (
     JSON,
     MEMBER_PERMISSIONS,
     MODERATOR_PERMISSIONS,
+    PRIVILEGED_INTENTS,
     FakeChannel,
     FakeGuild,
     FakeUser,
@@ -25,6 +25,7 @@ from tests.servers.discord_payloads import (
     form_errors,
     interaction_payload,
     message_payload,
+    ready_payload,
     snowflake,
 )
 from tests.servers.discord_records import (
@@ -40,6 +41,7 @@ from tests.servers.loopback import (
     LoopbackServer,
     RecordedRequest,
     json_response,
+    read_body,
 )
 
 API_PREFIX = "/api/v10"
@@ -71,6 +73,7 @@ class FakeDiscord(LoopbackServer):
         heartbeat_interval_ms: int = 41250,
         nonce_window: float = 300.0,
         ack_deadline: float = 3.0,
+        privileged_intents: int = 0,
     ) -> None:
         self.token = token
         self.bot = FakeUser(snowflake(), "newsbot", bot=True)
@@ -80,6 +83,9 @@ class FakeDiscord(LoopbackServer):
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.nonce_window = nonce_window
         self.ack_deadline = ack_deadline
+        # Privileged intents enabled for the app in the developer portal; others close with 4014.
+        self.privileged_intents = privileged_intents
+        self.reader = FakeUser(snowflake(), "reader")  # who invokes commands by default
         self.requests: list[RecordedRequest] = []
         self.messages: list[SentMessage] = []
         self.interaction_replies: list[InteractionReply] = []
@@ -112,7 +118,7 @@ class FakeDiscord(LoopbackServer):
     @property
     def gateway_url(self) -> str:
         """Gateway WebSocket URL (discord.py adds `?v=10&encoding=json&compress=zlib-stream`)."""
-        return f"ws://127.0.0.1:{self.port}/gateway"
+        return self.origin.replace("http://", "ws://", 1) + "/gateway"
 
     @property
     def guild(self) -> FakeGuild:
@@ -177,7 +183,7 @@ class FakeDiscord(LoopbackServer):
         )
 
     def lose_response(self, method: str | None, path: str | None, *, count: int = 1) -> None:
-        """Handle the next `count` matching requests, then drop the connection without answering.
+        """Handle the next `count` successful matching requests, then drop the connection unanswered.
 
         Models the window between "Discord created the message" and "the client recorded it";
         such requests are recorded with status 0.
@@ -238,7 +244,7 @@ class FakeDiscord(LoopbackServer):
             application_id=self.application_id,
             guild=guild,
             channel=channel or guild.channels[0],
-            user=user or FakeUser(snowflake(), "reader"),
+            user=user or self.reader,
             permissions=permissions,
             command=command,
             command_id=self._command_id(command, guild.id),
@@ -293,10 +299,14 @@ class FakeDiscord(LoopbackServer):
             if data.get("token") != self.token:
                 await session.ws.close(code=4004, message=b"Authentication failed.")
                 return
+            if int(data.get("intents", 0)) & PRIVILEGED_INTENTS & ~self.privileged_intents:
+                await session.ws.close(code=4014, message=b"Disallowed intent(s).")
+                return
             session.identified = True
             session.session_id = uuid.uuid4().hex
             self.session_ids.append(session.session_id)
-            await session.dispatch("READY", self._ready_payload(session.session_id))
+            ready = ready_payload(self.bot, self.guilds, session.session_id, self.gateway_url)
+            await session.dispatch("READY", ready)
             for guild in self.guilds:
                 await session.dispatch("GUILD_CREATE", guild.create_payload(self.bot))
             self.identified.set()
@@ -308,24 +318,6 @@ class FakeDiscord(LoopbackServer):
                 await session.dispatch("RESUMED", {})
             else:
                 await session.send({"op": 9, "d": False})
-
-    def _ready_payload(self, session_id: str) -> JSON:
-        return {
-            "v": 10,
-            "user": self.bot.payload(),
-            "guilds": [{"id": str(g.id), "unavailable": True} for g in self.guilds],
-            "session_id": session_id,
-            "session_type": "normal",
-            "resume_gateway_url": self.gateway_url,
-            "application": {"id": str(self.application_id), "flags": 0},
-            "private_channels": [],
-            "relationships": [],
-            "presences": [],
-            "guild_join_requests": [],
-            "geo_ordered_rtc_regions": ["local"],
-            "user_settings": {},
-            "_trace": ["fake-discord"],
-        }
 
     async def stop(self) -> None:
         """Close gateway connections, then stop serving."""
@@ -340,7 +332,7 @@ class FakeDiscord(LoopbackServer):
             return await handler(request)  # the gateway
         arrived = time.monotonic()
         path = request.path[len(API_PREFIX) :]
-        body = await _body(request)
+        body = await read_body(request)
         request[JSON_BODY] = body
         response = self._refusal(request, path)
         if response is None:
@@ -350,7 +342,7 @@ class FakeDiscord(LoopbackServer):
                 response = json_response({"message": "404: Not Found", "code": 0}, 404)
         query, headers = dict(request.query), dict(request.headers)
         status = response.status
-        lost = self._lost.take(request.method, path) is not None
+        lost = status < 300 and self._lost.take(request.method, path) is not None
         if lost:
             # Discord did the work, but the client never hears back (crash, timeout, reset).
             status = 0
@@ -406,14 +398,3 @@ class FakeDiscord(LoopbackServer):
             self._nonces[key] = (now, data)
         self.messages.append(SentMessage(channel_id, message_id, body))
         return json_response(data)
-
-
-async def _body(request: web.Request) -> Any:
-    """The JSON body, or for multipart uploads (files) the `payload_json` part."""
-    if not request.can_read_body:
-        return None
-    if request.content_type == "multipart/form-data":
-        form = await request.post()
-        payload = form.get("payload_json")
-        return json.loads(payload) if isinstance(payload, str) else None
-    return await request.json()

@@ -78,6 +78,17 @@ def json_response(
 JSON_BODY: web.RequestKey[Any] = web.RequestKey("json_body", object)
 
 
+async def read_body(request: web.Request) -> Any:
+    """The JSON body, or for multipart uploads (files) the `payload_json` part; None if empty."""
+    if not request.can_read_body:
+        return None
+    if request.content_type == "multipart/form-data":
+        form = await request.post()
+        payload = form.get("payload_json")
+        return json.loads(payload) if isinstance(payload, str) else None
+    return await request.json()
+
+
 class LoopbackServer:
     """An aiohttp application served on 127.0.0.1 at a free port, as an async context manager."""
 

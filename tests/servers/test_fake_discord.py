@@ -11,11 +11,9 @@ import pytest
 from discord import app_commands
 
 from tests.servers.discord_client import running_client
+from tests.servers.discord_payloads import PRIVILEGED_INTENTS
 from tests.servers.fake_discord import FakeDiscord
 from tests.servers.loopback import wait_until
-
-# Privileged intents: GUILD_MEMBERS, GUILD_PRESENCES, MESSAGE_CONTENT.
-PRIVILEGED = (1 << 1) | (1 << 8) | (1 << 15)
 
 
 def _client(**options: Any) -> discord.Client:
@@ -42,13 +40,23 @@ async def test_client_becomes_ready_with_guild_and_channels_cached(
         assert secret is not None and not secret.permissions_for(guild.me).view_channel
         assert client.user is not None and client.user.id == fake_discord.bot.id
     assert fake_discord.gateway_queries[0]["compress"] == "zlib-stream"
-    assert fake_discord.identifies[0]["intents"] & PRIVILEGED == 0
+    assert fake_discord.identifies[0]["intents"] & PRIVILEGED_INTENTS == 0
 
 
 async def test_bad_token_fails_login(fake_discord: FakeDiscord) -> None:
     """A token the fake does not know gets 401 on /users/@me, which discord.py reports as LoginFailure."""
     with pytest.raises(discord.LoginFailure):
         async with running_client(_client(), "not-the-token"):
+            pass
+
+
+async def test_privileged_intents_not_enabled_close_4014(fake_discord: FakeDiscord) -> None:
+    """Asking for the message-content intent the app lacks ends with PrivilegedIntentsRequired."""
+    intents = discord.Intents.default()
+    intents.message_content = True
+    client = discord.Client(intents=intents, guild_ready_timeout=0.05)
+    with pytest.raises(discord.PrivilegedIntentsRequired):
+        async with running_client(client, fake_discord.token):
             pass
 
 
