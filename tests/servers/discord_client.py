@@ -60,6 +60,14 @@ async def running_client(
                 if connection in done:
                     connection.result()  # re-raise why the connection ended
                 raise TimeoutError(f"discord.py did not become ready within {seconds} s")
+            # on_ready fires guild_ready_timeout after the last GUILD_CREATE; on a starved CPU a
+            # short timeout can let it fire first, so also wait for the guilds themselves.
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + seconds
+            while any(guild.unavailable for guild in client.guilds):
+                if loop.time() > deadline:
+                    raise TimeoutError(f"guilds still unavailable after {seconds} s")
+                await asyncio.sleep(0.01)
             yield client
         finally:
             ready.cancel()
