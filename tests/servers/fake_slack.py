@@ -82,6 +82,8 @@ class FakeSlack(LoopbackServer):
         self.bot_id = "B0NEWSBOT"
         # id → name; the bot is a member of each.
         self.channels = channels or {"C0NEWS": "news", "C0GENERAL": "general"}
+        # users.info reports these user ids as workspace admins.
+        self.admins: set[str] = {"U0ADMIN"}
         self.requests: list[RecordedRequest] = []
         self.posts: list[SlackPost] = []
         self.responses: list[ResponseUrlPost] = []
@@ -166,7 +168,9 @@ class FakeSlack(LoopbackServer):
             return json_response(self._post(method, params))
         if method == "conversations.info":
             return json_response(self._conversation(str(params.get("channel", ""))))
-        return json_response({"ok": False, "error": "unknown_method"}, 404)
+        if method == "users.info":
+            return json_response(self._user(str(params.get("user", ""))))
+        return json_response({"ok": False, "error": "unknown_method"})
 
     def _auth_error(self, request: web.Request, params: JSON) -> str | None:
         header = request.headers.get("Authorization", "")
@@ -235,6 +239,14 @@ class FakeSlack(LoopbackServer):
         info.update({"is_private": False, "is_archived": False})
         info["is_member"] = self._channel_errors.get(channel) != "not_in_channel"
         return {"ok": True, "channel": info}
+
+    def _user(self, user_id: str) -> JSON:
+        if not user_id.startswith(("U", "W")):
+            return {"ok": False, "error": "user_not_found"}
+        admin = user_id in self.admins
+        user = {"id": user_id, "team_id": self.team_id, "name": user_id.lower(), "deleted": False}
+        user.update({"is_admin": admin, "is_owner": False, "is_bot": user_id == self.bot_user_id})
+        return {"ok": True, "user": user}
 
     async def _response_url(self, request: web.Request) -> web.StreamResponse:
         body: JSON = request[JSON_BODY]

@@ -192,6 +192,26 @@ async def test_interaction_defer_and_followup_reach_the_fake(
     assert (followup.kind, followup.body["content"]) == ("followup", expected)
 
 
+async def test_immediate_ephemeral_reply_then_edit_of_original(fake_discord: FakeDiscord) -> None:
+    """send_message (type 4, ephemeral) then edit_original_response reach callback and @original."""
+    client = _client()
+    tree = app_commands.CommandTree(client)
+    edited: list[discord.InteractionMessage] = []
+
+    @tree.command(name="topics", description="List topics")
+    async def topics(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("loading…", ephemeral=True)
+        edited.append(await interaction.edit_original_response(content="world, science"))
+
+    async with running_client(client, fake_discord.token):
+        await fake_discord.send_interaction(None, command="topics")
+        await wait_until(lambda: bool(edited))
+    callback, edit = fake_discord.interaction_replies
+    assert (callback.type, callback.body["data"]["flags"]) == (4, 64)
+    assert (edit.kind, edit.body["content"]) == ("edit", "world, science")
+    assert edited[0].content == "world, science"
+
+
 async def test_autocomplete_interaction_gets_choices(fake_discord: FakeDiscord) -> None:
     """An autocomplete interaction (type 4) reaches the tree's autocomplete; choices come back (type 8)."""
     client = _client()

@@ -135,6 +135,14 @@ async def test_channel_pacing_rate_limits_a_second_quick_post() -> None:
     assert [p.text for p in fake.posts] == ["first", "other channel"]
 
 
+async def test_users_info_reports_workspace_admins(fake_slack: FakeSlack) -> None:
+    """users.info says is_admin for the fake's admins only (for the subscribe admin policy)."""
+    client = _client(fake_slack)
+    admin = await client.users_info(user="U0ADMIN")
+    reader = await client.users_info(user="U0READER")
+    assert (admin["user"]["is_admin"], reader["user"]["is_admin"]) == (True, False)
+
+
 def _bolt_app(fake: FakeSlack) -> AsyncApp:
     app = AsyncApp(client=_client(fake), signing_secret=SECRET)
 
