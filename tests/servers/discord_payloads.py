@@ -160,10 +160,14 @@ class FakeGuild:
 
 
 def ready_payload(
-    bot: FakeUser, guilds: tuple[FakeGuild, ...], session_id: str, gateway_url: str
+    bot: FakeUser,
+    guilds: tuple[FakeGuild, ...],
+    session_id: str,
+    gateway_url: str,
+    shard: list[int] | None = None,
 ) -> JSON:
     """The READY dispatch data: guilds start unavailable and arrive as GUILD_CREATE."""
-    return {
+    data: JSON = {
         "v": 10,
         "user": bot.payload(),
         "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
@@ -180,6 +184,9 @@ def ready_payload(
         "user_settings": {},
         "_trace": ["fake-discord"],
     }
+    if shard is not None:  # echoed when IDENTIFY named a shard (AutoShardedClient)
+        data["shard"] = shard
+    return data
 
 
 def _role(role_id: int, name: str, permissions: int) -> JSON:

@@ -305,7 +305,9 @@ class FakeDiscord(LoopbackServer):
             session.identified = True
             session.session_id = uuid.uuid4().hex
             self.session_ids.append(session.session_id)
-            ready = ready_payload(self.bot, self.guilds, session.session_id, self.gateway_url)
+            ready = ready_payload(
+                self.bot, self.guilds, session.session_id, self.gateway_url, data.get("shard")
+            )
             await session.dispatch("READY", ready)
             for guild in self.guilds:
                 await session.dispatch("GUILD_CREATE", guild.create_payload(self.bot))

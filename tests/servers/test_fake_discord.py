@@ -43,6 +43,15 @@ async def test_client_becomes_ready_with_guild_and_channels_cached(
     assert fake_discord.identifies[0]["intents"] & PRIVILEGED_INTENTS == 0
 
 
+async def test_auto_sharded_client_finds_gateway_via_gateway_bot(fake_discord: FakeDiscord) -> None:
+    """AutoShardedClient asks GET /gateway/bot for the URL and shard count, then becomes ready."""
+    client = discord.AutoShardedClient(intents=discord.Intents.default(), guild_ready_timeout=0.05)
+    async with running_client(client, fake_discord.token):
+        assert client.get_guild(fake_discord.guild.id) is not None
+    assert "/gateway/bot" in [r.path for r in fake_discord.requests]
+    assert fake_discord.identifies[0]["shard"] == [0, 1]
+
+
 async def test_bad_token_fails_login(fake_discord: FakeDiscord) -> None:
     """A token the fake does not know gets 401 on /users/@me, which discord.py reports as LoginFailure."""
     with pytest.raises(discord.LoginFailure):

@@ -187,6 +187,8 @@ async def test_signed_slash_command_reply_reaches_response_url(
     await wait_until(lambda: bool(fake_slack.responses))
     [reply] = fake_slack.responses
     assert (reply.response_id, reply.body["text"]) == ("r1", "you asked: topics")
+    # bolt verified its token against the fake, not slack.com
+    assert fake_slack.requests[0].path == "/api/auth.test"
 
 
 @pytest.mark.parametrize("forgery", ["wrong secret", "stale timestamp", "no signature"])
