@@ -41,9 +41,16 @@ def discord_endpoints(api_url: str, gateway_url: str) -> Iterator[None]:
 
 @contextlib.asynccontextmanager
 async def running_client(
-    client: discord.Client, token: str, *, seconds: float = 10.0, reconnect: bool = True
+    client: discord.Client,
+    token: str,
+    *,
+    seconds: float = 10.0,
+    block_seconds: float = 30.0,
+    reconnect: bool = True,
 ) -> AsyncIterator[discord.Client]:
     """Log in, connect in the background and wait for on_ready; close and join the task on exit.
+
+    Start-up and shutdown are each bounded by `seconds`, the `async with` block by `block_seconds`.
 
     Like `client.start()`, which the bot uses: with reconnect, a 4014 close (privileged intents)
     surfaces as PrivilegedIntentsRequired rather than a bare ConnectionClosed.
@@ -68,7 +75,8 @@ async def running_client(
                 if loop.time() > deadline:
                     raise TimeoutError(f"guilds still unavailable after {seconds} s")
                 await asyncio.sleep(0.01)
-            yield client
+            async with asyncio.timeout(block_seconds):
+                yield client
         finally:
             ready.cancel()
             await client.close()
