@@ -6,6 +6,7 @@ import itertools
 import json
 import math
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ from tests.servers.loopback import (
     RecordedRequest,
     json_response,
 )
+from tests.servers.slack_socket_mode import SocketMode, slash_command_payload
 
 JSON = dict[str, Any]
 _Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -69,10 +71,13 @@ class FakeSlack(LoopbackServer):
         self,
         *,
         token: str = "xoxb-fake-token",
+        app_token: str = "xapp-fake-token",
         channels: dict[str, str] | None = None,
         channel_interval: float | None = None,
     ) -> None:
         self.token = token
+        self.app_token = app_token
+        self.socket_mode = SocketMode()
         # When set, a second post to one channel within this many seconds gets 429 (Slack
         # allows about one message per second per channel).
         self.channel_interval = channel_interval
@@ -94,6 +99,7 @@ class FakeSlack(LoopbackServer):
         app = web.Application(middlewares=[self._middleware])
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{response_id}", self._response_url)
+        app.router.add_get(SocketMode.PATH, self.socket_mode.handle)
         super().__init__(app)
 
     @property
@@ -104,6 +110,20 @@ class FakeSlack(LoopbackServer):
     def response_url(self, response_id: str = "r1") -> str:
         """A `response_url` whose posts this fake records under `response_id`."""
         return f"{self.origin}/response/{response_id}"
+
+    async def send_slash_command(
+        self, text: str, *, response_id: str = "r1", user_id: str = "U0READER"
+    ) -> str:
+        """Push `/news {text}` to connected Socket Mode clients; returns the envelope id."""
+        payload = slash_command_payload(
+            text, response_url=self.response_url(response_id), user_id=user_id
+        )
+        return await self.socket_mode.send("slash_commands", payload)
+
+    async def stop(self) -> None:
+        """Close Socket Mode connections, then stop serving."""
+        await self.socket_mode.close()
+        await super().stop()
 
     # -- fault injection -------------------------------------------------------------------
     def rate_limit(self, method: str | None, *, count: int = 1, retry_after: int = 1) -> None:
@@ -158,6 +178,8 @@ class FakeSlack(LoopbackServer):
         error = self._auth_error(request, params)
         if error is not None:
             return json_response({"ok": False, "error": error})
+        if method == "apps.connections.open":
+            return json_response(self._connections_open(request))
         if method == "auth.test":
             return json_response(self._auth_test())
         if method in ("chat.postMessage", "chat.update"):
@@ -172,11 +194,21 @@ class FakeSlack(LoopbackServer):
             return json_response(self._user(str(params.get("user", ""))))
         return json_response({"ok": False, "error": "unknown_method"})
 
+    def _connections_open(self, request: web.Request) -> JSON:
+        url = self.origin.replace("http://", "ws://", 1) + SocketMode.PATH
+        return {"ok": True, "url": f"{url}?ticket={uuid.uuid4()}&app_id=A0NEWSBOT"}
+
     def _auth_error(self, request: web.Request, params: JSON) -> str | None:
         header = request.headers.get("Authorization", "")
         token = header.removeprefix("Bearer ") if header else params.get("token")
         if not token:
             return "not_authed"
+        is_app_token = token.startswith("xapp-")
+        if request.match_info["method"] == "apps.connections.open" or is_app_token:
+            # Only an app-level token may open Socket Mode, and it may do nothing else.
+            if request.match_info["method"] != "apps.connections.open" or not is_app_token:
+                return "not_allowed_token_type"
+            return None if token == self.app_token else "invalid_auth"
         if token != self.token:
             return "invalid_auth"
         return "token_revoked" if self._revoked else None

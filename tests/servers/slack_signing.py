@@ -8,6 +8,8 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from tests.servers.slack_socket_mode import slash_command_payload
+
 FORM = "application/x-www-form-urlencoded"
 
 
@@ -38,33 +40,9 @@ def signed_request(
     return SignedRequest(body, headers)
 
 
-def slash_command_body(
-    text: str,
-    *,
-    response_url: str,
-    command: str = "/news",
-    user_id: str = "U0READER",
-    channel_id: str = "C0NEWS",
-    team_id: str = "T0NEWS",
-    trigger_id: str = "13345224609.738474920.8088930838d88f008e0",
-) -> bytes:
-    """The form-encoded body Slack POSTs for a slash command."""
-    fields = {
-        "token": "deprecated-verification-token",
-        "team_id": team_id,
-        "team_domain": "newsroom",
-        "channel_id": channel_id,
-        "channel_name": "news",
-        "user_id": user_id,
-        "user_name": "reader",
-        "command": command,
-        "text": text,
-        "api_app_id": "A0NEWSBOT",
-        "is_enterprise_install": "false",
-        "response_url": response_url,
-        "trigger_id": trigger_id,
-    }
-    return urlencode(fields).encode()
+def slash_command_body(text: str, *, response_url: str, **fields: str) -> bytes:
+    """The form-encoded body Slack POSTs for a slash command (fields as in slash_command_payload)."""
+    return urlencode(slash_command_payload(text, response_url=response_url, **fields)).encode()
 
 
 def signed_slash_command(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 
@@ -9,6 +10,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
@@ -207,3 +209,26 @@ async def test_forged_or_stale_request_gets_401(
         request = SignedRequest(signed.body, {"Content-Type": signed.headers["Content-Type"]})
     assert await _post(bolt_url, request) == 401
     assert fake_slack.responses == []
+
+
+async def test_socket_mode_slash_command_is_acked_and_answered(fake_slack: FakeSlack) -> None:
+    """bolt in Socket Mode opens the fake's WebSocket, acks a /news envelope and replies via response_url."""
+    handler = AsyncSocketModeHandler(_bolt_app(fake_slack), fake_slack.app_token)
+    try:
+        # bolt leaves these two untyped.
+        await asyncio.wait_for(handler.connect_async(), 5)  # type: ignore[no-untyped-call]
+        await wait_until(lambda: fake_slack.socket_mode.connections == 1)
+        envelope_id = await fake_slack.send_slash_command("topics", response_id="sm1")
+        await wait_until(lambda: bool(fake_slack.responses) and bool(fake_slack.socket_mode.acks))
+    finally:
+        await asyncio.wait_for(handler.close_async(), 5)  # type: ignore[no-untyped-call]
+    assert fake_slack.socket_mode.acks[0]["envelope_id"] == envelope_id
+    [reply] = fake_slack.responses
+    assert (reply.response_id, reply.body["text"]) == ("sm1", "you asked: topics")
+
+
+async def test_bot_token_cannot_open_socket_mode(fake_slack: FakeSlack) -> None:
+    """apps.connections.open needs the app-level token; the bot token gets not_allowed_token_type."""
+    with pytest.raises(SlackApiError) as raised:
+        await _client(fake_slack).apps_connections_open(app_token=fake_slack.token)
+    assert raised.value.response["error"] == "not_allowed_token_type"
