@@ -184,7 +184,7 @@ class FakeSlack(LoopbackServer):
             return json_response(self._auth_test())
         if method in ("chat.postMessage", "chat.update"):
             wait = self._pacing_wait(str(params.get("channel", "")))
-            if wait is not None:
+            if method == "chat.postMessage" and wait is not None:
                 headers = {"Retry-After": str(math.ceil(wait))}
                 return json_response({"ok": False, "error": "ratelimited"}, 429, headers)
             return json_response(self._post(method, params))
@@ -244,6 +244,8 @@ class FakeSlack(LoopbackServer):
             return {"ok": False, "error": "msg_too_long"}
         ts = str(params["ts"]) if method == "chat.update" else self._next_ts()
         self.posts.append(SlackPost(method, channel, ts, text, blocks, params))
+        if method == "chat.postMessage":
+            self._last_post[channel] = time.monotonic()
         message = {"type": "message", "user": self.bot_user_id, "bot_id": self.bot_id}
         message.update({"text": text or "", "ts": ts})
         if blocks:
@@ -255,11 +257,8 @@ class FakeSlack(LoopbackServer):
         if self.channel_interval is None:
             return None
         last = self._last_post.get(channel)
-        now = time.monotonic()
-        if last is not None and now - last < self.channel_interval:
-            return self.channel_interval - (now - last)
-        self._last_post[channel] = now
-        return None
+        elapsed = time.monotonic() - last if last is not None else math.inf
+        return self.channel_interval - elapsed if elapsed < self.channel_interval else None
 
     def _next_ts(self) -> str:
         return f"{int(time.time())}.{next(self._ts):06d}"
