@@ -29,8 +29,11 @@ CONTENT_MAX = 2000
 COLOUR = 0x2B6CB0
 NO_MENTIONS: dict[str, list[str]] = {"parse": []}
 _ZWSP = "\u200b"
-# Markup anywhere in a line (links, emphasis, code, spoilers, mentions); '|' only when doubled.
-_MARKUP = frozenset("\\*_~`[]<>")
+# Markup anywhere in a line (links, emphasis, code, spoilers); '|' only when doubled.
+_MARKUP = frozenset("\\*_~`[]")
+# After these a zero-width space breaks mentions (@everyone, <@id>, <@&id>, <#id>), timestamps
+# and custom emoji whatever the field renders; a backslash would show in plain fields.
+_BREAK_AFTER = frozenset("@<")
 # Markup only at the start of a line: headings, lists, block quotes, subtext.
 _LEAD = frozenset("#->+")
 _POINT_MAX = 1000  # one key point in a digest embed
@@ -40,15 +43,15 @@ _QUOTE_VALUE_MIN = 80  # a quote cut shorter than this is left out instead
 
 
 def escape_markdown(clusters: Sequence[str]) -> list[str]:
-    """Escaper for fields that render markdown: backslash before markup, ZWSP after '@'."""
+    """Escaper for fields that render markdown: backslash before markup, ZWSP after '@' '<'."""
     out = []
     for i, c in enumerate(clusters):
         if c in _MARKUP or (i == 0 and c in _LEAD):
             out.append("\\" + c)
         elif c == "|" and (_at(clusters, i - 1) == "|" or _at(clusters, i + 1) == "|"):
             out.append("\\|")
-        elif c == "@":
-            out.append("@" + _ZWSP)
+        elif c in _BREAK_AFTER:
+            out.append(c + _ZWSP)
         else:
             out.append(c)
     return out
@@ -57,16 +60,13 @@ def escape_markdown(clusters: Sequence[str]) -> list[str]:
 def escape_title(clusters: Sequence[str]) -> list[str]:
     """Escaper for an embed title, which renders inline emphasis but no links or mentions."""
     out = escape_markdown(clusters)
-    # Brackets and angle brackets mean nothing in a title; a backslash there would show.
-    return [
-        c if c in ("[", "]", "<", ">") and i > 0 else o
-        for i, (c, o) in enumerate(zip(clusters, out, strict=True))
-    ]
+    # Brackets mean nothing in a title, where a backslash before them would show.
+    return [c if c in "[]" else o for c, o in zip(clusters, out, strict=True)]
 
 
 def escape_plain(clusters: Sequence[str]) -> list[str]:
     """Escaper for fields shown as plain text (footer, author): only mentions are broken."""
-    return [c + _ZWSP if c in ("@", "<") else c for c in clusters]
+    return [c + _ZWSP if c in _BREAK_AFTER else c for c in clusters]
 
 
 def render_digest(digest: Digest, *, content: str | None = None) -> dict[str, Any]:

@@ -4,7 +4,8 @@ Article text is data. In mrkdwn it has `&`, `<` and `>` escaped as Slack require
 `<!here>`, `<@U123>` and `<url|label>` in an article are shown, never parsed), a zero-width space
 after `@` and after the emphasis characters `* _ ~ `` ` (mrkdwn has no backslash escape), and every
 mrkdwn object is `verbatim` so Slack does not link-ify names or mentions on its own. Plain-text
-objects (the header) are not parsed by Slack at all, so they carry the text unescaped.
+objects (the header) are not parsed for markup, so they are not entity-escaped (an `&amp;` there
+would show as such); a zero-width space after `<` and `@` keeps them inert all the same.
 """
 
 from __future__ import annotations
@@ -45,6 +46,11 @@ def escape_mrkdwn(clusters: Sequence[str]) -> list[str]:
     return out
 
 
+def escape_plain_text(clusters: Sequence[str]) -> list[str]:
+    """Escaper for plain_text objects: only a ZWSP after '<' and '@', which stays invisible."""
+    return [c + _ZWSP if c in ("<", "@") else c for c in clusters]
+
+
 def escape_fallback(clusters: Sequence[str]) -> list[str]:
     """Escaper for the notification `text`: entities and broken '@', no emphasis tricks needed."""
     return [_ENTITIES.get(c, c + _ZWSP if c == "@" else c) for c in clusters]
@@ -79,7 +85,7 @@ def render_roundup(heading: str, digests: Sequence[Digest]) -> list[dict[str, An
     messages = []
     for number, chunk in enumerate(chunks, start=1):
         part = f" ({number}/{len(chunks)})" if len(chunks) > 1 else ""
-        title = fit(heading, HEADER_MAX - len(part)) + part
+        title = fit(heading, HEADER_MAX - len(part), escape_plain_text) + part
         blocks = [_header_block(title)] + [_section(_compact(d)) for d in chunk]
         count = f"{len(chunk)} stor{'ies' if len(chunk) > 1 else 'y'}"
         text = fit(heading, TEXT_MAX - len(part) - len(count) - 2, escape_fallback)
@@ -117,7 +123,7 @@ def _quote_line(quote: Quote) -> str:
 
 
 def _header(title: str) -> dict[str, Any]:
-    return _header_block(fit(one_line(title) or "(untitled)", HEADER_MAX))
+    return _header_block(fit(one_line(title) or "(untitled)", HEADER_MAX, escape_plain_text))
 
 
 def _header_block(text: str) -> dict[str, Any]:
