@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from datetime import datetime
 from typing import Any
 
@@ -280,3 +281,25 @@ def test_roundup_heading_and_stories_cannot_mention() -> None:
     messages = dr.render_roundup(INJECTION, [digest(title=INJECTION, key_points=(INJECTION,))])
     assert DISCORD_MENTIONS.search(dumps(messages)) is None
     assert all(u16len(s) <= dr.CONTENT_MAX for m in messages for s in strings(m["content"]))
+
+
+# --- checked by discord.py's own Embed ------------------------------------------------------
+
+
+def test_discord_py_embed_round_trips_and_counts_under_6000() -> None:
+    """discord.Embed.from_dict keeps every field, and its own length count is within 6,000."""
+    with warnings.catch_warnings():
+        # discord.py imports the deprecated audioop for voice, which we do not use.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import discord
+    embed = _embed(
+        title=words(500, "title"),
+        key_points=tuple(words(300, "point") for _ in range(10)),
+        quotes=tuple(quote(words(300, "said"), words(80, "name")) for _ in range(40)),
+        source=words(1000, "source"),
+    )
+    model = discord.Embed.from_dict(embed)
+    assert len(model) <= dr.EMBED_TOTAL_MAX
+    round_trip = model.to_dict()
+    round_trip.pop("flags", None)  # discord.py adds the embed flags it defaults
+    assert round_trip == embed

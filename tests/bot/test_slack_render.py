@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from slack_sdk.models.blocks import Block
 
 from bot.adapters import slack_render as sr
 from bot.adapters._text import graphemes, u16len
@@ -223,3 +224,30 @@ def test_roundup_cannot_ping() -> None:
     """Mentions in the heading or the stories are neutralised in roundups too."""
     messages = sr.render_roundup(INJECTION, [digest(title=INJECTION, key_points=(INJECTION,))])
     assert SLACK_MENTIONS.search(dumps(messages)) is None
+
+
+# --- checked by slack_sdk's own Block Kit models ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        sr.render_digest(
+            digest(
+                title=words(100, "t"),
+                key_points=tuple(words(500, "p") for _ in range(10)),
+                quotes=tuple(quote(words(500, "q"), words(50, "n")) for _ in range(60)),
+            )
+        ),
+        sr.render_digest(digest(title=INJECTION, key_points=(INJECTION,), source=INJECTION)),
+        *sr.render_roundup(words(100, "h"), [digest(title=words(300, "t")) for _ in range(30)]),
+    ],
+    ids=["maximal", "injection", "roundup-1", "roundup-2"],
+)
+def test_slack_sdk_models_accept_every_block(payload: dict[str, Any]) -> None:
+    """slack_sdk parses each block back to the same dict and finds no limit exceeded."""
+    for block in payload["blocks"]:
+        model = Block.parse(block)
+        assert model is not None
+        model.validate_json()  # raises SlackObjectFormationError past a limit
+        assert model.to_dict() == block
