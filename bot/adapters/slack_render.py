@@ -21,6 +21,10 @@ HEADER_MAX = 150
 SECTION_MAX = 3000
 CONTEXT_ELEMENTS_MAX = 10
 BLOCKS_MAX = 50
+# Undocumented: chat.postMessage answers `msg_blocks_too_long` past roughly 12,000-13,000
+# characters of text across a message's blocks (reported in slackapi/bolt-js#2509 and #2867, one
+# report under 11,400), so the blocks of one message stay under this.
+BLOCKS_TEXT_MAX = 10_000
 TEXT_MAX = 3000  # the notification fallback; Slack truncates `text` far later, at 40,000
 
 _ZWSP = "\u200b"
@@ -31,6 +35,7 @@ _QUOTE_MAX = 1000
 _COMPACT_POINT_MAX = 350
 _SOURCE_MAX = 200
 _ROUNDUP_ITEMS_MAX = 20  # stories per roundup message: enough to read, well under 50 blocks
+_MORE_NOTE = len("999 more quotes in the article")
 
 
 def escape_mrkdwn(clusters: Sequence[str]) -> list[str]:
@@ -65,7 +70,8 @@ def render_digest(digest: Digest) -> dict[str, Any]:
     context = _context(digest)
     # Room for the context and for a last line saying how many quotes were left out.
     room = BLOCKS_MAX - len(blocks) - 2
-    quote_blocks, left_out = _quote_sections(digest.quotes, room)
+    chars = BLOCKS_TEXT_MAX - blocks_text_size([*blocks, context]) - _MORE_NOTE
+    quote_blocks, left_out = _quote_sections(digest.quotes, room, chars)
     blocks.extend(quote_blocks)
     if left_out:
         more = f"{left_out} more quote{'s' if left_out > 1 else ''} in the article"
@@ -78,29 +84,53 @@ def render_roundup(heading: str, digests: Sequence[Digest]) -> list[dict[str, An
     """A roundup as chat.postMessage payloads, one section per story, split to fit; [] if empty."""
     if not digests:
         return []
-    chunks = [
-        digests[i : i + _ROUNDUP_ITEMS_MAX] for i in range(0, len(digests), _ROUNDUP_ITEMS_MAX)
-    ]
+    # The header (at most 150) is budgeted up front so each chunk's blocks fit with it.
+    chunks: list[list[dict[str, Any]]] = [[]]
+    used = HEADER_MAX
+    for digest in digests:
+        section = _section(_compact(digest))
+        size = blocks_text_size([section])
+        if chunks[-1] and (len(chunks[-1]) >= _ROUNDUP_ITEMS_MAX or used + size > BLOCKS_TEXT_MAX):
+            chunks.append([])
+            used = HEADER_MAX
+        chunks[-1].append(section)
+        used += size
     heading = one_line(heading) or "Roundup"
     messages = []
     for number, chunk in enumerate(chunks, start=1):
         part = f" ({number}/{len(chunks)})" if len(chunks) > 1 else ""
         title = fit(heading, HEADER_MAX - len(part), escape_plain_text) + part
-        blocks = [_header_block(title)] + [_section(_compact(d)) for d in chunk]
+        blocks = [_header_block(title), *chunk]
         count = f"{len(chunk)} stor{'ies' if len(chunk) > 1 else 'y'}"
         text = fit(heading, TEXT_MAX - len(part) - len(count) - 2, escape_fallback)
         messages.append(_payload(f"{text}{part}: {count}", blocks))
     return messages
 
 
-def _quote_sections(quotes: Sequence[Quote], room: int) -> tuple[list[dict[str, Any]], int]:
-    """Quotes packed several to a section in at most `room` sections; (blocks, quotes left out)."""
+def blocks_text_size(blocks: Sequence[dict[str, Any]]) -> int:
+    """The text characters of blocks, which Slack limits per message beyond the 50 blocks."""
+    size = 0
+    for block in blocks:
+        if "text" in block:
+            size += u16len(block["text"]["text"])
+        for element in block.get("elements", ()):
+            size += u16len(element.get("text", ""))
+    return size
+
+
+def _quote_sections(
+    quotes: Sequence[Quote], room: int, chars: int
+) -> tuple[list[dict[str, Any]], int]:
+    """Quotes packed into at most `room` sections and `chars` characters; (blocks, left out)."""
     sections: list[list[str]] = []
     sizes: list[int] = []
     shown = 0
     for quote in quotes:
         line = _quote_line(quote)
         size = u16len(line)
+        if size + 1 > chars:
+            break
+        chars -= size + 1
         if sections and sizes[-1] + 1 + size <= SECTION_MAX:
             sections[-1].append(line)
             sizes[-1] += 1 + size

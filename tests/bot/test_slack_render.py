@@ -45,6 +45,7 @@ def _check_limits(payload: dict[str, Any]) -> None:
         if block["type"] == "context":
             assert len(block["elements"]) <= sr.CONTEXT_ELEMENTS_MAX
     assert 0 < u16len(payload["text"]) <= sr.TEXT_MAX
+    assert sr.blocks_text_size(payload["blocks"]) <= sr.BLOCKS_TEXT_MAX
 
 
 # --- the shape ------------------------------------------------------------------------------
@@ -120,24 +121,32 @@ def test_points_section_at_3000_edge() -> None:
     assert u16len(text) <= 3000 and text.count("\n") == 1
 
 
-def test_forty_long_quotes_fit_sections_and_blocks() -> None:
-    """Forty long quotes pack into sections of at most 3,000 in at most 50 blocks."""
+def test_forty_long_quotes_fit_and_the_rest_are_counted() -> None:
+    """Forty long quotes: as many as fit the message's text budget, then a line counting the rest."""
     quotes = tuple(quote(words(400, f"q{i}"), f"Speaker {i}") for i in range(40))
     payload = _render(quotes=quotes)
     _check_limits(payload)
     shown = sum(t["text"].count(">— ") for t in _texts(payload, "section"))
-    assert shown == 40
+    notes = [e["text"] for e in _texts(payload, "context")]
+    assert 0 < shown < 40
+    assert f"{40 - shown} more quotes in the article" in notes
 
 
-def test_too_many_quotes_stop_at_50_blocks_and_say_so() -> None:
-    """Two hundred long quotes stop at 50 blocks, with a context line counting the rest."""
-    quotes = tuple(quote(words(400, "said"), "S") for _ in range(200))
+def test_forty_short_quotes_are_all_shown() -> None:
+    """Forty short quotes fit, packed several to a section, with no 'more quotes' line."""
+    quotes = tuple(quote(f"We will build it, number {i}.", f"Speaker {i}") for i in range(40))
     payload = _render(quotes=quotes)
     _check_limits(payload)
-    assert len(payload["blocks"]) == sr.BLOCKS_MAX
-    shown = sum(t["text"].count(">— ") for t in _texts(payload, "section"))
-    notes = [e["text"] for e in _texts(payload, "context")]
-    assert f"{200 - shown} more quotes in the article" in notes
+    assert sum(t["text"].count(">— ") for t in _texts(payload, "section")) == 40
+    assert not any("more quote" in e["text"] for e in _texts(payload, "context"))
+
+
+def test_message_text_budget_edge() -> None:
+    """The blocks of a digest never carry more than BLOCKS_TEXT_MAX characters of text."""
+    for n in (1, 5, 9, 10, 11, 30):
+        quotes = tuple(quote("x" * 990, "S") for _ in range(n))
+        payload = _render(quotes=quotes)
+        assert sr.blocks_text_size(payload["blocks"]) <= sr.BLOCKS_TEXT_MAX
 
 
 def test_very_long_everything_fits() -> None:
@@ -205,19 +214,25 @@ def test_small_roundup_is_one_message() -> None:
 
 
 def test_large_roundup_splits_within_limits_keeping_order() -> None:
-    """Forty-five long stories split over messages within 50 blocks and 3,000 per section."""
+    """Forty-five long stories split over messages within every limit, in order."""
     stories = [
         digest(title=f"Story{i} " + words(100, "x"), key_points=(words(200, "y"),))
         for i in range(45)
     ]
     messages = sr.render_roundup("Roundup", stories)
-    assert len(messages) == 3
+    assert len(messages) >= 3
     seen = []
     for number, message in enumerate(messages, start=1):
         _check_limits(message)
-        assert message["blocks"][0]["text"]["text"] == f"Roundup ({number}/3)"
+        assert message["blocks"][0]["text"]["text"] == f"Roundup ({number}/{len(messages)})"
         seen += [b["text"]["text"].split("|")[1].split(" ")[0] for b in message["blocks"][1:]]
     assert seen == [f"Story{i}" for i in range(45)]
+
+
+def test_short_roundup_stories_stop_at_twenty_per_message() -> None:
+    """Twenty-five tiny stories: twenty in the first message, five in the second."""
+    messages = sr.render_roundup("R", [digest(title=f"S{i}") for i in range(25)])
+    assert [len(m["blocks"]) - 1 for m in messages] == [20, 5]
 
 
 def test_roundup_cannot_ping() -> None:
