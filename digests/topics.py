@@ -202,8 +202,13 @@ def match_topics(
 
 
 def parse_topics(data: Mapping[str, Any]) -> list[Topic]:
-    """Validate the `[[topics]]` tables of a loaded TOML document into `Topic`s."""
+    """Validate the `[[topics]]` tables of a loaded TOML document into `Topic`s.
+
+    Other top-level keys of the document (feeds, subscriptions, …) are left to their own parsers.
+    """
     raw = data.get("topics") if isinstance(data, Mapping) else None
+    if isinstance(raw, Mapping):
+        raise TopicConfigError("topics: write each topic as a [[topics]] table with a name key")
     if not isinstance(raw, list) or not raw:
         raise TopicConfigError("topics: expected at least one [[topics]] table")
     out: list[Topic] = []
@@ -223,7 +228,7 @@ def _parse_one(position: int, item: object) -> Topic:
         raise TopicConfigError(f"{where}: expected a table, got {type(item).__name__}")
     name = item.get("name")
     if not isinstance(name, str) or not name:
-        raise TopicConfigError(f"{where}: name: missing (a short lowercase name like 'us-china')")
+        raise TopicConfigError(f'{where}: name: missing or not text (e.g. name = "us-china")')
     if not _NAME.fullmatch(name) or len(name) > _NAME_MAX:
         raise TopicConfigError(
             f"topic {name!r}: name: use lowercase letters, digits and single hyphens"

@@ -17,8 +17,9 @@ ELLIPSIS = "…"
 Escaper = Callable[[Sequence[str]], list[str]]
 
 _GRAPHEME = regex.compile(r"\X")
-# Terminal control sequences and other invisible controls; tab and newline are handled by one_line.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0/C1 controls (terminal escape sequences among them) and bidirectional overrides and isolates,
+# which can make text display in another order than it reads; tab and newline become spaces.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # Characters that read badly just before an ellipsis.
 _TRAILING = frozenset(" \t,;:—–-")
 
@@ -30,7 +31,8 @@ def u16len(text: str) -> int:
 
 def one_line(text: str) -> str:
     """Article text as one line: control characters dropped, whitespace runs collapsed."""
-    return " ".join(_CONTROL.sub("", text).split())
+    # Split first: str.split() treats CR, VT, FF and the separators \x1c-\x1f as spaces.
+    return " ".join(_CONTROL.sub("", " ".join(text.split())).split())
 
 
 def graphemes(text: str) -> list[str]:

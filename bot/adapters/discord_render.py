@@ -2,8 +2,9 @@
 
 Pure functions (no discord.py, no network) so that every limit is testable; the adapter builds
 `discord.Embed.from_dict` from the embeds and passes `allowed_mentions` on. Article text is data:
-markdown that would change its meaning is backslash-escaped, and `@` is followed by a zero-width
-space so `@everyone`, `<@id>` and `<@&id>` are inert even where `allowed_mentions` is not honoured.
+markdown that would change its meaning is backslash-escaped, and `@` and `<` are followed by a
+zero-width space so `@everyone`, `<@id>`, `<@&id>` and `<#id>` are inert even where
+`allowed_mentions` would not apply (a copy of the text pasted elsewhere, a client that renders).
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ EMBEDS_MAX = 10
 CONTENT_MAX = 2000
 
 COLOUR = 0x2B6CB0
-NO_MENTIONS: dict[str, list[str]] = {"parse": []}
 _ZWSP = "\u200b"
 # Markup anywhere in a line (links, emphasis, code, spoilers); '|' only when doubled.
 _MARKUP = frozenset("\\*_~`[]")
@@ -61,7 +61,7 @@ def escape_title(clusters: Sequence[str]) -> list[str]:
     """Escaper for an embed title, which renders inline emphasis but no links or mentions."""
     out = escape_markdown(clusters)
     # Brackets mean nothing in a title, where a backslash before them would show.
-    return [c if c in "[]" else o for c, o in zip(clusters, out, strict=True)]
+    return [c if c in ("[", "]") else o for c, o in zip(clusters, out, strict=True)]
 
 
 def escape_plain(clusters: Sequence[str]) -> list[str]:
@@ -69,9 +69,14 @@ def escape_plain(clusters: Sequence[str]) -> list[str]:
     return [c + _ZWSP if c in _BREAK_AFTER else c for c in clusters]
 
 
+def no_mentions() -> dict[str, list[str]]:
+    """`allowed_mentions` that lets nothing ping: no users, roles, @everyone or @here."""
+    return {"parse": []}
+
+
 def render_digest(digest: Digest, *, content: str | None = None) -> dict[str, Any]:
     """A message payload for one digest: one embed, optional content, mentions disabled."""
-    payload: dict[str, Any] = {"embeds": [digest_embed(digest)], "allowed_mentions": NO_MENTIONS}
+    payload: dict[str, Any] = {"embeds": [digest_embed(digest)], "allowed_mentions": no_mentions()}
     if content:
         payload["content"] = fit(one_line(content), CONTENT_MAX, escape_markdown)
     return payload
@@ -121,7 +126,7 @@ def render_roundup(heading: str, digests: Sequence[Digest]) -> list[dict[str, An
     for number, embeds in enumerate(groups, start=1):
         part = f" ({number}/{len(groups)})" if len(groups) > 1 else ""
         content = fit(heading, CONTENT_MAX - len(part), escape_markdown) + part
-        messages.append({"content": content, "embeds": embeds, "allowed_mentions": NO_MENTIONS})
+        messages.append({"content": content, "embeds": embeds, "allowed_mentions": no_mentions()})
     return messages
 
 

@@ -75,6 +75,16 @@ def test_one_line_drops_control_characters_and_collapses_space() -> None:
     assert one_line("a\x1b[2J\n\tb\x07  c") == "a[2J b c"
 
 
+def test_one_line_keeps_carriage_returns_as_spaces() -> None:
+    """Old Mac line ends separate words instead of gluing them."""
+    assert one_line("one\rtwo\r\nthree") == "one two three"
+
+
+def test_one_line_drops_bidi_overrides_but_keeps_zwj() -> None:
+    """Right-to-left overrides go; the joiner inside an emoji sequence stays."""
+    assert one_line("abc\u202edcba\u2066x\u2069 👨\u200d👩") == "abcdcbax 👨\u200d👩"
+
+
 def test_safe_url_refuses_non_http_and_encodes_link_breakers() -> None:
     """javascript: URLs are dropped; ')' '<' '>' '|' are percent-encoded."""
     assert safe_url("javascript:alert(1)") is None

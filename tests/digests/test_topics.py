@@ -284,6 +284,11 @@ def test_no_topics_table_is_an_error() -> None:
     assert "topics" in _error({})
 
 
+def test_topics_as_a_table_instead_of_array_is_explained() -> None:
+    """[topics.world] instead of [[topics]] gets a hint, not a confusing type error."""
+    assert "[[topics]]" in _error({"topics": {"world": {"keywords": ["a"]}}})
+
+
 def test_term_without_words_is_an_error() -> None:
     """A phrase of punctuation only cannot match anything and is refused."""
     assert "phrases" in _error(_one(phrases=["!!"]))
