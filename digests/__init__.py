@@ -2,5 +2,29 @@
 
 from digests.digest import digest_html, digest_text, is_verbatim
 from digests.model import Digest, DigestError, Quote, Span
+from digests.topics import (
+    Evidence,
+    Topic,
+    TopicConfigError,
+    TopicMatch,
+    TopicSet,
+    match_topics,
+    parse_topics,
+)
 
-__all__ = ["Digest", "DigestError", "Quote", "Span", "digest_html", "digest_text", "is_verbatim"]
+__all__ = [
+    "Digest",
+    "DigestError",
+    "Evidence",
+    "Quote",
+    "Span",
+    "Topic",
+    "TopicConfigError",
+    "TopicMatch",
+    "TopicSet",
+    "digest_html",
+    "digest_text",
+    "is_verbatim",
+    "match_topics",
+    "parse_topics",
+]

@@ -11,6 +11,7 @@ from digests.keypoints import key_points
 from digests.model import Digest, DigestError, Quote, Span
 from digests.quotes import find_quotes, main_quotes
 from digests.sentences import split_sentences
+from digests.topics import TopicSet
 
 _WORDS_PER_MINUTE = 230
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
@@ -25,8 +26,9 @@ def digest_text(
     published: datetime | None = None,
     points: int = 3,
     quotes: int | None = 3,
+    topics: TopicSet | None = None,
 ) -> Digest:
-    """Digest an article's plain text; `quotes=None` keeps every quote found."""
+    """Digest an article's plain text; `quotes=None` keeps every quote found; `topics` tags it."""
     _check_text(text)
     body = text
     if title is None:
@@ -39,13 +41,15 @@ def digest_text(
     spans: list[Span] = [s for q in found for s in q.spans]
     points_ = key_points(cleaned, sentences, n=points, title=title, quote_spans=spans)
     words = len(cleaned.split())
+    title = title or _fallback_title(cleaned, sentences[0])
     return Digest(
-        title=title or _fallback_title(cleaned, sentences[0]),
+        title=title,
         url=url,
         source=source,
         published=published,
         key_points=tuple(points_),
         quotes=tuple(main_quotes(found, quotes)),
+        topics=tuple(m.topic for m in topics.match(title, cleaned)) if topics is not None else (),
         reading_minutes=max(1, round(words / _WORDS_PER_MINUTE)),
         text=text,
     )
@@ -60,6 +64,7 @@ def digest_html(
     published: datetime | None = None,
     points: int = 3,
     quotes: int | None = 3,
+    topics: TopicSet | None = None,
 ) -> Digest:
     """Digest an HTML page; quote spans then point into the extracted text (`Digest.text`)."""
     page_text = page if isinstance(page, str) else None
@@ -74,6 +79,7 @@ def digest_html(
         published=published or extracted.published,
         points=points,
         quotes=quotes,
+        topics=topics,
     )
 
 

@@ -1,0 +1,128 @@
+"""Topic matching: speed and tagging rates of config/topics.toml on real news, against a baseline.
+
+Run: .venv/bin/python -m benchmarks.topics --data /work/shared/data [--limit N]
+
+Data: summ/bbc_news_summary.jsonl.gz (BBC articles labelled business / tech / politics (UK) /
+sport / entertainment) and summ/cnndm_cased_dev.jsonl (CNN articles, for speed). The baseline is
+what one writes first: a story gets a topic when any of its terms occurs as a case-insensitive
+substring (no whole words, no threshold, no exclusions), checked term by term.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import sys
+import time
+import tomllib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from digests import Topic, TopicSet, parse_topics
+
+ROOT = Path(__file__).resolve().parent.parent
+# BBC category -> the starter topic a reader would expect on it.
+EXPECTED = {"tech": "technology", "business": "business"}
+# Categories where none of the starter topics should fire often.
+UNRELATED = ("sport", "entertainment")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print tagging rates and throughput for the shipped topics and the substring baseline."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    default = os.environ.get("NEWSBOT_DATA", str(ROOT.parent / "shared" / "data"))
+    parser.add_argument("--data", default=default)
+    parser.add_argument("--limit", type=int, default=0, help="articles per category (0: all)")
+    args = parser.parse_args(argv)
+    bbc = Path(args.data) / "summ" / "bbc_news_summary.jsonl.gz"
+    cnn = Path(args.data) / "summ" / "cnndm_cased_dev.jsonl"
+    if not bbc.exists() or not cnn.exists():
+        print(f"topics benchmark: data not found under {args.data} (pass --data); skipping")
+        return 0
+    config = tomllib.loads((ROOT / "config" / "topics.toml").read_text(encoding="utf-8"))
+    topics = parse_topics(config)
+    topic_set = TopicSet(topics)
+    baseline = _substring_matcher(topics)
+
+    stories = list(_read(bbc, args.limit))
+    print(f"BBC News ({len(stories)} articles): share of each category tagged with a topic")
+    print(f"{'matcher':<10} {'category':<14} " + " ".join(f"{t.name:>11}" for t in topics))
+    for name, match in (("newsbot", _newsbot(topic_set)), ("substring", baseline)):
+        by_category: dict[str, list[set[str]]] = {}
+        for category, title, text in stories:
+            by_category.setdefault(category, []).append(match(title, text))
+        for category in sorted(by_category):
+            tags = by_category[category]
+            shares = [sum(t.name in s for s in tags) / len(tags) for t in topics]
+            print(f"{name:<10} {category:<14} " + " ".join(f"{x:>11.1%}" for x in shares))
+        for category, topic in EXPECTED.items():
+            hit = _share(by_category.get(category, []), topic)
+            wrong = _share([s for c in UNRELATED for s in by_category.get(c, [])], topic)
+            print(
+                f"  {name}: {topic} on BBC {category} {hit:.1%}, on sport+entertainment {wrong:.1%}"
+            )
+        untagged = _share_untagged([s for c in UNRELATED for s in by_category.get(c, [])])
+        print(f"  {name}: sport+entertainment with no topic at all {untagged:.1%}")
+
+    texts = [(t, x) for _, t, x in stories] + [(t, x) for t, x in _read_cnn(cnn, args.limit)]
+    chars = sum(len(t) + len(x) for t, x in texts)
+    print(f"\nSpeed on {len(texts)} articles ({chars / len(texts):,.0f} characters on average):")
+    for name, match in (("newsbot", _newsbot(topic_set)), ("substring", baseline)):
+        start = time.perf_counter()
+        for title, text in texts:
+            match(title, text)
+        elapsed = time.perf_counter() - start
+        per = elapsed / len(texts)
+        print(f"  {name:<10} {per * 1000:.2f} ms/article, {60 / per:,.0f} articles/minute (1 core)")
+    start = time.perf_counter()
+    TopicSet(topics)
+    print(f"  compiling the topic set: {(time.perf_counter() - start) * 1000:.2f} ms")
+    return 0
+
+
+def _newsbot(topic_set: TopicSet) -> Callable[[str, str], set[str]]:
+    return lambda title, text: {m.topic for m in topic_set.match(title, text)}
+
+
+def _substring_matcher(topics: list[Topic]) -> Callable[[str, str], set[str]]:
+    terms = [(t.name, [w.lower() for w in (*t.keywords, *t.phrases)]) for t in topics]
+
+    def match(title: str, text: str) -> set[str]:
+        story = f"{title}\n{text}".lower()
+        return {name for name, words in terms if any(w in story for w in words)}
+
+    return match
+
+
+def _share(tags: list[set[str]], topic: str) -> float:
+    return sum(topic in s for s in tags) / len(tags) if tags else 0.0
+
+
+def _share_untagged(tags: list[set[str]]) -> float:
+    return sum(not s for s in tags) / len(tags) if tags else 0.0
+
+
+def _read(path: Path, limit: int) -> Iterator[tuple[str, str, str]]:
+    taken: dict[str, int] = {}
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            row = json.loads(line)
+            category = row["category"]
+            if limit and taken.get(category, 0) >= limit:  # the file is grouped by category
+                continue
+            taken[category] = taken.get(category, 0) + 1
+            yield category, row["title"], row["article"]
+
+
+def _read_cnn(path: Path, limit: int) -> Iterator[tuple[str, str]]:
+    with path.open(encoding="utf-8") as lines:
+        for n, line in enumerate(lines):
+            if limit and n >= limit:
+                break
+            yield "", json.loads(line)["article"]  # no titles in this file: body only
+
+
+if __name__ == "__main__":
+    sys.exit(main())

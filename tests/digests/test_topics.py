@@ -1,0 +1,294 @@
+"""Topic matching and topic configuration."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from digests import (
+    Topic,
+    TopicConfigError,
+    TopicSet,
+    digest_html,
+    digest_text,
+    match_topics,
+    parse_topics,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ROOT / "seeds"
+
+CHINA = Topic("us-china", keywords=("Xi", "China"), phrases=("US-China",))
+TECH = Topic("technology", keywords=("chip", "AI"), exclusions=("potato chips",))
+
+
+def _names(title: str, text: str, *topics: Topic) -> list[str]:
+    return [m.topic for m in match_topics(title, text, list(topics))]
+
+
+def _config_topics() -> TopicSet:
+    data = tomllib.loads((ROOT / "config" / "topics.toml").read_text(encoding="utf-8"))
+    return TopicSet(parse_topics(data))
+
+
+# --- whole words ---------------------------------------------------------------------------
+
+
+def test_keyword_does_not_match_inside_a_word() -> None:
+    """'Xi' is not found in 'taxi', 'Xinhua' or "Xi'an"."""
+    text = "Taxi drivers in Xi'an read Xinhua. Taxis were late. Maxi taxi."
+    assert _names("Taxi fares rise", text, CHINA) == []
+
+
+def test_keyword_matches_whole_word_in_title_case_insensitively() -> None:
+    """'XI' and 'xi' in a title both count as the keyword 'Xi'."""
+    assert _names("XI MEETS ENVOYS", "Nothing else here.", CHINA) == ["us-china"]
+    assert _names("xi meets envoys", "Nothing else here.", CHINA) == ["us-china"]
+
+
+def test_possessive_matches_the_keyword() -> None:
+    """ "China's" (straight or curly apostrophe) matches 'China'."""
+    assert _names("China's exports grow", "", CHINA) == ["us-china"]
+    assert _names("China’s exports grow", "", CHINA) == ["us-china"]
+
+
+def test_plural_matches_the_keyword() -> None:
+    """'chips' matches the keyword 'chip'."""
+    assert _names("New chips announced", "", TECH) == ["technology"]
+
+
+def test_phrase_matches_across_hyphen_and_dash() -> None:
+    """'US-China', 'US–China' (en dash) and 'U.S.-China' all match the phrase 'US-China'."""
+    topic = Topic("t", keywords=("zzz",), phrases=("US-China",))
+    for title in ("US-China talks", "US–China talks", "U.S.-China talks", "US China talks"):
+        assert _names(title, "", topic) == ["t"], title
+
+
+def test_phrase_does_not_match_across_a_sentence_break() -> None:
+    """'white. House' is not the phrase 'White House'."""
+    topic = Topic("t", keywords=("zzz",), phrases=("White House",))
+    assert _names("Paint it white. House prices rise", "", topic) == []
+
+
+def test_acronym_keyword_matches_only_in_capitals() -> None:
+    """The keyword 'AI' matches 'AI' and 'AIs' but not the word 'ai' in lower case."""
+    assert _names("AI rules drafted", "", TECH) == ["technology"]
+    assert _names("Ai Weiwei exhibition", "", TECH) == []
+
+
+def test_acronym_us_is_not_the_pronoun_us() -> None:
+    """'US' matches 'U.S.' and 'US' but not 'us'."""
+    topic = Topic("t", keywords=("US",))
+    assert _names("Tell us more", "", topic) == []
+    assert _names("U.S. trade deficit", "", topic) == ["t"]
+
+
+def test_decomposed_accents_match_composed_keyword() -> None:
+    """A keyword with an accent matches text whose accent is a combining mark (NFD)."""
+    topic = Topic("t", keywords=("café",))
+    assert _names("Cafe\u0301 closes", "", topic) == ["t"]
+
+
+# --- scoring, exclusions, feeds ------------------------------------------------------------
+
+
+def test_one_passing_mention_in_the_body_does_not_tag() -> None:
+    """A single keyword mention deep in a long body stays under the minimum score."""
+    body = "The council met on Tuesday. " * 60 + "A delegate had once visited China."
+    assert _names("Council approves budget", body, CHINA) == []
+
+
+def test_repeated_body_mentions_tag() -> None:
+    """Three body mentions of a keyword reach the minimum score."""
+    body = "China said. China added. China ended."
+    assert _names("Talks end", body, CHINA) == ["us-china"]
+
+
+def test_title_weighs_more_than_body() -> None:
+    """The same keyword scores more once in the title than once in the body."""
+    in_title = match_topics("China talks", "", [CHINA])
+    in_body = match_topics("Talks", "China.", [CHINA], feed=None)
+    assert in_title and in_title[0].score > 0
+    assert in_body == []
+
+
+def test_exclusion_vetoes_the_topic() -> None:
+    """'potato chips' anywhere in the story vetoes 'technology' despite 'chips' in the title."""
+    assert _names("Chips shortage", "Potato chips sold out at the fair.", TECH) == []
+
+
+def test_story_gets_every_topic_it_matches_best_first() -> None:
+    """A story matching two topics gets both, the higher score first."""
+    matches = match_topics("China and AI", "China. China. Chips.", [TECH, CHINA])
+    assert [m.topic for m in matches] == ["us-china", "technology"]
+    assert matches[0].score > matches[1].score
+
+
+def test_why_names_terms_and_where_they_matched() -> None:
+    """The evidence lists each term with where it was found and how often."""
+    [m] = match_topics("Xi visits", "China welcomed him. China agreed.", [CHINA])
+    assert ("Xi", "title", 1) in [(e.term, e.where, e.count) for e in m.why]
+    assert ("China", "body", 2) in [(e.term, e.where, e.count) for e in m.why]
+    assert m.explain().startswith("Xi (title)")
+
+
+def test_feed_listed_under_a_topic_tags_its_stories() -> None:
+    """A story from a feed listed under a topic gets the topic without any keyword."""
+    topic = Topic("science", keywords=("zzz",), feeds=("https://example.org/science.xml",))
+    [m] = match_topics("A story", "Text.", [topic], feed="https://example.org/science.xml/")
+    assert m.topic == "science"
+    assert m.why[0].where == "feed"
+
+
+def test_exclusion_vetoes_even_a_feed_topic() -> None:
+    """An exclusion also vetoes a topic the story's feed would give it."""
+    topic = Topic("science", keywords=("zzz",), exclusions=("horoscope",), feeds=("https://e.org",))
+    assert match_topics("Your horoscope", "", [topic], feed="https://e.org") == []
+
+
+def test_topic_set_is_reusable_across_stories() -> None:
+    """A compiled TopicSet gives the same answer as matching against the topic list."""
+    topic_set = TopicSet([CHINA, TECH])
+    assert topic_set.match("Xi speaks", "") == match_topics("Xi speaks", "", [CHINA, TECH])
+
+
+# --- the pipeline and the shipped configuration ---------------------------------------------
+
+
+def test_digest_text_fills_topics_when_given_a_topic_set() -> None:
+    """digest_text(topics=...) puts the matching topic names on the Digest."""
+    text = "Xi meets envoys\n\nChina's leader met envoys on Monday. The talks lasted an hour."
+    assert digest_text(text, topics=TopicSet([CHINA])).topics == ("us-china",)
+    assert digest_text(text).topics == ()
+
+
+@pytest.mark.parametrize(
+    ("seed", "expected"),
+    [
+        ("000_3509497b077d475c.txt", {"us-china", "us-politics", "world"}),
+        ("010_harbour_bridge.txt", set()),
+        ("020_lunar_probe.txt", {"science"}),
+        ("030_chip_export.html", {"technology", "business"}),
+        ("040_heatwave.md", {"climate"}),
+    ],
+)
+def test_shipped_topics_tag_the_seeds(seed: str, expected: set[str]) -> None:
+    """config/topics.toml tags each seed article with the topics a reader would expect."""
+    path = SEEDS / seed
+    topic_set = _config_topics()
+    if path.suffix == ".html":
+        digest = digest_html(path.read_bytes(), topics=topic_set)
+    else:
+        digest = digest_text(path.read_text(encoding="utf-8"), topics=topic_set)
+    assert set(digest.topics) == expected
+
+
+def test_us_china_ranks_first_on_the_biden_xi_seed() -> None:
+    """The Biden–Xi call is first of all a US–China story."""
+    text = (SEEDS / "000_3509497b077d475c.txt").read_text(encoding="utf-8")
+    assert digest_text(text, topics=_config_topics()).topics[0] == "us-china"
+
+
+def test_example_config_parses_and_has_feeds() -> None:
+    """config/topics.example.toml is valid and lists at least one feed per topic."""
+    data = tomllib.loads((ROOT / "config" / "topics.example.toml").read_text(encoding="utf-8"))
+    topics = parse_topics(data)
+    assert topics and all(t.feeds for t in topics)
+
+
+# --- configuration errors -------------------------------------------------------------------
+
+
+def _one(**fields: Any) -> dict[str, Any]:
+    return {"topics": [{"name": "tech", "keywords": ["chip"], **fields}]}
+
+
+def _error(data: dict[str, Any]) -> str:
+    with pytest.raises(TopicConfigError) as info:
+        parse_topics(data)
+    message = str(info.value)
+    assert "\n" not in message
+    return message
+
+
+def test_parse_topics_reads_all_fields() -> None:
+    """A full topic table becomes a Topic with every field."""
+    [topic] = parse_topics(
+        _one(
+            description=" Chips ",
+            phrases=["data centre"],
+            exclusions=["potato chips"],
+            feeds=["https://example.org/feed"],
+        )
+    )
+    assert topic == Topic(
+        "tech",
+        "Chips",
+        ("chip",),
+        ("data centre",),
+        ("potato chips",),
+        ("https://example.org/feed",),
+    )
+
+
+def test_unknown_key_is_named() -> None:
+    """A misspelt key names the topic and the key."""
+    message = _error(_one(keyword=["x"]))
+    assert "'tech'" in message and "'keyword'" in message
+
+
+def test_empty_keyword_list_is_an_error() -> None:
+    """An empty keywords list names the topic and 'keywords'."""
+    message = _error({"topics": [{"name": "tech", "keywords": []}]})
+    assert "'tech'" in message and "keywords" in message
+
+
+def test_missing_keywords_is_an_error() -> None:
+    """A topic without keywords names the topic and 'keywords'."""
+    assert "keywords" in _error({"topics": [{"name": "tech"}]})
+
+
+def test_duplicate_name_is_an_error() -> None:
+    """Two topics with one name name the duplicate."""
+    data = {"topics": [{"name": "tech", "keywords": ["a"]}, {"name": "tech", "keywords": ["b"]}]}
+    message = _error(data)
+    assert "'tech'" in message and "more than once" in message
+
+
+@pytest.mark.parametrize("name", ["Tech", "tech news", "-tech", "tech--news", "x" * 33, ""])
+def test_bad_name_format_is_an_error(name: str) -> None:
+    """Names must be short, lowercase, with single hyphens."""
+    assert "name" in _error({"topics": [{"name": name, "keywords": ["a"]}]})
+
+
+def test_keyword_with_a_space_points_to_phrases() -> None:
+    """A keyword with a space is refused with a hint to use phrases."""
+    assert "phrases" in _error(_one(keywords=["white house"]))
+
+
+def test_keywords_must_be_strings() -> None:
+    """A non-string keyword names the key."""
+    assert "keywords" in _error(_one(keywords=["a", 3]))
+
+
+def test_feed_must_be_http_url() -> None:
+    """A feed that is not an http(s) URL is refused."""
+    assert "feeds" in _error(_one(feeds=["ftp://example.org/feed"]))
+
+
+def test_no_topics_table_is_an_error() -> None:
+    """A document without [[topics]] is refused."""
+    assert "topics" in _error({})
+
+
+def test_topics_as_a_table_instead_of_array_is_explained() -> None:
+    """[topics.world] instead of [[topics]] gets a hint, not a confusing type error."""
+    assert "[[topics]]" in _error({"topics": {"world": {"keywords": ["a"]}}})
+
+
+def test_term_without_words_is_an_error() -> None:
+    """A phrase of punctuation only cannot match anything and is refused."""
+    assert "phrases" in _error(_one(phrases=["!!"]))
