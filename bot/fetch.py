@@ -140,7 +140,7 @@ class Fetcher:
         if host in self._allowed:
             return addresses[0]
         for address in addresses:
-            if str(address) not in self._allowed and not _public(address):
+            if str(address) not in self._allowed and not is_public_address(address):
                 raise BlockedError("blocked: resolves to a private address", url=url)
         return addresses[0]
 
@@ -258,7 +258,8 @@ async def _resolve(host: str, port: int) -> list[IPAddress]:
     return seen
 
 
-def _public(address: IPAddress) -> bool:
+def is_public_address(address: IPAddress) -> bool:
+    """False for loopback, private, link-local, multicast, unspecified and reserved addresses."""
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
         address = address.ipv4_mapped
     return not (
