@@ -55,10 +55,7 @@ def parse_feed(body: bytes, *, content_type: str = "", url: str = "") -> ParsedF
     # A stream, never bytes or str: feedparser treats those as a file name or URL to open.
     parsed = feedparser.parse(
         io.BytesIO(body),
-        response_headers={
-            "content-type": content_type or "application/xml",
-            "content-location": url,
-        },
+        response_headers={"content-type": content_type or "application/xml"},
         sanitize_html=False,
         resolve_relative_uris=False,
     )

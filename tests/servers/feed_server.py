@@ -179,3 +179,34 @@ class FeedServer:
 def now_utc() -> datetime:
     """The current time, UTC."""
     return datetime.now(UTC)
+
+
+_WORDS = (
+    "council harbour bridge budget minister river school storm court election market bank "
+    "festival museum railway airport hospital farmers energy climate police teachers union "
+    "village mayor report inquiry vote plan project workers prices trade talks summit city "
+    "coast forest flood drought harvest factory mine port ferry tunnel library stadium"
+).split()
+
+
+def story_text(seed: int, sentences: int = 8) -> list[str]:
+    """Deterministic filler paragraphs, different for every seed (so fingerprints differ)."""
+    import random
+
+    rng = random.Random(seed)
+    paras = []
+    for _ in range(sentences):
+        words = [rng.choice(_WORDS) for _ in range(rng.randint(14, 22))]
+        paras.append(" ".join(words).capitalize() + ", officials said on Tuesday.")
+    return paras
+
+
+def publish_story(server: FeedServer, slug: str, title: str, seed: int) -> Item:
+    """Serve an article page at /a/<slug> and return the feed item pointing to it."""
+    server.static(f"/a/{slug}", article_page(title, story_text(seed)), content_type="text/html")
+    return Item(
+        guid=f"id-{slug}",
+        link=server.url(f"/a/{slug}"),
+        title=title,
+        summary=f"Summary of {title}.",
+    )
