@@ -87,6 +87,8 @@ def load_settings(file_values: dict[str, Any] | None = None) -> Settings:
     except ValidationError as exc:
         err = exc.errors()[0]
         key = str(err["loc"][0]) if err["loc"] else "?"
+        field = Settings.model_fields.get(key)
+        fix = f"fix the value (default {field.default})" if field else "remove it"
         raise ConfigError(
-            f"setting NEWSBOT_{key.upper()} (or [settings] {key}): {err['msg']}; fix the value"
+            f"setting NEWSBOT_{key.upper()} (or [settings] {key}): {err['msg']}; {fix}"
         ) from None

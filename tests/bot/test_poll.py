@@ -108,6 +108,8 @@ async def test_500s_back_off_then_disable(server: FeedServer, store: Store, poll
         delays.append((feed.next_poll_at - now).total_seconds())
         now = feed.next_poll_at
     assert delays[:2] == [300, 600]
+    feed = await store.feed(url)
+    assert feed is not None
     assert feed.state == "disabled" and "HTTP 500" in (feed.disabled_reason or "")
     assert feed.last_error == "HTTP 500"
     assert await store.due_feeds(now + timedelta(days=30)) == []
@@ -177,7 +179,7 @@ async def test_same_story_in_two_feeds_is_linked(
     await _poll(poller, store, one, T0)
     await _poll(poller, store, two, T0)
     story = publish_story(server, "shared", "Shared story", 31)
-    tracked = Item("other-guid", story.link + "?utm_source=feed2", story.title)
+    tracked = Item("other-guid", f"{story.link}?utm_source=feed2", story.title)
     server.static("/one", rss([story]))
     server.static("/two", rss([tracked]))
     first = await _poll(poller, store, one, T0 + timedelta(minutes=10))

@@ -136,12 +136,14 @@ class FeedServer:
 
         self.routes[path] = handler
 
-    def slow(self, path: str, delay: float) -> None:
+    def slow(
+        self, path: str, delay: float, body: bytes = b"late", content_type: str = "text/plain"
+    ) -> None:
         """Wait `delay` seconds before answering (bounded: the client times out first)."""
 
         async def handler(request: web.Request) -> web.StreamResponse:
             await asyncio.sleep(delay)
-            return web.Response(body=b"late", content_type="text/plain")
+            return web.Response(body=body, headers={"Content-Type": content_type})
 
         self.routes[path] = handler
 
