@@ -135,7 +135,7 @@ class Poller:
                 return FeedOutcome(feed.url, not_modified=True)
             parsed = await parse(fetched)
             decision = decide(feed, parsed, await self._seen(feed, parsed.entries))
-            condensed = [await self._condense(e) for e in decision.candidates]
+            condensed = await asyncio.gather(*(self._condense(e) for e in decision.candidates))
             async with self.store.transaction() as tx:
                 outcome = await store_poll(tx, feed.id, decision, condensed, now)
                 row = await tx.feed(feed.id)

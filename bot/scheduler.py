@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -47,6 +48,8 @@ async def run_scheduler(
         finally:
             running.discard(task)
 
+    # A round longer than a tick makes APScheduler warn that it skipped one; that is by design.
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
     scheduler = AsyncIOScheduler(timezone=UTC)
     scheduler.add_job(
         job, "interval", seconds=tick, next_run_time=utc_now(), max_instances=1, coalesce=True
