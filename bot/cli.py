@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from bot.adapters.console import render_digest
+from bot.app import App, load, open_app
+from bot.config import Config, ConfigFile, FeedSpec
+from bot.errors import NewsbotError
+from bot.fetch import Fetcher
+from bot.poll import Story
+from bot.scheduler import run_scheduler, utc_now
+from bot.settings import Settings
+from bot.sources import digest_bytes
 from digests import Digest, DigestError, digest_html, digest_text
 
-_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 _MAX_INPUT = 20 * 1024 * 1024
 
 
@@ -26,8 +34,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         result: int = args.func(args)
-    except (UsageError, DigestError, OSError) as exc:
-        print(f"newsbot: error: {_reason(exc)}", file=sys.stderr)
+    except (UsageError, DigestError, NewsbotError, OSError) as exc:
+        for line in _reason(exc).splitlines() or [""]:
+            print(f"newsbot: error: {line}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -83,8 +92,25 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser(
         "run", help="run the bot (embedded default: digests of seeds/ to the console)"
     )
-    r.add_argument("--seeds", type=Path, default=_SEEDS, help="folder of article files")
+    r.add_argument("--seeds", type=Path, help="watch this folder of article files instead")
+    r.add_argument("--once", action="store_true", help="poll every feed once, print, and exit")
     r.set_defaults(func=_cmd_run)
+
+    f = sub.add_parser("feeds", help="list feeds with their state (or add/remove one)")
+    f.add_argument("--json", action="store_true", help="print the list as JSON")
+    f.set_defaults(func=_cmd_feeds)
+    fsub = f.add_subparsers(dest="action")
+    fa = fsub.add_parser("add", help="watch a feed URL (or a folder of article files)")
+    fa.add_argument("url")
+    fa.add_argument("--topic", help="topic name for this feed's stories")
+    fa.add_argument("--backfill", type=int, default=0, help="post the newest N on the first poll")
+    fr = fsub.add_parser("remove", help="stop watching a feed")
+    fr.add_argument("url")
+
+    p = sub.add_parser("poll", help="poll feeds and print what was found")
+    p.add_argument("--once", action="store_true", required=True, help="poll every feed now")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=_cmd_poll)
     return parser
 
 
@@ -118,7 +144,8 @@ def _digest_source(source: str, points: int, quotes: int | None) -> Digest:
         scheme = source.split("://", 1)[0].lower()
         if scheme not in ("http", "https"):
             raise UsageError(f"unsupported URL scheme {scheme!r}: only http and https")
-        raise UsageError("URL input needs the safe fetcher, which is not built yet")
+        settings, _config = load()
+        return asyncio.run(_digest_url(settings, source, points, quotes))
     if source == "-":
         data = sys.stdin.buffer.read(_MAX_INPUT + 1)
         name = None
@@ -131,26 +158,6 @@ def _digest_source(source: str, points: int, quotes: int | None) -> Digest:
     if len(data) > _MAX_INPUT:
         raise UsageError(f"too large: input is over {_MAX_INPUT // 2**20} MB")
     return digest_bytes(data, name=name, points=points, quotes=quotes)
-
-
-def digest_bytes(data: bytes, *, name: str | None, points: int, quotes: int | None) -> Digest:
-    """Digest a file's bytes: HTML by name or content, else UTF-8 text."""
-    if b"\x00" in data[:8192]:
-        raise DigestError("binary data, not an article")
-    if _looks_like_html(data, name):
-        return digest_html(data, points=points, quotes=quotes, source=None)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DigestError("not UTF-8 text (binary data?)") from None
-    return digest_text(text, points=points, quotes=quotes)
-
-
-def _looks_like_html(data: bytes, name: str | None) -> bool:
-    if name and name.lower().endswith((".html", ".htm")):
-        return True
-    head = data[:1024].lstrip().lower()
-    return head.startswith((b"<!doctype html", b"<html"))
 
 
 def _digest_batch(path: Path, points: int, quotes: int | None) -> int:
@@ -189,21 +196,146 @@ def _batch_line(line: str, lineno: int, points: int, quotes: int | None) -> dict
     return {"id": ident, **out}
 
 
+async def _digest_url(settings: Settings, url: str, points: int, quotes: int | None) -> Digest:
+    fetcher = Fetcher(settings)
+    try:
+        page = await fetcher.fetch(url, accept="text/html,application/xhtml+xml;q=0.9")
+    finally:
+        await fetcher.aclose()
+    return digest_html(page.body, url=page.url, points=points, quotes=quotes)
+
+
+def _with_app(
+    args: argparse.Namespace,
+    body: Callable[[App], Awaitable[int]],
+    *,
+    config: Config | None = None,
+    on_story: Callable[[Story], Awaitable[None]] | None = None,
+) -> int:
+    settings, loaded = load()
+
+    async def go() -> int:
+        async with open_app(settings, config or loaded, utc_now(), on_story=on_story) as app:
+            return await body(app)
+
+    return asyncio.run(go())
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
-    seeds: Path = args.seeds
-    files = sorted(
-        p
-        for p in seeds.iterdir()
-        if p.suffix in (".txt", ".md", ".html", ".htm") and p.stem.lower() != "readme"
-    )
-    if not files:
-        raise UsageError(f"no article files in {seeds}")
-    for path in files:
-        try:
-            digest = digest_bytes(path.read_bytes(), name=path.name, points=3, quotes=3)
-        except DigestError as exc:
-            print(f"newsbot: {path.name}: {exc}", file=sys.stderr)
-            continue
-        print(render_digest(digest))
-        print("─" * 60)
-    return 0
+    config = None
+    if args.seeds is not None:
+        if not args.seeds.is_dir():
+            raise UsageError(f"not a folder: {args.seeds}")
+        spec = FeedSpec(path=str(args.seeds.resolve()), backfill=10_000)
+        config = Config(ConfigFile(feeds=[spec]), None)
+
+    async def body(app: App) -> int:
+        if args.once:
+            await app.poller.poll_all(utc_now())
+        else:
+            await run_scheduler(app.poller, tick=app.settings.tick)
+        return 0
+
+    return _with_app(args, body, config=config, on_story=_print_story)
+
+
+async def _print_story(story: Story) -> None:
+    if story.digest is not None:
+        print(render_digest(story.digest))
+    else:
+        print(f"{story.title}\n{story.url}")
+    if story.note:
+        print(f"({story.note})")
+    print("─" * 60, flush=True)
+
+
+def _cmd_feeds(args: argparse.Namespace) -> int:
+    async def body(app: App) -> int:
+        if args.action == "add":
+            url = _feed_url(args.url)
+            _feed, created = await app.store.add_feed(
+                url, utc_now(), topic=args.topic, backfill=max(0, args.backfill)
+            )
+            print(
+                f"{'added' if created else 'updated'} {url}"
+                + (f" (topic {args.topic})" if args.topic else "")
+            )
+            return 0
+        if args.action == "remove":
+            if not await app.store.remove_feed(args.url):
+                raise UsageError(f"no such feed: {args.url} (see `newsbot feeds`)")
+            print(f"removed {args.url}")
+            if any(u == args.url for u, _ in app.config.feed_urls()):
+                print("note: it is in the config file too, and comes back on the next start")
+            return 0
+        rows = [_feed_row(f) for f in await app.store.feeds()]
+        if args.json:
+            print(json.dumps(rows, ensure_ascii=False))
+        else:
+            for r in rows:
+                print(
+                    f"{r['url']}  [{r['state']}]" + (f" topic={r['topic']}" if r["topic"] else "")
+                )
+                print(
+                    f"    last success: {r['last_success'] or 'never'}  next poll: {r['next_poll'] or '-'}"
+                )
+                if r["last_error"]:
+                    print(f"    last error: {r['last_error']}")
+                if r["disabled_reason"]:
+                    print(f"    disabled: {r['disabled_reason']}")
+            if not rows:
+                print("no feeds: add one with `newsbot feeds add URL`")
+        return 0
+
+    return _with_app(args, body)
+
+
+def _feed_url(value: str) -> str:
+    if value.startswith(("http://", "https://")):
+        return value
+    if value.startswith("file:") or Path(value).is_dir():
+        path = Path(value.removeprefix("file://").removeprefix("file:"))
+        if not path.is_dir():
+            raise UsageError(f"not a folder: {path}")
+        return path.resolve().as_uri()
+    raise UsageError(f"not a feed URL: {value} (http(s) URL or a folder of article files)")
+
+
+def _feed_row(feed: Any) -> dict[str, Any]:
+    def iso(value: Any) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "url": feed.url,
+        "title": feed.title,
+        "topic": feed.topic,
+        "state": feed.state,
+        "identity": feed.identity,
+        "last_success": iso(feed.last_success_at),
+        "last_error": feed.last_error,
+        "consecutive_failures": feed.consecutive_failures,
+        "next_poll": None if feed.disabled_reason else iso(feed.next_poll_at),
+        "disabled_reason": feed.disabled_reason,
+    }
+
+
+def _cmd_poll(args: argparse.Namespace) -> int:
+    async def body(app: App) -> int:
+        report = await app.poller.poll_all(utc_now())
+        data = report.to_json()
+        if args.json:
+            print(json.dumps(data, ensure_ascii=False))
+            return 0
+        for item in data["new"]:
+            print(f"new: {item['title']} — {item['url']}")
+        for item in data["duplicates"]:
+            print(f"duplicate: {item['url']} (first: {item['duplicate_of']})")
+        for item in data["failed"]:
+            print(f"failed: {item['feed']}: {item['error']}")
+        print(
+            f"{data['polled']} feeds polled: {len(data['new'])} new, "
+            f"{len(data['duplicates'])} duplicates, {len(data['failed'])} failed"
+        )
+        return 0
+
+    return _with_app(args, body)

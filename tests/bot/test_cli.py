@@ -137,9 +137,17 @@ def test_console_script_and_module_agree() -> None:
     assert json.loads(proc.stdout)["key_points"]
 
 
-def test_run_prints_every_seed(capsys: pytest.CaptureFixture[str]) -> None:
-    """The embedded default prints a digest of every seed article."""
-    code, out, err = _run(capsys, "run")
+@pytest.fixture
+def tmp_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh SQLite database for commands that open the store."""
+    db = tmp_path / "data" / "newsbot.db"
+    monkeypatch.setenv("NEWSBOT_DATABASE_URL", f"sqlite+aiosqlite:///{db}")
+    return db
+
+
+def test_run_prints_every_seed(capsys: pytest.CaptureFixture[str], tmp_db: Path) -> None:
+    """The embedded default prints a digest of every seed article (`--once`: one round, exit)."""
+    code, out, err = _run(capsys, "run", "--once")
     assert code == 0 and err == ""
     for title in (
         "Riverton council approves",
@@ -148,3 +156,11 @@ def test_run_prints_every_seed(capsys: pytest.CaptureFixture[str]) -> None:
         "Record heat forces schools",
     ):
         assert title in out
+
+
+def test_run_again_repeats_nothing(capsys: pytest.CaptureFixture[str], tmp_db: Path) -> None:
+    """A second run on the same database prints no story twice."""
+    _run(capsys, "run", "--once")
+    code, out, _ = _run(capsys, "run", "--once")
+    assert code == 0 and "Small lunar probe" not in out
+    assert tmp_db.exists()

@@ -1,0 +1,330 @@
+"""Polling as plain phases with the clock passed in: fetch → parse → decide → condense → store.
+
+The scheduler's job is one line, `await poller.poll_due(now)`; tests call the phases directly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import random
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.condense import Condensed, condense
+from bot.errors import FeedError, FetchError, NewsbotError
+from bot.feeds import Entry, ParsedFeed, choose_identity, entry_keys, is_seen, parse_feed
+from bot.fetch import Fetcher, FetchResult
+from bot.settings import Settings
+from bot.sources import is_folder_url, read_folder
+from bot.store import Article, ArticleReport, Feed, Store, Transaction
+from digests import Digest
+from digests.fingerprint import from_hex, near_duplicate, simhash, to_hex
+
+FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.5"
+DUPLICATE_WINDOW = timedelta(days=3)  # near-duplicates are looked for among this recent stories
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """A new story stored by a poll, ready to deliver."""
+
+    feed: str
+    url: str
+    title: str
+    article_id: str
+    digest: Digest | None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Duplicate:
+    """An entry recognised as a story already stored (same URL or near-duplicate text)."""
+
+    feed: str
+    url: str
+    duplicate_of: str  # the URL of the first copy
+
+
+@dataclass(frozen=True, slots=True)
+class FeedOutcome:
+    """What one poll of one feed found."""
+
+    feed: str
+    new: tuple[Story, ...] = ()
+    duplicates: tuple[Duplicate, ...] = ()
+    seen: int = 0  # entries recorded as seen without posting (first poll, old entries)
+    error: str | None = None
+    not_modified: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RoundReport:
+    """What a round over several feeds found."""
+
+    outcomes: tuple[FeedOutcome, ...] = field(default_factory=tuple)
+
+    def to_json(self) -> dict[str, Any]:
+        """The `newsbot poll --once --json` object."""
+        return {
+            "new": [
+                {"feed": s.feed, "url": s.url, "title": s.title, "note": s.note}
+                for o in self.outcomes
+                for s in o.new
+            ],
+            "duplicates": [
+                {"feed": d.feed, "url": d.url, "duplicate_of": d.duplicate_of}
+                for o in self.outcomes
+                for d in o.duplicates
+            ],
+            "failed": [{"feed": o.feed, "error": o.error} for o in self.outcomes if o.error],
+            "polled": len(self.outcomes),
+        }
+
+
+OnStory = Callable[[Story], Awaitable[None]]
+
+
+class Poller:
+    """Polls feeds into the store; `on_story` is called once per new story after its commit."""
+
+    def __init__(
+        self,
+        store: Store,
+        fetcher: Fetcher,
+        settings: Settings,
+        *,
+        on_story: OnStory | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.store = store
+        self.fetcher = fetcher
+        self.settings = settings
+        self.on_story = on_story
+        self.rng = rng or random.Random()
+        self._feeds_at_once = asyncio.Semaphore(settings.concurrency)
+
+    async def poll_due(self, now: datetime) -> RoundReport:
+        """Poll every enabled feed whose next poll time has come."""
+        return await self.poll_feeds(await self.store.due_feeds(now), now)
+
+    async def poll_all(self, now: datetime) -> RoundReport:
+        """Poll every enabled feed now, due or not."""
+        feeds = [f for f in await self.store.feeds() if not f.disabled_reason]
+        return await self.poll_feeds(feeds, now)
+
+    async def poll_feeds(self, feeds: Sequence[Feed], now: datetime) -> RoundReport:
+        """Poll these feeds concurrently (within the fetcher's host and global limits)."""
+        outcomes = await asyncio.gather(*(self._bounded(f, now) for f in feeds))
+        return RoundReport(tuple(outcomes))
+
+    async def _bounded(self, feed: Feed, now: datetime) -> FeedOutcome:
+        async with self._feeds_at_once:
+            return await self.poll_feed(feed, now)
+
+    async def poll_feed(self, feed: Feed, now: datetime) -> FeedOutcome:
+        """One feed: fetch, parse, decide, condense, store in one transaction; failures recorded."""
+        try:
+            fetched = await fetch_feed(self.fetcher, feed, self.settings)
+            if isinstance(fetched, FetchResult) and fetched.not_modified:
+                async with self.store.transaction() as tx:
+                    row = await tx.feed(feed.id)
+                    _succeeded(row, now, self._next_poll(row, now, fetched.max_age), fetched)
+                return FeedOutcome(feed.url, not_modified=True)
+            parsed = await parse(fetched)
+            decision = decide(feed, parsed, await self._seen(feed, parsed.entries))
+            condensed = await asyncio.gather(*(self._condense(e) for e in decision.candidates))
+            async with self.store.transaction() as tx:
+                outcome = await store_poll(tx, feed.id, decision, condensed, now)
+                row = await tx.feed(feed.id)
+                meta = fetched if isinstance(fetched, FetchResult) else None
+                _succeeded(
+                    row, now, self._next_poll(row, now, meta.max_age if meta else None), meta
+                )
+                row.identity = decision.identity if parsed.entries else row.identity
+                row.title = row.title or parsed.title
+        except (FetchError, FeedError) as exc:
+            retry = exc.retry_after if isinstance(exc, FetchError) else None
+            return await self._failed(feed, now, str(exc), retry)
+        except NewsbotError as exc:
+            return await self._failed(feed, now, str(exc), None)
+        except Exception as exc:  # a bug must not stop the other feeds, nor go unnoticed
+            return await self._failed(
+                feed, now, f"internal error: {type(exc).__name__}: {exc}", None
+            )
+        if self.on_story:
+            for story in outcome.new:
+                await self.on_story(story)
+        return outcome
+
+    async def _seen(self, feed: Feed, entries: Sequence[Entry]) -> set[str]:
+        keys = [k for e in entries for k in entry_keys(e).values()]
+        async with self.store.transaction() as tx:
+            return await tx.seen_keys(feed.id, keys)
+
+    async def _condense(self, entry: Entry) -> Condensed:
+        return await condense(entry, self.fetcher, min_page_chars=self.settings.min_page_chars)
+
+    def _next_poll(self, feed: Feed, now: datetime, max_age: float | None) -> datetime:
+        interval = max(60, feed.interval or self.settings.poll_interval)
+        jitter = self.rng.uniform(-self.settings.poll_jitter, self.settings.poll_jitter)
+        return now + timedelta(seconds=max(interval * (1 + jitter), max_age or 0, 60))
+
+    async def _failed(
+        self, feed: Feed, now: datetime, reason: str, retry_after: float | None
+    ) -> FeedOutcome:
+        async with self.store.transaction() as tx:
+            row = await tx.feed(feed.id)
+            row.consecutive_failures += 1
+            row.last_error = reason
+            row.last_polled_at = now
+            delay = backoff_delay(
+                row.consecutive_failures, self.settings.backoff_base, self.settings.backoff_cap
+            )
+            row.next_poll_at = now + timedelta(seconds=max(delay, retry_after or 0))
+            if row.consecutive_failures >= self.settings.max_failures:
+                row.disabled_reason = (
+                    f"disabled after {row.consecutive_failures} consecutive failures; "
+                    f"last: {reason}"
+                )
+        return FeedOutcome(feed.url, error=reason)
+
+
+def backoff_delay(failures: int, base: float, cap: float) -> float:
+    """Seconds to wait after `failures` consecutive failures: base × 2ⁿ⁻¹, capped."""
+    return float(min(cap, base * 2 ** min(max(failures - 1, 0), 30)))
+
+
+async def fetch_feed(fetcher: Fetcher, feed: Feed, settings: Settings) -> FetchResult | ParsedFeed:
+    """Fetch phase: the feed's bytes (conditional GET), or a local folder read as a feed."""
+    if is_folder_url(feed.url):
+        return await asyncio.to_thread(read_folder, feed.url, max_bytes=settings.max_body_bytes)
+    return await fetcher.fetch(
+        feed.url, etag=feed.etag, last_modified=feed.last_modified, accept=FEED_ACCEPT
+    )
+
+
+async def parse(fetched: FetchResult | ParsedFeed) -> ParsedFeed:
+    """Parse phase (in a thread: a large feed must not stall the other polls)."""
+    if isinstance(fetched, ParsedFeed):
+        return fetched
+    return await asyncio.to_thread(
+        parse_feed, fetched.body, content_type=fetched.content_type, url=fetched.url
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Decide phase result: which entries are new, and every entry's identity keys."""
+
+    identity: str
+    candidates: tuple[Entry, ...]
+    keys: tuple[tuple[Entry, dict[str, str]], ...]
+    first_poll: bool
+
+
+def decide(feed: Feed, parsed: ParsedFeed, seen: set[str]) -> Decision:
+    """Which entries are new. On a feed's first poll none are, except the newest `backfill`."""
+    keyed = tuple((e, entry_keys(e)) for e in parsed.entries)
+    first = feed.identity is None and feed.last_success_at is None
+    identity = feed.identity or choose_identity(parsed.entries)
+    if identity == "guid" and choose_identity(parsed.entries) != "guid":
+        identity = choose_identity(parsed.entries)  # guids stopped being unique in the feed
+    if first:
+        newest = sorted(
+            range(len(keyed)),
+            key=lambda i: (keyed[i][0].published is not None, keyed[i][0].published, -i),
+            reverse=True,
+        )
+        chosen = sorted(newest[: feed.backfill])
+        return Decision(identity, tuple(keyed[i][0] for i in chosen), keyed, True)
+    candidates = []
+    for entry, keys in keyed:
+        old, better = is_seen(keys, seen, identity)
+        identity = better or identity
+        if not old:
+            candidates.append(entry)
+    return Decision(identity, tuple(candidates), keyed, False)
+
+
+async def store_poll(
+    tx: Transaction, feed_id: int, decision: Decision, condensed: Sequence[Condensed], now: datetime
+) -> FeedOutcome:
+    """Store phase, inside the poll's one transaction: articles, "also reported by", seen keys."""
+    feed = await tx.feed(feed_id)
+    fresh_seen = await tx.seen_keys(feed_id, [k for _, ks in decision.keys for k in ks.values()])
+    recent = [(i, from_hex(f)) for i, f in await tx.recent_fingerprints(now - DUPLICATE_WINDOW)]
+    new: list[Story] = []
+    dups: list[Duplicate] = []
+    keys_of = {id(e): ks for e, ks in decision.keys}
+    for item in condensed:
+        keys = keys_of[id(item.entry)]
+        if not decision.first_poll and is_seen(keys, fresh_seen, decision.identity)[0]:
+            continue  # stored meanwhile (another worker): never twice
+        url = item.entry.link or f"urn:newsbot:{feed_id}:{next(iter(keys.values()))}"
+        existing = await tx.article_by_url(url)
+        if existing is not None:
+            await _report(tx, existing.duplicate_of or existing.id, feed.url, url, now)
+            original = await tx.session.get(Article, existing.duplicate_of or existing.id)
+            dups.append(Duplicate(feed.url, url, original.url if original else existing.url))
+            await tx.mark_seen(feed_id, keys.values(), now, existing.id)
+            continue
+        fingerprint = simhash(f"{item.entry.title} {item.text}")
+        match = next((i for i, f in recent if near_duplicate(fingerprint, f)), None)
+        article = _article(feed_id, url, item, fingerprint, match, now)
+        await tx.add(article)
+        await _report(tx, match or article.id, feed.url, url, now)
+        await tx.mark_seen(feed_id, keys.values(), now, article.id)
+        if match:
+            original = await tx.session.get(Article, match)
+            dups.append(Duplicate(feed.url, url, original.url if original else match))
+        else:
+            recent.append((article.id, fingerprint))
+            title = item.digest.title if item.digest else item.entry.title
+            new.append(Story(feed.url, url, title, article.id, item.digest, item.note))
+    await tx.mark_seen(feed_id, [k for _, ks in decision.keys for k in ks.values()], now)
+    return FeedOutcome(feed.url, tuple(new), tuple(dups), seen=len(decision.keys) - len(new))
+
+
+def article_id(url: str) -> str:
+    """A story's stable id: a hash of its canonical URL."""
+    return hashlib.blake2b(url.encode(), digest_size=16).hexdigest()
+
+
+def _article(
+    feed_id: int, url: str, item: Condensed, fingerprint: int, match: str | None, now: datetime
+) -> Article:
+    return Article(
+        id=article_id(url),
+        feed_id=feed_id,
+        url=url,
+        title=(item.digest.title if item.digest else item.entry.title)[:1000] or "(untitled)",
+        published=item.entry.published or (item.digest.published if item.digest else None),
+        text=item.text,
+        fingerprint=to_hex(fingerprint) if fingerprint else None,
+        digest=item.digest.to_json() if item.digest else None,
+        digest_note=item.note,
+        duplicate_of=match,
+        created_at=now,
+    )
+
+
+async def _report(tx: Transaction, article: str, feed_url: str, url: str, now: datetime) -> None:
+    if await tx.session.get(ArticleReport, (article, feed_url)) is None:
+        await tx.add(ArticleReport(article_id=article, feed_url=feed_url, url=url, reported_at=now))
+
+
+def _succeeded(row: Feed, now: datetime, next_poll: datetime, meta: FetchResult | None) -> None:
+    row.consecutive_failures = 0
+    row.last_error = None
+    row.last_polled_at = now
+    row.last_success_at = now
+    row.next_poll_at = next_poll
+    if meta is not None and meta.not_modified:
+        row.etag = meta.etag or row.etag
+        row.last_modified = meta.last_modified or row.last_modified
+    elif meta is not None:
+        row.etag = meta.etag
+        row.last_modified = meta.last_modified

@@ -1,0 +1,94 @@
+"""Runtime settings from the environment (NEWSBOT_*) and the config file's [settings] table.
+
+Every default lives here. Settings are loaded once, in the composition root (`bot.cli`), never at
+import time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from bot.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parent.parent
+_MB = 1024 * 1024
+
+
+class Settings(BaseSettings):
+    """Every tunable of the running bot; environment variables win over the config file."""
+
+    model_config = SettingsConfigDict(env_prefix="NEWSBOT_", extra="forbid", frozen=True)
+
+    data_dir: Path = ROOT / "data"
+    database_url: str = ""  # empty: sqlite+aiosqlite:///<data_dir>/newsbot.db
+    config: Path = ROOT / "config" / "newsbot.toml"
+    allow_hosts: str = ""  # comma-separated hosts/addresses exempt from the private-address guard
+    contact_url: str = "https://github.com/newsbot/newsbot"
+    max_body_bytes: int = Field(default=10 * _MB, ge=1024)
+    connect_timeout: float = Field(default=10.0, gt=0)
+    read_timeout: float = Field(default=20.0, gt=0)
+    total_timeout: float = Field(default=60.0, gt=0)
+    max_redirects: int = Field(default=5, ge=0, le=20)
+    concurrency: int = Field(default=50, ge=1)
+    per_host_concurrency: int = Field(default=4, ge=1)
+    poll_interval: int = Field(default=600, ge=60)  # seconds; minimum one minute
+    poll_jitter: float = Field(default=0.1, ge=0, le=0.5)  # ± fraction of the interval
+    backoff_base: int = Field(default=300, ge=1)  # seconds: 5 min × 2ⁿ after n failures
+    backoff_cap: int = Field(default=6 * 3600, ge=1)
+    max_failures: int = Field(default=10, ge=1)  # consecutive failures before a feed is disabled
+    tick: float = Field(default=30.0, gt=0)  # seconds between scheduler looks at what is due
+    min_page_chars: int = Field(
+        default=600, ge=0
+    )  # shorter page text: paywall, use the feed's text
+
+    @field_validator("contact_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://", "mailto:")):
+            raise ValueError("must be an http(s) or mailto: URL")
+        return value
+
+    @property
+    def allowed_hosts(self) -> frozenset[str]:
+        """Hosts and addresses exempt from the private-address guard."""
+        return frozenset(h.strip().lower() for h in self.allow_hosts.split(",") if h.strip())
+
+    @property
+    def db_url(self) -> str:
+        """The SQLAlchemy URL to use: the setting, or a SQLite file in the data directory."""
+        return self.database_url or f"sqlite+aiosqlite:///{self.data_dir / 'newsbot.db'}"
+
+    @property
+    def user_agent(self) -> str:
+        """The User-Agent header: names the bot and how to reach its operator."""
+        return f"newsbot/0.1 (+{self.contact_url})"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """The environment wins over values passed in (which come from the config file)."""
+        return (env_settings, init_settings)
+
+
+def load_settings(file_values: dict[str, Any] | None = None) -> Settings:
+    """Settings from the environment over `file_values`; a bad value raises one-line ConfigError."""
+    try:
+        return Settings(**(file_values or {}))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = str(err["loc"][0]) if err["loc"] else "?"
+        field = Settings.model_fields.get(key)
+        fix = f"fix the value (default {field.default})" if field else "remove it"
+        raise ConfigError(
+            f"setting NEWSBOT_{key.upper()} (or [settings] {key}): {err['msg']}; {fix}"
+        ) from None

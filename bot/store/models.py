@@ -1,0 +1,119 @@
+"""Tables, as SQLAlchemy 2 models. Migrations in `bot/store/migrations/` create them; keep both in step."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime on every backend (SQLite keeps naive text, so we tag it)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Refuse naive datetimes; store UTC."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: newsbot stores UTC-aware datetimes only")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Always hand back an aware UTC datetime."""
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of newsbot's tables."""
+
+
+class Feed(Base):
+    """A watched feed (or local folder) and its polling state."""
+
+    __tablename__ = "feeds"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    title: Mapped[str | None] = mapped_column(String(500))
+    topic: Mapped[str | None] = mapped_column(String(200))
+    origin: Mapped[str] = mapped_column(String(20), default="cli")  # "config" or "cli"
+    backfill: Mapped[int] = mapped_column(Integer, default=0)
+    interval: Mapped[int | None] = mapped_column(Integer)  # seconds; None: the global setting
+    identity: Mapped[str | None] = mapped_column(
+        String(10)
+    )  # guid / link / hash, set on first poll
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    next_poll_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_polled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    disabled_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    @property
+    def state(self) -> str:
+        """new, ok, failing or disabled."""
+        if self.disabled_reason:
+            return "disabled"
+        if self.consecutive_failures:
+            return "failing"
+        return "ok" if self.last_success_at else "new"
+
+
+class Article(Base):
+    """A story, stored once per canonical URL, with its digest."""
+
+    __tablename__ = "articles"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # hash of the canonical URL
+    feed_id: Mapped[int | None] = mapped_column(ForeignKey("feeds.id", ondelete="SET NULL"))
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    title: Mapped[str] = mapped_column(String(1000))
+    published: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    text: Mapped[str] = mapped_column(Text, default="")
+    fingerprint: Mapped[str | None] = mapped_column(String(16))  # 64-bit SimHash, hex
+    digest: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    digest_note: Mapped[str | None] = mapped_column(Text)  # e.g. made from the feed's summary
+    duplicate_of: Mapped[str | None] = mapped_column(ForeignKey("articles.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class SeenEntry(Base):
+    """An identity key of a feed entry already seen (guid, link or title hash): never new again."""
+
+    __tablename__ = "seen_entries"
+
+    feed_id: Mapped[int] = mapped_column(
+        ForeignKey("feeds.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    article_id: Mapped[str | None] = mapped_column(String(32))
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ArticleReport(Base):
+    """A feed that carried a story ("also reported by"), with the URL it used."""
+
+    __tablename__ = "article_reports"
+
+    article_id: Mapped[str] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    feed_url: Mapped[str] = mapped_column(String(2048), primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048))
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+Index("ix_articles_duplicate_of", Article.duplicate_of)

@@ -1,0 +1,214 @@
+"""The store: one small interface over SQLAlchemy (SQLite by default, PostgreSQL by URL)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, delete, event, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+
+from bot.errors import StoreError
+from bot.store.models import Article, ArticleReport, Feed, SeenEntry
+
+_MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+_CHUNK = 400  # bound on IN (...) lists: SQLite allows 999 parameters by default
+
+
+class Store:
+    """Feeds, articles and seen entries; every poll of a feed writes in one `transaction()`."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        parsed = make_url(url)
+        self._sqlite = parsed.get_backend_name() == "sqlite"
+        if self._sqlite and parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._engine = create_async_engine(url)
+        except (SQLAlchemyError, ImportError, ValueError) as exc:
+            raise StoreError(f"cannot open database {parsed!r}: {exc}") from exc
+        if self._sqlite:
+            event.listen(self._engine.sync_engine, "connect", _sqlite_pragmas)
+        self._sessions = async_sessionmaker(self._engine, expire_on_commit=False)
+        # SQLite has one writer: queue our own writers instead of waiting on file locks.
+        self._write_lock = asyncio.Lock()
+
+    async def migrate(self) -> None:
+        """Bring the schema to the newest migration (creates the database on first run)."""
+        try:
+            async with self._engine.begin() as conn:
+                await conn.run_sync(_upgrade)
+        except (SQLAlchemyError, OSError) as exc:
+            raise StoreError(f"cannot migrate the database: {_short(exc)}") from exc
+
+    async def close(self) -> None:
+        """Close every connection."""
+        await self._engine.dispose()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        """One atomic unit of work: commits on success, rolls back on any error or cancellation."""
+        async with self._write_lock, self._sessions() as session:
+            try:
+                async with session.begin():
+                    yield Transaction(session)
+            except SQLAlchemyError as exc:
+                raise StoreError(f"database write failed: {_short(exc)}") from exc
+
+    async def feeds(self) -> list[Feed]:
+        """Every feed, oldest first."""
+        async with self._sessions() as session:
+            return list((await session.scalars(select(Feed).order_by(Feed.id))).all())
+
+    async def feed(self, url: str) -> Feed | None:
+        """The feed with this URL, if any."""
+        async with self._sessions() as session:
+            return await session.scalar(select(Feed).where(Feed.url == url))
+
+    async def due_feeds(self, now: datetime, *, limit: int = 500) -> list[Feed]:
+        """Enabled feeds whose next poll time has come, most overdue first."""
+        query = (
+            select(Feed)
+            .where(Feed.disabled_reason.is_(None), Feed.next_poll_at <= now)
+            .order_by(Feed.next_poll_at)
+            .limit(limit)
+        )
+        async with self._sessions() as session:
+            return list((await session.scalars(query)).all())
+
+    async def add_feed(
+        self,
+        url: str,
+        now: datetime,
+        *,
+        topic: str | None = None,
+        backfill: int = 0,
+        interval: int | None = None,
+        origin: str = "cli",
+    ) -> tuple[Feed, bool]:
+        """Add a feed (due now) or update its options; returns the feed and whether it is new."""
+        async with self.transaction() as tx:
+            feed = await tx.session.scalar(select(Feed).where(Feed.url == url))
+            created = feed is None
+            if feed is None:
+                feed = Feed(
+                    url=url,
+                    origin=origin,
+                    backfill=backfill,
+                    next_poll_at=now,
+                    consecutive_failures=0,
+                    created_at=now,
+                )
+                tx.session.add(feed)
+            feed.topic = topic if topic is not None else feed.topic
+            feed.backfill = backfill
+            feed.interval = interval
+        return feed, created
+
+    async def remove_feed(self, url: str) -> bool:
+        """Forget a feed and its seen entries (its stored articles stay); False if unknown."""
+        async with self.transaction() as tx:
+            feed = await tx.session.scalar(select(Feed).where(Feed.url == url))
+            if feed is None:
+                return False
+            await tx.session.execute(delete(SeenEntry).where(SeenEntry.feed_id == feed.id))
+            await tx.session.delete(feed)
+        return True
+
+    async def articles(self) -> list[Article]:
+        """Every stored article, oldest first."""
+        async with self._sessions() as session:
+            query = select(Article).order_by(Article.created_at, Article.id)
+            return list((await session.scalars(query)).all())
+
+    async def reports(self, article_id: str) -> list[ArticleReport]:
+        """Every feed that carried this story."""
+        async with self._sessions() as session:
+            query = select(ArticleReport).where(ArticleReport.article_id == article_id)
+            return list((await session.scalars(query)).all())
+
+
+class Transaction:
+    """The operations a poll needs inside its one transaction."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def feed(self, feed_id: int) -> Feed:
+        """The feed row, loaded in this transaction."""
+        feed = await self.session.get(Feed, feed_id)
+        if feed is None:
+            raise StoreError(f"feed {feed_id} was removed during the poll")
+        return feed
+
+    async def seen_keys(self, feed_id: int, keys: Iterable[str]) -> set[str]:
+        """Which of these identity keys the feed has seen before."""
+        found: set[str] = set()
+        for chunk in _chunks(sorted(set(keys))):
+            query = select(SeenEntry.key).where(
+                SeenEntry.feed_id == feed_id, SeenEntry.key.in_(chunk)
+            )
+            found.update((await self.session.scalars(query)).all())
+        return found
+
+    async def mark_seen(
+        self, feed_id: int, keys: Iterable[str], now: datetime, article_id: str | None = None
+    ) -> None:
+        """Record identity keys as seen (the ones already there are left alone)."""
+        wanted = set(keys)
+        fresh = wanted - await self.seen_keys(feed_id, wanted)
+        self.session.add_all(
+            SeenEntry(feed_id=feed_id, key=k, article_id=article_id, first_seen_at=now)
+            for k in sorted(fresh)
+        )
+        await self.session.flush()
+
+    async def article_by_url(self, url: str) -> Article | None:
+        """The stored article with this canonical URL."""
+        return await self.session.scalar(select(Article).where(Article.url == url))
+
+    async def recent_fingerprints(self, since: datetime) -> list[tuple[str, str]]:
+        """(article id, fingerprint) of original articles stored since `since`."""
+        query = select(Article.id, Article.fingerprint).where(
+            Article.created_at >= since,
+            Article.duplicate_of.is_(None),
+            Article.fingerprint.is_not(None),
+        )
+        return [(i, f) for i, f in (await self.session.execute(query)).all() if f]
+
+    async def add(self, *rows: Any) -> None:
+        """Insert rows now, so that later queries in this transaction see them."""
+        self.session.add_all(rows)
+        await self.session.flush()
+
+
+def _upgrade(connection: Connection) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+def _short(exc: BaseException) -> str:
+    return (str(exc) or type(exc).__name__).splitlines()[0][:300]

@@ -1,0 +1,168 @@
+"""The safe fetcher against a real loopback server: limits, redirects, SSRF guard, validators."""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+
+import pytest
+
+from bot.errors import BlockedError, FetchError
+from bot.fetch import Fetcher, is_public_address
+from bot.settings import Settings
+from tests.bot.conftest import make_settings
+from tests.servers.feed_server import FeedServer
+
+
+async def test_fetch_returns_body_type_and_validators(server: FeedServer, fetcher: Fetcher) -> None:
+    """A 200 answer gives the body, the content type, ETag/Last-Modified and max-age."""
+    server.static(
+        "/f",
+        b"<rss/>",
+        headers={
+            "Last-Modified": "Sat, 28 Nov 2026 10:00:00 GMT",
+            "Cache-Control": "public, max-age=900",
+        },
+        etag='"v1"',
+    )
+    result = await fetcher.fetch(server.url("/f"))
+    assert result.body == b"<rss/>" and result.content_type == "application/rss+xml"
+    assert result.etag == '"v1"' and result.last_modified.startswith("Sat, 28 Nov")  # type: ignore[union-attr]
+    assert result.max_age == 900
+
+
+async def test_user_agent_names_contact_url(
+    server: FeedServer, fetcher: Fetcher, settings: Settings
+) -> None:
+    """Every request carries a User-Agent with the operator's contact URL."""
+    server.static("/f", b"x")
+    await fetcher.fetch(server.url("/f"))
+    assert settings.contact_url in server.last_headers["/f"]["User-Agent"]
+
+
+async def test_conditional_get_gets_304(server: FeedServer, fetcher: Fetcher) -> None:
+    """With the ETag from last time the server answers 304 and no body is read."""
+    server.static("/f", b"<rss/>", etag='"abc"')
+    first = await fetcher.fetch(server.url("/f"))
+    second = await fetcher.fetch(server.url("/f"), etag=first.etag)
+    assert server.last_headers["/f"]["If-None-Match"] == '"abc"'
+    assert second.not_modified and second.body == b""
+
+
+async def test_429_carries_retry_after(server: FeedServer, fetcher: Fetcher) -> None:
+    """429 becomes FetchError("HTTP 429") with the server's Retry-After in seconds."""
+    server.static("/f", b"slow down", status=429, headers={"Retry-After": "120"})
+    with pytest.raises(FetchError) as exc:
+        await fetcher.fetch(server.url("/f"))
+    assert exc.value.reason == "HTTP 429" and exc.value.retry_after == 120
+
+
+async def test_404_reason(server: FeedServer, fetcher: Fetcher) -> None:
+    """An HTTP error status is reported as "HTTP <code>"."""
+    with pytest.raises(FetchError, match=r"^HTTP 404$"):
+        await fetcher.fetch(server.url("/missing"))
+
+
+async def test_redirects_are_followed(server: FeedServer, fetcher: Fetcher) -> None:
+    """A redirect chain within the limit ends at the final URL."""
+    server.redirect("/a", "/b", 301)
+    server.redirect("/b", server.url("/c"), 307)
+    server.static("/c", b"done")
+    result = await fetcher.fetch(server.url("/a"))
+    assert result.body == b"done" and result.url == server.url("/c")
+
+
+async def test_redirect_limit(server: FeedServer, fetcher: Fetcher, settings: Settings) -> None:
+    """A redirect loop stops at the limit with a clear reason."""
+    server.redirect("/loop", "/loop")
+    with pytest.raises(FetchError, match="too many redirects"):
+        await fetcher.fetch(server.url("/loop"))
+    assert server.hits["/loop"] == settings.max_redirects + 1
+
+
+async def test_redirect_to_private_address_refused(server: FeedServer, fetcher: Fetcher) -> None:
+    """A redirect hop to 127.0.0.2 (standing for a private address) is refused before connecting."""
+    server.redirect("/r", server.url("/secret", host="127.0.0.2"))
+    with pytest.raises(BlockedError, match="blocked: resolves to a private address"):
+        await fetcher.fetch(server.url("/r"))
+    assert server.hits["/secret"] == 0
+
+
+async def test_default_settings_deny_loopback(tmp_path: Path, server: FeedServer) -> None:
+    """Without an allow list, 127.0.0.1 and localhost are refused and nothing is sent."""
+    server.static("/f", b"x")
+    f = Fetcher(make_settings(tmp_path, allow_hosts=""))
+    try:
+        for url in (server.url("/f"), server.url("/f", host="localhost")):
+            with pytest.raises(BlockedError):
+                await f.fetch(url)
+    finally:
+        await f.aclose()
+    assert server.hits["/f"] == 0
+
+
+@pytest.mark.parametrize("url", ["ftp://127.0.0.1/x", "file:///etc/passwd", "gopher://127.0.0.1/"])
+async def test_only_http_and_https(fetcher: Fetcher, url: str) -> None:
+    """Other schemes are refused."""
+    with pytest.raises(BlockedError, match="unsupported scheme"):
+        await fetcher.fetch(url)
+
+
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("169.254.169.254", False),  # cloud metadata (link-local)
+        ("10.1.2.3", False),
+        ("192.168.0.1", False),
+        ("172.16.5.4", False),
+        ("127.0.0.2", False),
+        ("0.0.0.0", False),
+        ("224.0.0.1", False),
+        ("::1", False),
+        ("fe80::1", False),
+        ("fc00::1", False),
+        ("::ffff:10.0.0.1", False),  # IPv4-mapped private
+        ("100.64.0.1", False),  # carrier-grade NAT
+        ("93.184.216.34", True),
+        ("2606:4700::1111", True),
+    ],
+)
+def test_private_address_classes(address: str, public: bool) -> None:
+    """The guard's address test: loopback, private, link-local, multicast, unspecified are not public."""
+    assert is_public_address(ipaddress.ip_address(address)) is public
+
+
+async def test_slow_server_times_out(server: FeedServer, fetcher: Fetcher) -> None:
+    """A server that does not answer within the read timeout gives "timed out"."""
+    server.slow("/slow", 3.0)
+    with pytest.raises(FetchError, match="timed out"):
+        await fetcher.fetch(server.url("/slow"))
+
+
+async def test_endless_body_is_capped(server: FeedServer, fetcher: Fetcher) -> None:
+    """A body with no end stops at the size limit: "too large: > 1 MB"."""
+    server.endless("/endless")
+    with pytest.raises(FetchError, match=r"^too large: > 1 MB$"):
+        await fetcher.fetch(server.url("/endless"))
+
+
+async def test_gzip_bomb_is_capped(server: FeedServer, fetcher: Fetcher) -> None:
+    """A 50 KB gzip body that expands to 50 MB stops at the decompressed limit."""
+    server.gzip_bomb("/bomb")
+    with pytest.raises(FetchError, match="too large: > 1 MB decompressed"):
+        await fetcher.fetch(server.url("/bomb"))
+
+
+async def test_gzip_body_is_decompressed(server: FeedServer, fetcher: Fetcher) -> None:
+    """An ordinary gzip-encoded feed is decompressed."""
+    import gzip
+
+    server.static("/gz", gzip.compress(b"<rss>ok</rss>"), headers={"Content-Encoding": "gzip"})
+    assert (await fetcher.fetch(server.url("/gz"))).body == b"<rss>ok</rss>"
+
+
+async def test_declared_length_over_limit(server: FeedServer, fetcher: Fetcher) -> None:
+    """A Content-Length over the limit is refused before reading."""
+    server.static("/big", b"x" * (2 * 2**20))
+    with pytest.raises(FetchError, match="too large"):
+        await fetcher.fetch(server.url("/big"))
