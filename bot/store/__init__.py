@@ -1,6 +1,15 @@
 """Storage: SQLAlchemy models, Alembic migrations and the small `Store` interface."""
 
-from bot.store.models import Article, ArticleReport, Feed, SeenEntry
+from bot.store.models import Article, ArticleReport, ChannelRef, Feed, SeenEntry, Subscription
 from bot.store.store import Store, Transaction
 
-__all__ = ["Article", "ArticleReport", "Feed", "SeenEntry", "Store", "Transaction"]
+__all__ = [
+    "Article",
+    "ArticleReport",
+    "ChannelRef",
+    "Feed",
+    "SeenEntry",
+    "Store",
+    "Subscription",
+    "Transaction",
+]

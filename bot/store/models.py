@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -117,3 +118,39 @@ class ArticleReport(Base):
 
 
 Index("ix_articles_duplicate_of", Article.duplicate_of)
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelRef:
+    """Where a message goes: platform, workspace (guild/team id, "" for console) and channel id."""
+
+    platform: str
+    workspace: str
+    channel: str
+
+
+class Subscription(Base):
+    """A channel ↔ topic subscription: instant, or a roundup on a cron schedule in a timezone."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (UniqueConstraint("platform", "workspace", "channel", "topic"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    platform: Mapped[str] = mapped_column(String(20))  # discord / slack / console
+    workspace: Mapped[str] = mapped_column(String(64), default="")  # guild or team id
+    channel: Mapped[str] = mapped_column(String(64))
+    topic: Mapped[str] = mapped_column(String(200))
+    mode: Mapped[str] = mapped_column(String(10), default="instant")  # instant / roundup
+    cron: Mapped[str | None] = mapped_column(String(100))
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    next_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    last_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paused_reason: Mapped[str | None] = mapped_column(Text)
+    origin: Mapped[str] = mapped_column(String(20), default="command")  # config / command
+    created_by: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    @property
+    def where(self) -> ChannelRef:
+        """The channel this subscription posts to."""
+        return ChannelRef(self.platform, self.workspace, self.channel)

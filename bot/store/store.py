@@ -17,7 +17,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
 from bot.errors import StoreError
-from bot.store.models import Article, ArticleReport, Feed, SeenEntry
+from bot.schedules import Schedule
+from bot.store.models import Article, ArticleReport, ChannelRef, Feed, SeenEntry, Subscription
 
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _CHUNK = 400  # bound on IN (...) lists: SQLite allows 999 parameters by default
@@ -136,6 +137,71 @@ class Store:
             query = select(ArticleReport).where(ArticleReport.article_id == article_id)
             return list((await session.scalars(query)).all())
 
+    async def subscribe(
+        self,
+        where: ChannelRef,
+        topic: str,
+        now: datetime,
+        *,
+        schedule: Schedule | None = None,
+        created_by: str | None = None,
+        origin: str = "command",
+    ) -> tuple[Subscription, bool]:
+        """Subscribe a channel to a topic (instant, or a roundup on `schedule`), or change how.
+
+        Subscribing again also lifts a pause: the person asking has just fixed the channel.
+        Returns the subscription and whether it is new.
+        """
+        async with self.transaction() as tx:
+            sub = await tx.session.scalar(_subscription_query(where, topic))
+            created = sub is None
+            if sub is None:
+                sub = Subscription(
+                    platform=where.platform,
+                    workspace=where.workspace,
+                    channel=where.channel,
+                    topic=topic,
+                    origin=origin,
+                    created_by=created_by,
+                    created_at=now,
+                )
+                tx.session.add(sub)
+            sub.mode = "roundup" if schedule else "instant"
+            sub.cron = schedule.cron if schedule else None
+            sub.timezone = schedule.timezone if schedule else "UTC"
+            sub.next_run_at = schedule.next_run(now) if schedule else None
+            sub.paused_reason = None
+        return sub, created
+
+    async def unsubscribe(self, where: ChannelRef, topic: str) -> bool:
+        """Remove a channel's subscription to a topic; False if there was none."""
+        async with self.transaction() as tx:
+            sub = await tx.session.scalar(_subscription_query(where, topic))
+            if sub is None:
+                return False
+            await tx.session.delete(sub)
+        return True
+
+    async def subscriptions(self, where: ChannelRef | None = None) -> list[Subscription]:
+        """Every subscription, or one channel's, by topic."""
+        query = select(Subscription).order_by(
+            Subscription.platform, Subscription.workspace, Subscription.channel, Subscription.topic
+        )
+        if where is not None:
+            query = query.where(*_channel_filter(where))
+        async with self._sessions() as session:
+            return list((await session.scalars(query)).all())
+
+    async def pause_channel(self, where: ChannelRef, reason: str) -> int:
+        """Pause every subscription of a channel the bot can no longer post to; returns how many."""
+        async with self.transaction() as tx:
+            subs = (
+                await tx.session.scalars(select(Subscription).where(*_channel_filter(where)))
+            ).all()
+            for sub in subs:
+                sub.paused_reason = reason
+        return len(subs)
+
 
 class Transaction:
     """The operations a poll needs inside its one transaction."""
@@ -189,6 +255,18 @@ class Transaction:
         """Insert rows now, so that later queries in this transaction see them."""
         self.session.add_all(rows)
         await self.session.flush()
+
+
+def _channel_filter(where: ChannelRef) -> tuple[Any, ...]:
+    return (
+        Subscription.platform == where.platform,
+        Subscription.workspace == where.workspace,
+        Subscription.channel == where.channel,
+    )
+
+
+def _subscription_query(where: ChannelRef, topic: str) -> Any:
+    return select(Subscription).where(*_channel_filter(where), Subscription.topic == topic)
 
 
 def _upgrade(connection: Connection) -> None:
