@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from digests.model import Span
 from digests.quotes import lexicon as lx
@@ -22,10 +23,11 @@ _ABBREV = frozenset("mr mrs ms dr prof st jr sr gen gov sen rep lt sgt capt col 
 _DASHES = frozenset("—–-")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """A word or punctuation mark of a paragraph, or a whole quotation (quote >= 0)."""
 
+    # A named tuple rather than a dataclass: articles have thousands of tokens, and tuples are
+    # several times cheaper to build.
     text: str
     start: int
     end: int
@@ -247,8 +249,12 @@ def _phrase(words: list[Token]) -> Mention | None:
     if current:
         runs.append(current)
     runs = [r for r in runs if not r[-1].text.endswith(("'s", "’s"))]
+    runs = _join_of(words, runs)
     head = words[-1].text.lower()
-    described = words[-1].text.islower() and (head in lx.ROLE_NOUNS or head in lx.ORG_NOUNS)
+    determined = words[0].text.lower() in _DETERMINERS and len(words) > 1
+    described = words[-1].text.islower() and (
+        head in lx.ROLE_NOUNS or head in lx.ORG_NOUNS or determined
+    )
     if runs and not described:
         run = runs[-1]
         while run and run[-1].text.lower() in lx.CONNECTORS | {"."}:
@@ -261,6 +267,19 @@ def _phrase(words: list[Token]) -> Mention | None:
         indefinite = start.text.lower() in ("a", "an", "one", "another")
         return Mention(_join(words[at:]), "description", start.start, indefinite)
     return None
+
+
+def _join_of(words: list[Token], runs: list[list[Token]]) -> list[list[Token]]:
+    """ "Ministry of Health" is one name; "Jingyi Pan of IG" is the person, not the company."""
+    if len(runs) < 2:
+        return runs
+    first, second = runs[-2], runs[-1]
+    gap = [t for t in words if first[-1].end <= t.start and t.end <= second[0].start]
+    if len(gap) != 1 or gap[0].text not in ("of", "at", "from", "for", "with"):
+        return runs
+    if any(t.text.lower() in lx.ORG_WORDS for t in first):
+        return [*runs[:-2], [*first, gap[0], *second]]
+    return runs[:-1]
 
 
 def _join(run: list[Token]) -> str:

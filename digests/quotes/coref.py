@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from digests.quotes import lexicon as lx
 from digests.quotes.attribution import Mention, Token
+
+_INTRO = frozenset(
+    """in on at after before during when while speaking asked earlier later last since despite
+    as for with without under over following responding writing addressing""".split()
+)
+
+# How many sentences back a pronoun or description may find its referent.
+_WINDOW = 6
+# Heads of descriptions that name a document or thing, not a speaker ("the report said").
+_THINGS = frozenset(
+    """report study statement data poll survey document letter memo release website article
+    paper book bill law ruling decision agreement plan proposal complaint lawsuit filing post
+    tweet message note sign notice email text video ad advertisement show film song label
+    website page policy rule guide guidelines analysis review budget forecast""".split()
+)
+# Things a person issues: "her statement read", "his office said" stand for that person.
+_ISSUED = frozenset("statement office post letter email tweet release website lawyer".split())
+_ISSUED -= {"lawyer"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,7 +34,7 @@ class Entity:
     kind: str  # "person" | "org" | "other"
     start: int
     sentence: int  # index of the sentence in the article
-    first: bool  # the first name in its sentence (a likely subject)
+    lead: bool  # stands at the start of its sentence (a likely subject)
     roles: frozenset[str]
 
 
@@ -26,26 +44,58 @@ class Registry:
     def __init__(self) -> None:
         self.entities: list[Entity] = []
         self.anonymous: list[tuple[int, str]] = []  # (start, head) of "a senior official"
+        # Names of two or more words by each of their words, in article order, so that a lone
+        # surname finds its full name without scanning every mention.
+        self._by_word: dict[str, list[Entity]] = {}
+        self._kinds: dict[str, set[str]] = {}
+        # Last words of names the article shows to be people: speakers of a cue ("Lonechild
+        # said"), names with a title or a role ("Mayor Ana Okafor", "Jane Smith, the engineer,").
+        self._people: set[str] = set()
+        self._pronouns: dict[int, set[str]] = {}  # sentence -> personal pronouns in it
+        # Capitalised words seen inside sentences: a capital at a sentence's start proves nothing.
+        self._mid_caps: set[str] = set()
 
     def add_sentence(self, sent: list[Token], index: int) -> None:
         """Record the names (and indefinite role descriptions) of one sentence."""
         i = 0
-        first = True
+        lead_at = _lead_index(sent)
+        # The subject of a sentence with a speech cue is taken to be a person (or organisation).
+        # ("Xi ..., telling Biden that ...").
+        cued = any(t.text.endswith("ing") and t.text in lx.CUE_VERBS for t in sent)
         while i < len(sent):
-            run_end = _run_end(sent, i)
+            tok = sent[i]
+            run_end = _run_end(sent, i) if tok.text[:1].isupper() else i
             if run_end == i:
-                low = sent[i].text.lower()
+                low = tok.text.lower()
                 if low in ("a", "an") and i + 1 < len(sent):
                     head = _head_after(sent, i + 1)
                     if head:
-                        self.anonymous.append((sent[i].start, head))
+                        self.anonymous.append((tok.start, head))
+                elif low in lx.PERSONAL and tok.quote < 0:
+                    self._pronouns.setdefault(index, set()).add(low)
                 i += 1
                 continue
-            entity = _entity(sent, i, run_end, index, first)
+            entity = _entity(sent, i, run_end, index, i <= lead_at)
+            if i > lead_at:
+                self._mid_caps.update(t.text for t in sent[i:run_end])
+            confirmed = (cued and i == lead_at) or _person_context(sent, i, run_end)
+            if entity is not None and entity.kind != "org" and confirmed:
+                entity = replace(entity, kind="person")
             if entity is not None:
-                self.entities.append(entity)
-                first = first and entity.kind not in ("person", "org")
+                self._add(entity, confirmed)
             i = run_end
+
+    def _add(self, entity: Entity, confirmed: bool) -> None:
+        self.entities.append(entity)
+        self._kinds.setdefault(entity.name, set()).add(entity.kind)
+        words = entity.name.split()
+        given = words[0].lower()
+        known = confirmed or entity.roles or given in lx.FEMALE or given in lx.MALE
+        if entity.kind == "person" and known:
+            self._people.add(words[-1])
+        if len(words) > 1:
+            for word in set(words):
+                self._by_word.setdefault(word, []).append(entity)
 
     def canonical(self, name: str, before: int) -> str:
         """A surname, given name or shortened form mapped to the full name introduced earlier."""
@@ -56,7 +106,7 @@ class Registry:
         # The latest full name before the mention, else the first one after it.
         fuller = [
             e
-            for e in self.entities
+            for e in self._by_word.get(tokens[0], ())
             if len(e.name.split()) > len(tokens) and _contains(e.name.split(), tokens)
         ]
         earlier = [e for e in fuller if e.start < before]
@@ -66,10 +116,10 @@ class Registry:
 
     def kind_of(self, name: str) -> str:
         """person, org or other, as the article's mentions of that name suggest."""
-        kinds = {e.kind for e in self.entities if e.name == name}
+        kinds = self._kinds.get(name, set())
         if "org" in kinds:
             return "org"
-        if "person" in kinds:
+        if "person" in kinds or name.split()[-1] in self._people:
             return "person"
         return "other"
 
@@ -79,47 +129,116 @@ class Registry:
             return self.canonical(mention.text, mention.start)
         if mention.kind == "pronoun":
             if mention.text in lx.PERSONAL:
-                return self._salient("person", mention.start, sentence, last)
+                return self._salient(mention.text, mention.start, sentence, last)
             if mention.text in ("it", "they"):
-                return self._salient("org", mention.start, sentence, None)
+                return self._salient("it", mention.start, sentence, None)
             return None
-        head = mention.text.split()[-1].lower()
-        if mention.indefinite or (head.endswith("s") and head not in ("boss", "witness")):
+        words = mention.text.lower().split()
+        head = words[-1]
+        if words[0] in ("his", "her", "its", "their") and head in _ISSUED:
+            pronoun = {"his": "he", "her": "she"}.get(words[0], "it")
+            return self._salient(pronoun, mention.start, sentence, last)
+        if mention.indefinite or head in _THINGS or words[0] not in ("the", "this", "that"):
+            return None
+        if head.endswith("s") and head not in ("boss", "witness", "actress", "hostess"):
             return None
         if head in lx.ORG_NOUNS and head not in lx.ROLE_NOUNS:
-            return self._salient("org", mention.start, sentence, None)
+            return self._salient("it", mention.start, sentence, None)
         for e in reversed(self.entities):
             if e.start < mention.start and e.kind == "person" and head in e.roles:
                 return self.canonical(e.name, e.start)
         if any(s < mention.start and h == head for s, h in self.anonymous):
             return None
-        return self._salient("person", mention.start, sentence, last)
+        return self._salient("", mention.start, sentence, last)
 
-    def _salient(self, kind: str, before: int, sentence: int, last: str | None) -> str | None:
-        """The subject of this or the previous sentence, else the last speaker or name."""
-        earlier = [e for e in self.entities if e.start < before and self._is(e, kind)]
-        here = [e for e in earlier if e.sentence == sentence]
+    def _salient(self, pronoun: str, before: int, sentence: int, last: str | None) -> str | None:
+        """The nearest fitting name: this sentence's subject, else the closest sentence back."""
+        want = "org" if pronoun == "it" else "person"
+        earlier = [
+            e
+            for e in self.entities
+            if e.start < before and e.sentence >= sentence - _WINDOW and self._fits(e, pronoun)
+        ]
+        here = [e for e in earlier if e.sentence == sentence and e.lead]
         if here:
             return self.canonical(here[0].name, here[0].start)
-        prev = [e for e in earlier if e.sentence == sentence - 1]
-        if prev:
-            pick = next((e for e in prev if e.first), prev[0])
-            return self.canonical(pick.name, pick.start)
-        if last is not None and (kind == "org") == (self.kind_of(last) == "org"):
+        for back in range(sentence - 1, sentence - _WINDOW - 1, -1):
+            found = [e for e in earlier if e.sentence == back]
+            if found:
+                pick = next((e for e in found if e.lead), found[0])
+                return self.canonical(pick.name, pick.start)
+            if pronoun and pronoun not in self._pronouns.get(back, set()) and back < sentence - 2:
+                break
+        if last is not None and (want == "org") == (self.kind_of(last) == "org"):
             return last
-        near = [e for e in earlier if e.sentence >= sentence - 4]
-        if near:
-            return self.canonical(near[-1].name, near[-1].start)
         return None
 
-    def _is(self, e: Entity, kind: str) -> bool:
-        if e.kind == kind:
+    def _fits(self, e: Entity, pronoun: str) -> bool:
+        if pronoun == "it":
+            return e.kind == "org"
+        # Only names the article shows to be people (a lone surname counts through its full
+        # name): "he" is never "Kinder Morgan" or "Christmas Day".
+        full = self.canonical(e.name, e.start).split()
+        if len(full) == 1 and e.lead and full[0] not in self._mid_caps:
+            return False
+        if e.kind == "org" or (
+            full[-1] not in self._people and e.name.split()[-1] not in self._people
+        ):
+            return False
+        given = full[0].lower()
+        if pronoun == "he":
+            return given not in lx.FEMALE
+        if pronoun == "she":
+            return given not in lx.MALE
+        return True
+
+
+def _lead_index(sent: list[Token]) -> int:
+    """Index of the first word after leading conjunctions: where a subject name would start."""
+    i = 0
+    if sent and sent[0].text.lower() in _INTRO:
+        # "Speaking in Vaughan, Ont., on Thursday, Trudeau denied": past the opening phrase.
+        commas = [k for k, t in enumerate(sent[:16]) if t.text == ","]
+        nxt = [k for k in commas if k + 1 < len(sent) and sent[k + 1].text[:1].isupper()]
+        return nxt[-1] + 1 if nxt else 0
+    while i < len(sent) and (sent[i].text.lower() in lx.NOT_NAMES or sent[i].text in ",—"):
+        if sent[i].text[:1].isupper() and sent[i].text.lower() not in lx.NOT_NAMES:
+            break
+        i += 1
+        if i > 3:
+            return 0
+    return i
+
+
+def _person_context(sent: list[Token], i: int, j: int) -> bool:
+    """True when the words around a name show it names a person (cue, title, role, "who")."""
+    if sent[i].text.lower().rstrip(".") in lx.TITLES and j - i > 1:
+        return True
+    k = _skip_between(sent, j)
+    if k < len(sent) and sent[k].text.lower() in lx.CUE_VERBS:
+        return True
+    if k + 1 < len(sent) and sent[k].text == ",":
+        if sent[k + 1].text.lower() == "who" or _roles_in(sent, k + 1):
             return True
-        if e.kind == "other" and kind == "person":
-            # A lone surname counts as the person whose full name contains it.
-            full = self.canonical(e.name, e.start)
-            return full != e.name and self.kind_of(full) == "person"
-        return False
+        # "Hiram Macharia, marketing executive at LG Electronics, said": a cue after the aside.
+        for c in range(k + 1, min(len(sent), k + 14)):
+            if sent[c].quote >= 0:
+                break
+            if sent[c].text == ",":
+                after = _skip_between(sent, c + 1)
+                return after < len(sent) and sent[after].text.lower() in lx.CUE_VERBS
+    if i and sent[i - 1].text.lower() in lx.CUE_VERBS:
+        return i < 2 or sent[i - 2].text == "," or sent[i - 2].quote >= 0
+    return bool(i and sent[i - 1].text.lower() in lx.ROLE_NOUNS)
+
+
+def _skip_between(sent: list[Token], k: int) -> int:
+    while k < len(sent) and (
+        sent[k].text.lower() in lx.BETWEEN
+        or (sent[k].text.endswith("ly") and sent[k].text.islower())
+    ):
+        k += 1
+    return k
 
 
 def _run_end(sent: list[Token], i: int) -> int:
@@ -149,40 +268,43 @@ def _run_end(sent: list[Token], i: int) -> int:
     return j
 
 
-def _entity(sent: list[Token], i: int, j: int, index: int, first: bool) -> Entity | None:
+def _entity(sent: list[Token], i: int, j: int, index: int, lead: bool) -> Entity | None:
     words = [t.text for t in sent[i:j] if t.text != "."]
     if words and words[-1].endswith(("'s", "’s")):
         words[-1] = words[-1][:-2]
     lowered = [w.lower() for w in words]
-    titled = any(w in lx.TITLES for w in lowered[:-1])
+    roles = {w for w in lowered if w in lx.ROLE_NOUNS or w in lx.TITLES}
+    org = any(w in lx.ORG_WORDS for w in lowered)
+    # "TransLink CEO Kevin Desmond", "Toronto Mayor John Tory": the name follows the last title.
+    cut = max((k for k, w in enumerate(lowered[:-1]) if w in lx.TITLES), default=-1)
+    if cut >= 0 and not org:
+        words = words[cut + 1 :]
     name = _strip_titles(" ".join(words))
-    if not name or name.lower() in lx.NOT_NAMES:
+    if not name or name.lower() in lx.NOT_NAMES or name.lower() in lx.TITLES:
         return None
     parts = name.split()
-    roles = {w for w in lowered if w in lx.ROLE_NOUNS or w in lx.TITLES}
     if i and sent[i - 1].text.lower() in lx.ROLE_NOUNS:
         roles.add(sent[i - 1].text.lower())
     if j + 1 < len(sent) and sent[j].text == ",":
         roles |= _roles_in(sent, j + 1)
     if i >= 2 and sent[i - 1].text == ",":
         roles |= _roles_before(sent, i - 2)
-    if any(w in lx.ORG_WORDS for w in lowered) or (len(name) > 1 and name.isupper()):
+    acronym = any(len(p) > 1 and p.isupper() for p in parts)
+    if org or (acronym and cut < 0):
         kind = "org"
-    elif titled or len(parts) >= 2 or roles:
+    elif cut >= 0 or len(parts) >= 2 or roles:
         kind = "person"
     else:
         kind = "other"
     if i and sent[i - 1].text.lower() in ("in", "at", "from", "to", "near", "across", "of"):
         kind = "org" if kind == "org" else "other"
-    return Entity(name, kind, sent[i].start, index, first, frozenset(roles))
+    return Entity(name, kind, sent[i].start, index, lead, frozenset(roles))
 
 
 def _roles_in(sent: list[Token], k: int) -> set[str]:
     """Role words of an appositive after a name: 'Jane Smith, the city's engineer,'."""
-    if k >= len(sent) or sent[k].text.lower() not in ("the", "a", "an", "its", "his", "her"):
-        return set()
     out: set[str] = set()
-    for tok in sent[k + 1 : k + 9]:
+    for tok in sent[k : k + 9]:
         if tok.text in ",.;:" or tok.quote >= 0:
             break
         low = tok.text.lower()

@@ -119,3 +119,34 @@ BETWEEN = frozenset(
 CONNECTORS = frozenset("de del der van von bin al da du la le di dos das ibn ben st. mc".split())
 
 WORD = re.compile(r"[^\W_](?:[\w’'.\-]*[^\W_])?|[^\w\s]")
+
+# Common given names by usual gender, so that "she" does not pick "Rob Fleming" (a small list:
+# names not in it are compatible with either pronoun).
+FEMALE = frozenset(
+    """mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa betty
+    margaret sandra ashley kimberly emily donna michelle dorothy carol amanda melissa deborah
+    stephanie rebecca sharon laura cynthia kathleen amy shirley angela helen anna brenda pamela
+    nicole emma samantha katherine christine debra rachel catherine carolyn janet ruth maria
+    heather diane virginia julie joyce victoria olivia kelly christina lauren joan evelyn judith
+    megan cheryl andrea hannah martha jacqueline frances gloria ann teresa kathryn sara janice
+    alice madison doris abigail julia judy grace denise amber marilyn beverly danielle
+    theresa sophia marie diana brittany natalie isabella charlotte rose alexis kayla hillary
+    nadia chrystia jody wendy moyra marie cindy tatiana erin caroline claire jane lena priya
+    kathleen nikki elise ellen sheila louise fiona jill joanne leah naomi meng mona susanne
+    kristen kirsten melanie monica yvonne nathalie sylvie genevieve isabelle chantal francine
+    carla elena sofia lucia ana""".split()
+)
+MALE = frozenset(
+    """james robert john michael william david richard joseph thomas charles christopher daniel
+    matthew anthony mark donald steven paul andrew joshua kenneth kevin brian george timothy
+    ronald edward jason jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin
+    scott brandon benjamin samuel gregory alexander frank patrick raymond jack dennis jerry
+    tyler aaron jose adam nathan henry douglas zachary peter kyle noah ethan jeremy walter
+    christian keith roger terry austin sean gerald carl harold dylan arthur lawrence jordan
+    jesse bryan billy bruce gabriel joe logan albert willie alan eugene russell vincent philip
+    bobby johnny bradley roy ralph randy louis harry wayne howard fred doug tom bill mike jim
+    bob rob dave dan steve ken ted ben tony greg andy chris jeff tim ron don nick matt
+    jean-pierre pierre francois marc luc andre yves guy jacques rick ricky elon hamish darrin
+    hiram mamadou navdeep marco andrew justin vladimir alexei donald barack ted marco bernie
+    mitt newt rand jeb ben""".split()
+)

@@ -18,6 +18,9 @@ _AFTER_CLOSE = ".,;:!?)]}—–-…/"
 # Elisions that put an apostrophe where an opening single mark would stand: ’90s, ’em, rock ’n’ roll.
 _ELISION = re.compile(r"(?:\d\d|n['’]|em\b|cause\b|til\b|tis\b|twas\b|bout\b|round\b)", re.I)
 _PARAGRAPH = re.compile(r"[^\n]+")
+_DOUBLE_MARK = re.compile("[" + _DOUBLE + "]")
+_SINGLE_OPEN = re.compile("[‘']")
+_SINGLE_MARK = re.compile("[‘’']")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,9 +92,8 @@ def _pair_double(text: str, start: int, end: int) -> tuple[list[tuple[int, int]]
     """Pair double marks within one paragraph; also return an opener left unpaired at its end."""
     pairs: list[tuple[int, int]] = []
     open_at: int | None = None
-    for i in range(start, end):
-        if text[i] not in _DOUBLE:
-            continue
+    for found in _DOUBLE_MARK.finditer(text, start, end):
+        i = found.start()
         role = _role(text, i)
         if open_at is None:
             if role in "ox" and role:
@@ -115,16 +117,15 @@ def _opens_block(text: str, start: int, at: int, pairs: list[tuple[int, int]]) -
 def _pair_single(text: str, start: int, end: int, masked: list[Span]) -> list[tuple[Span, Span]]:
     """Single marks used as primary quotation marks, told apart from apostrophes."""
     out: list[tuple[Span, Span]] = []
-    i = start
-    while i < end:
-        ch = text[i]
-        if ch in "‘'" and not _inside(i, masked) and _single_opens(text, i):
-            close = _single_close(text, i + 1, end, masked)
-            if close is not None:
-                out.append(((i + 1, close), (i, close + 1)))
-                i = close + 1
-                continue
-        i += 1
+    after = start
+    for found in _SINGLE_OPEN.finditer(text, start, end):
+        i = found.start()
+        if i < after or _inside(i, masked) or not _single_opens(text, i):
+            continue
+        close = _single_close(text, i + 1, end, masked)
+        if close is not None:
+            out.append(((i + 1, close), (i, close + 1)))
+            after = close + 1
     return out
 
 
@@ -139,7 +140,8 @@ def _single_opens(text: str, i: int) -> bool:
 def _single_close(text: str, i: int, end: int, masked: list[Span]) -> int | None:
     """The closing single mark for an opener before i: not an apostrophe inside a word."""
     weak: int | None = None
-    for j in range(i, end):
+    for found in _SINGLE_MARK.finditer(text, i, end):
+        j = found.start()
         ch = text[j]
         reopens = ch == "‘" or (ch == "'" and _single_opens(text, j) and not _inside(j, masked))
         if reopens and text[j - 1].isspace():
