@@ -21,6 +21,7 @@ _INTRO = frozenset(
 _LEADING = frozenset("but and yet so still however meanwhile also then now instead".split())
 _ABBREV = frozenset("mr mrs ms dr prof st jr sr gen gov sen rep lt sgt capt col u.s u.k".split())
 _DASHES = frozenset("—–-")
+_NOT_BEFORE_CUE = frozenset("to the a an his her their its our big first last".split())
 
 
 class Token(NamedTuple):
@@ -100,6 +101,9 @@ def speaker_mention(sent: list[Token], q: int) -> Mention | None:
                 continue
             if low in lx.WEAK_CUES and abs(k - q) > 3:
                 continue
+            if k and sent[k - 1].text.lower() in _NOT_BEFORE_CUE:
+                # "to answer", "the big reveal": an infinitive or a noun, not a speech cue.
+                continue
             mention = _cue_mention(sent, k, q)
             between = sent[min(k, q) + 1 : max(k, q)]
             if any(t.quote >= 0 for t in between):
@@ -112,6 +116,11 @@ def speaker_mention(sent: list[Token], q: int) -> Mention | None:
                 rank += 100
         if mention is not None and (best is None or rank < best[0]):
             best = (rank, mention)
+    if best is None and q and sent[q - 1].text == ":":
+        # "Martell, the addictions doctor, is more blunt: "…"": the sentence's subject speaks.
+        mention = subject(sent)
+        if mention is not None and mention.kind in ("name", "pronoun"):
+            return mention
     return best[1] if best else None
 
 
@@ -132,7 +141,11 @@ def _cue_mention(sent: list[Token], k: int, q: int) -> Mention | None:
     prev = sent[k - 1] if k else None
     if prev is None or prev.quote >= 0 or (prev.text == "," and k >= 2 and sent[k - 2].quote >= 0):
         return _forward(sent, k + 1)
-    return _backward(sent, k - 1)
+    mention = _backward(sent, k - 1)
+    if mention is None and prev.text == ",":
+        # "…rows of desks, asks Policy Options editor Jennifer Ditchburn, …": inverted after a clause.
+        return _forward(sent, k + 1)
+    return mention
 
 
 def subject(sent: list[Token]) -> Mention | None:
@@ -189,7 +202,7 @@ def _backward(sent: list[Token], j: int) -> Mention | None:
         or (sent[j].text.lower().endswith("ly") and sent[j].text.islower())
     ):
         j -= 1
-    if j < 0 or sent[j].quote >= 0:
+    if j < 0 or sent[j].quote >= 0 or sent[j].text.lower() in _NP_STOP:
         return None
     tok = sent[j]
     if tok.text.lower() in lx.PRONOUNS:
@@ -251,7 +264,10 @@ def _phrase(words: list[Token]) -> Mention | None:
     runs = [r for r in runs if not r[-1].text.endswith(("'s", "’s"))]
     runs = _join_of(words, runs)
     head = words[-1].text.lower()
-    determined = words[0].text.lower() in _DETERMINERS and len(words) > 1
+    # A determiner or a possessive ("Campbell’s partner") makes a description of the rest.
+    determined = len(words) > 1 and (
+        words[0].text.lower() in _DETERMINERS or words[0].text.endswith(("'s", "’s"))
+    )
     described = words[-1].text.islower() and (
         head in lx.ROLE_NOUNS or head in lx.ORG_NOUNS or determined
     )

@@ -35,6 +35,7 @@ class Entity:
     start: int
     sentence: int  # index of the sentence in the article
     lead: bool  # stands at the start of its sentence (a likely subject)
+    weak: bool  # a lone capitalised word opening a sentence: maybe not a name at all
     roles: frozenset[str]
 
 
@@ -80,7 +81,7 @@ class Registry:
                 self._mid_caps.update(t.text for t in sent[i:run_end])
             confirmed = (cued and i == lead_at) or _person_context(sent, i, run_end)
             if entity is not None and entity.kind != "org" and confirmed:
-                entity = replace(entity, kind="person")
+                entity = replace(entity, kind="person", weak=False)
             if entity is not None:
                 self._add(entity, confirmed)
             i = run_end
@@ -179,7 +180,7 @@ class Registry:
         # Only names the article shows to be people (a lone surname counts through its full
         # name): "he" is never "Kinder Morgan" or "Christmas Day".
         full = self.canonical(e.name, e.start).split()
-        if len(full) == 1 and e.lead and full[0] not in self._mid_caps:
+        if len(full) == 1 and e.weak and full[0] not in self._mid_caps:
             return False
         if e.kind == "org" or (
             full[-1] not in self._people and e.name.split()[-1] not in self._people
@@ -298,7 +299,8 @@ def _entity(sent: list[Token], i: int, j: int, index: int, lead: bool) -> Entity
         kind = "other"
     if i and sent[i - 1].text.lower() in ("in", "at", "from", "to", "near", "across", "of"):
         kind = "org" if kind == "org" else "other"
-    return Entity(name, kind, sent[i].start, index, lead, frozenset(roles))
+    weak = i == 0 and cut < 0 and len(parts) == 1
+    return Entity(name, kind, sent[i].start, index, lead, weak, frozenset(roles))
 
 
 def _roles_in(sent: list[Token], k: int) -> set[str]:

@@ -30,7 +30,8 @@ chime caution answer question inform assure advise reason retort snap gush rave 
 reassure affirm instruct remind recommend summarize summarise describe label dub
 """.replace("\n", " ")
 _IRREGULAR = """said say says saying told tell tells telling wrote write writes writing written
-thought felt knew put read went quoth""".split()
+thought felt knew put read went quoth quipped quipping snapped snapping admitted admitting
+spoke spoken""".split()
 
 CUE_VERBS = frozenset(_forms(_REGULAR) | set(_IRREGULAR))
 # Cues that name where a report came from rather than who spoke; used only when nothing better.
