@@ -92,9 +92,18 @@ def _pair_double(text: str, start: int, end: int) -> tuple[list[tuple[int, int]]
     """Pair double marks within one paragraph; also return an opener left unpaired at its end."""
     pairs: list[tuple[int, int]] = []
     open_at: int | None = None
+    nested = False  # inside curly marks within a straight-quoted quotation
     for found in _DOUBLE_MARK.finditer(text, start, end):
         i = found.start()
         role = _role(text, i)
+        mark = text[i]
+        if open_at is not None and text[open_at] == '"' and mark == "“" and role == "o":
+            # "… “inner words,” …": curly marks inside a straight-quoted quotation nest.
+            nested = True
+            continue
+        if nested:
+            nested = mark != "”"
+            continue
         if open_at is None:
             if role in "ox" and role:
                 open_at = i
