@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from digests.model import Quote, Span
 from digests.quotes import lexicon as lx
-from digests.quotes.attribution import Mention, sentences, speaker_mention, tokenize
+from digests.quotes.attribution import Mention, Token, sentences, speaker_mention, tokenize
 from digests.quotes.coref import Registry
 from digests.quotes.marks import Marked, find_marked, paragraphs
 
@@ -38,11 +38,21 @@ def find_quotes(text: str) -> list[Quote]:
     only_quotes: set[int] = set()
     headings = {p for p, (s, e) in enumerate(paras) if _is_heading(text[s:e])}
     count = 0
+    # The last sentence of the previous paragraph when it ends in a colon ("Cruz continued:").
+    lead_in: list[Token] | None = None
     for p, (start, end) in enumerate(paras):
         tokens = tokenize(text, start, end, by_para.get(p, []))
         if tokens and all(t.quote >= 0 or not t.text[:1].isalnum() for t in tokens):
             only_quotes.add(p)
-        for sent in sentences(tokens):
+            if lead_in is not None and tokens[0].quote >= 0:
+                # The colon's sentence introduces the quotation set off below it.
+                mention = speaker_mention([*lead_in, tokens[0]], len(lead_in))
+                if mention is not None:
+                    mentions[tokens[0].quote] = (mention, count - 1)
+                    places[tokens[0].quote] = (count - 1, True)
+        split = sentences(tokens)
+        lead_in = split[-1] if split and split[-1][-1].text == ":" else None
+        for sent in split:
             registry.add_sentence(sent, count)
             cue = any(t.text.lower() in lx.CUE_VERBS for t in sent if t.quote < 0)
             for k, tok in enumerate(sent):

@@ -153,10 +153,14 @@ def subject(sent: list[Token]) -> Mention | None:
     i = 0
     while i < len(sent) and (sent[i].text.lower() in _LEADING or sent[i].text == ","):
         i += 1
+    opening = next((k for k in range(i + 1, min(len(sent), i + 4)) if sent[k].text == ","), None)
     if i < len(sent) and sent[i].text.lower() in _INTRO:
         while i < len(sent) and sent[i].text != ",":
             i += 1
         i += 1
+    elif opening and opening > i + 1 and all(t.text.islower() for t in sent[i + 1 : opening]):
+        # "Hours later, Trump …", "Instead, she …": an opening adverbial, not the subject.
+        i = opening + 1
     return _forward(sent, i)
 
 

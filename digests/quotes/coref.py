@@ -100,7 +100,7 @@ class Registry:
 
     def canonical(self, name: str, before: int) -> str:
         """A surname, given name or shortened form mapped to the full name introduced earlier."""
-        name = _strip_titles(name)
+        name = _strip_titles(_after_titles(name))
         tokens = name.split()
         if not tokens:
             return name
@@ -333,6 +333,19 @@ def _head_after(sent: list[Token], k: int) -> str | None:
         if low in lx.ROLE_NOUNS:
             return low
     return None
+
+
+def _after_titles(name: str) -> str:
+    """ "Washington Political Editor Matthew Boyle" -> "Matthew Boyle" (not for organisations)."""
+    words = name.split()
+    lowered = [w.lower().rstrip(".") for w in words]
+    if any(w in lx.ORG_WORDS for w in lowered):
+        return name
+    cut = max((k for k, w in enumerate(lowered[:-1]) if w in lx.TITLES), default=-1)
+    rest = words[cut + 1 :]
+    if len(rest) > 2 and rest[0] == "of":
+        rest = rest[2:]  # "Secretary of State Madeleine Albright"
+    return " ".join(rest) if rest else name
 
 
 def _strip_titles(name: str) -> str:

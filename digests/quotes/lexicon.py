@@ -53,7 +53,8 @@ TITLES = frozenset(
     chair ceo founder director dean principal superintendent supt supt. inspector insp. chancellor
     king queen prince princess pope cardinal bishop rabbi imam pastor ambassador commissioner
     trustee alderman sheriff attorney speaker leader mp mpp mla mep candidate nominee
-    spokesperson spokesman spokeswoman economist analyst former then-
+    spokesperson spokesman spokeswoman economist analyst former then- rival fellow billionaire
+    businessman businesswoman editor reporter columnist host anchor correspondent
     """.split()
 )
 
@@ -106,7 +107,7 @@ NOT_NAMES = frozenset(
     sunday january february march april may june july august september october november
     december today yesterday tomorrow earlier later what why how where who which some many
     most more several both each every all no not one two three four five six seven eight nine
-    ten mr mrs ms dr according asked speaking photo advertisement read watch related update
+    ten mr mrs ms dr according asked speaking photo advertisement read watch related update instead
     story continues below sign ms. mr. mrs. dr. st. across among around between against
     """.split()
 )
