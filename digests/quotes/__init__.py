@@ -40,7 +40,9 @@ def find_quotes(text: str) -> list[Quote]:
     count = 0
     # The last sentence of the previous paragraph when it ends in a colon ("Cruz continued:").
     lead_in: list[Token] | None = None
-    for p, (start, end) in enumerate(paras):
+    # Names introduced after the last quotation cannot be anyone's antecedent: stop there.
+    last_para = max(by_para)
+    for p, (start, end) in enumerate(paras[: last_para + 1]):
         tokens = tokenize(text, start, end, by_para.get(p, []))
         if tokens and all(t.quote >= 0 or not t.text[:1].isalnum() for t in tokens):
             only_quotes.add(p)
@@ -53,8 +55,9 @@ def find_quotes(text: str) -> list[Quote]:
         split = sentences(tokens)
         lead_in = split[-1] if split and split[-1][-1].text == ":" else None
         for sent in split:
-            registry.add_sentence(sent, count)
-            cue = any(t.text.lower() in lx.CUE_VERBS for t in sent if t.quote < 0)
+            lowered = [t.text.lower() for t in sent]
+            registry.add_sentence(sent, count, lowered)
+            cue = not lx.CUE_VERBS.isdisjoint(lowered)
             for k, tok in enumerate(sent):
                 if tok.quote < 0 or tok.quote in mentions:
                     continue

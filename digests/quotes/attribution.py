@@ -21,6 +21,7 @@ _INTRO = frozenset(
 _LEADING = frozenset("but and yet so still however meanwhile also then now instead".split())
 _ABBREV = frozenset("mr mrs ms dr prof st jr sr gen gov sen rep lt sgt capt col u.s u.k".split())
 _DASHES = frozenset("—–-")
+_new = tuple.__new__
 _NOT_BEFORE_CUE = frozenset("to the a an his her their its our big first last".split())
 
 
@@ -58,10 +59,8 @@ def tokenize(text: str, start: int, end: int, quotes: list[tuple[int, Span]]) ->
 
 
 def _words(text: str, start: int, end: int) -> list[Token]:
-    return [
-        Token(m.group(), start + m.start(), start + m.end())
-        for m in lx.WORD.finditer(text[start:end])
-    ]
+    # tuple.__new__ builds the named tuples without a Python-level __new__ call per word.
+    return [_new(Token, (m.group(), *m.span(), -1)) for m in lx.WORD.finditer(text, start, end)]
 
 
 def sentences(tokens: list[Token]) -> list[list[Token]]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from bisect import bisect_left, bisect_right
+from typing import NamedTuple
 
 from digests.quotes import lexicon as lx
 from digests.quotes.attribution import Mention, Token
 
+_ING_CUES = frozenset(w for w in lx.CUE_VERBS if w.endswith("ing"))
 _INTRO = frozenset(
     """in on at after before during when while speaking asked earlier later last since despite
     as for with without under over following responding writing addressing""".split()
@@ -26,8 +28,7 @@ _ISSUED = frozenset("statement office post letter email tweet release website la
 _ISSUED -= {"lawyer"}
 
 
-@dataclass(frozen=True, slots=True)
-class Entity:
+class Entity(NamedTuple):
     """A capitalised name mentioned in the article outside quotations."""
 
     name: str  # titles stripped, e.g. "Ana Okafor"
@@ -55,39 +56,50 @@ class Registry:
         self._pronouns: dict[int, set[str]] = {}  # sentence -> personal pronouns in it
         # Capitalised words seen inside sentences: a capital at a sentence's start proves nothing.
         self._mid_caps: set[str] = set()
+        self._sentences: list[int] = []  # each entity's sentence, for bisecting a window
+        self._full_names: dict[int, str] = {}
 
-    def add_sentence(self, sent: list[Token], index: int) -> None:
-        """Record the names (and indefinite role descriptions) of one sentence."""
-        i = 0
+    def add_sentence(self, sent: list[Token], index: int, words: list[str]) -> None:
+        """Record the names (and indefinite role descriptions) of one sentence.
+
+        `words` are the sentence's token texts, lowercased (shared with the caller).
+        """
         lead_at = _lead_index(sent)
         # The subject of a sentence with a speech cue is taken to be a person (or organisation).
         # ("Xi ..., telling Biden that ...").
-        cued = any(t.text.endswith("ing") and t.text in lx.CUE_VERBS for t in sent)
-        while i < len(sent):
-            tok = sent[i]
-            run_end = _run_end(sent, i) if tok.text[:1].isupper() else i
+        cued = not _ING_CUES.isdisjoint(words)
+        pronouns = lx.PERSONAL.intersection(words)
+        if pronouns:
+            self._pronouns.setdefault(index, set()).update(pronouns)
+        if "a" in words or "an" in words:
+            for k, word in enumerate(words[:-1]):
+                head = _head_after(sent, k + 1) if word in ("a", "an") else None
+                if head:
+                    self.anonymous.append((sent[k].start, head))
+        after = 0
+        for i in [k for k, t in enumerate(sent) if t.text[:1].isupper()]:
+            if i < after:
+                continue
+            run_end = _run_end(sent, i)
             if run_end == i:
-                low = tok.text.lower()
-                if low in ("a", "an") and i + 1 < len(sent):
-                    head = _head_after(sent, i + 1)
-                    if head:
-                        self.anonymous.append((tok.start, head))
-                elif low in lx.PERSONAL and tok.quote < 0:
-                    self._pronouns.setdefault(index, set()).add(low)
-                i += 1
                 continue
             entity = _entity(sent, i, run_end, index, i <= lead_at)
             if i > lead_at:
                 self._mid_caps.update(t.text for t in sent[i:run_end])
-            confirmed = (cued and i == lead_at) or _person_context(sent, i, run_end)
-            if entity is not None and entity.kind != "org" and confirmed:
-                entity = replace(entity, kind="person", weak=False)
-            if entity is not None:
-                self._add(entity, confirmed)
-            i = run_end
+            if entity is None:
+                after = run_end
+                continue
+            confirmed = entity.kind != "org" and (
+                (cued and i == lead_at) or _person_context(sent, i, run_end)
+            )
+            if confirmed:
+                entity = entity._replace(kind="person", weak=False)
+            self._add(entity, confirmed)
+            after = run_end
 
     def _add(self, entity: Entity, confirmed: bool) -> None:
         self.entities.append(entity)
+        self._sentences.append(entity.sentence)
         self._kinds.setdefault(entity.name, set()).add(entity.kind)
         words = entity.name.split()
         given = words[0].lower()
@@ -155,11 +167,10 @@ class Registry:
     def _salient(self, pronoun: str, before: int, sentence: int, last: str | None) -> str | None:
         """The nearest fitting name: this sentence's subject, else the closest sentence back."""
         want = "org" if pronoun == "it" else "person"
-        earlier = [
-            e
-            for e in self.entities
-            if e.start < before and e.sentence >= sentence - _WINDOW and self._fits(e, pronoun)
-        ]
+        # Entities are recorded in article order: only the window's slice needs looking at.
+        lo = bisect_left(self._sentences, sentence - _WINDOW)
+        hi = bisect_right(self._sentences, sentence)
+        earlier = [e for e in self.entities[lo:hi] if e.start < before and self._fits(e, pronoun)]
         here = [e for e in earlier if e.sentence == sentence and e.lead]
         if here:
             return self.canonical(here[0].name, here[0].start)
@@ -174,12 +185,19 @@ class Registry:
             return last
         return None
 
+    def _full(self, e: Entity) -> str:
+        """The full name of an entity's mention, memoised (asked for each pronoun nearby)."""
+        full = self._full_names.get(e.start)
+        if full is None:
+            full = self._full_names[e.start] = self.canonical(e.name, e.start)
+        return full
+
     def _fits(self, e: Entity, pronoun: str) -> bool:
         if pronoun == "it":
             return e.kind == "org"
         # Only names the article shows to be people (a lone surname counts through its full
         # name): "he" is never "Kinder Morgan" or "Christmas Day".
-        full = self.canonical(e.name, e.start).split()
+        full = self._full(e).split()
         if len(full) == 1 and e.weak and full[0] not in self._mid_caps:
             return False
         if e.kind == "org" or (

@@ -66,7 +66,7 @@ def find_marked(text: str) -> list[Marked]:
             found.append(_marked(text, [(content, extent, index)]))
         if dangling is not None and _opens_block(text, start, dangling, pairs):
             pending = [((dangling + 1, end), (dangling, end), index)]
-    return [m for m in found if m.spans and not _nested(m, found)]
+    return _outermost([m for m in found if m.spans])
 
 
 def _role(text: str, i: int) -> str:
@@ -200,10 +200,13 @@ def _last(text: str, s: int, e: int) -> int:
     return e
 
 
-def _nested(m: Marked, found: list[Marked]) -> bool:
-    """True when m lies inside another quotation (a quote within a quote is part of it)."""
-    s, e = m.extents[0]
-    return any(
-        o is not m and any(os <= s and e <= oe and (os, oe) != (s, e) for os, oe in o.extents)
-        for o in found
-    )
+def _outermost(found: list[Marked]) -> list[Marked]:
+    """Drop quotations lying inside another one (a quote within a quote is part of it)."""
+    extents = sorted((s, -e) for m in found for s, e in m.extents)
+    inner: set[tuple[int, int]] = set()
+    reach = -1
+    for s, neg_e in extents:
+        if -neg_e <= reach:
+            inner.add((s, -neg_e))
+        reach = max(reach, -neg_e)
+    return [m for m in found if m.extents[0] not in inner]
