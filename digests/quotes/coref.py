@@ -103,7 +103,13 @@ class Registry:
         self._kinds.setdefault(entity.name, set()).add(entity.kind)
         words = entity.name.split()
         given = words[0].lower()
-        known = confirmed or entity.roles or given in lx.FEMALE or given in lx.MALE
+        known = (
+            confirmed
+            or entity.roles
+            or given in lx.FEMALE
+            or given in lx.MALE
+            or (entity.lead and len(words) > 1)
+        )
         if entity.kind == "person" and known:
             self._people.add(words[-1])
         if len(words) > 1:

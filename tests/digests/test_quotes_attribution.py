@@ -158,3 +158,61 @@ def test_main_quotes_rank_full_named_long_first() -> None:
     ]
     assert len(main_quotes(quotes, 10)) == 4
     assert main_quotes(quotes, None) == quotes
+
+
+def test_colon_paragraph_introduces_quote_below() -> None:
+    """ "Okafor continued:" on its own line attributes the quotation set off below it."""
+    text = (
+        "Mayor Ana Okafor spoke to the council on Tuesday night.\n\n"
+        "Okafor continued:\n\n"
+        '"We will not let this bridge fall into the river while I am mayor."'
+    )
+    assert _speaker(text) == "Ana Okafor"
+
+
+def test_title_inside_a_name_is_dropped() -> None:
+    """ "Harbour Commission chair Dana Whitfield": the name follows the last title word."""
+    text = '"We have no plan B for the harbour," Riverton Harbour Commission chair Dana Whitfield said.'
+    assert _speaker(text) == "Dana Whitfield"
+
+
+def test_person_of_organisation() -> None:
+    """ "Lena Ortiz of Harbour Bank said": the person, not the bank."""
+    text = '"Rates will stay where they are until spring," Lena Ortiz of Harbour Bank said.'
+    assert _speaker(text) == "Lena Ortiz"
+
+
+def test_his_statement_stands_for_him() -> None:
+    """ "his statement said" resolves like "he said"."""
+    text = (
+        'Omar Haddad resigned on Friday. "I leave with a heavy heart and great pride," '
+        "his statement said."
+    )
+    assert _speaker(text) == "Omar Haddad"
+
+
+def test_opening_adverbial_is_not_the_subject() -> None:
+    """ "Minutes later, Omar Haddad …, telling reporters, "…"": the subject after the opening."""
+    text = (
+        "Minutes later, Omar Haddad turned to the crowd, telling reporters, "
+        '"We are not done yet, not by a long way."'
+    )
+    assert _speaker(text) == "Omar Haddad"
+
+
+def test_pronoun_gender_from_given_name() -> None:
+    """ "she" skips a man's name to find the woman mentioned with him."""
+    text = (
+        "Paul Weller chaired the meeting with Susan Marsh. "
+        '"The vote will go ahead next month," she said.'
+    )
+    assert _speaker(text) == "Susan Marsh"
+
+
+def test_report_noun_is_not_a_cue() -> None:
+    """ "the big reveal:" is a noun, not a speech verb naming a speaker."""
+    text = (
+        '"Forget the old plan," Ruth Abbey said. And here was the big reveal: '
+        '"We are building a second bridge next to the first one."'
+    )
+    assert [q.speaker for q in find_quotes(text)] == ["Ruth Abbey", "Ruth Abbey"]

@@ -131,3 +131,14 @@ def test_quote_is_a_frozen_value() -> None:
     (quote,) = find_quotes('"We are open," said Lena Ortiz.')
     assert isinstance(quote, Quote)
     assert quote.spans == ((1, 12),)
+
+
+def test_curly_quotes_nested_in_straight_ones() -> None:
+    """A straight-quoted quotation may hold a curly-quoted one; both stay one quotation."""
+    text = (
+        '"The engineers told us, “This bridge will stand another century,” and we believed '
+        'them," said Ana Okafor.'
+    )
+    (quote,) = find_quotes(text)
+    assert quote.text.startswith("The engineers told us, “This bridge")
+    assert quote.text.endswith("and we believed them")
