@@ -8,7 +8,14 @@ from collections.abc import Sequence
 
 from digests.model import Quote, Span
 from digests.quotes import lexicon as lx
-from digests.quotes.attribution import Mention, Token, sentences, speaker_mention, tokenize
+from digests.quotes.attribution import (
+    Mention,
+    Token,
+    reports,
+    sentences,
+    speaker_mention,
+    tokenize,
+)
 from digests.quotes.coref import Registry
 from digests.quotes.marks import Marked, find_marked, paragraphs
 
@@ -36,6 +43,7 @@ def find_quotes(text: str) -> list[Quote]:
     mentions: dict[int, tuple[Mention, int]] = {}
     places: dict[int, tuple[int, bool]] = {}  # quote -> (sentence index, sentence has a cue)
     only_quotes: set[int] = set()
+    framed: set[int] = set()  # quotes a speech verb leads into ("caused “serious difficulties”")
     headings = {p for p, (s, e) in enumerate(paras) if _is_heading(text[s:e])}
     count = 0
     # The last sentence of the previous paragraph when it ends in a colon ("Cruz continued:").
@@ -64,6 +72,8 @@ def find_quotes(text: str) -> list[Quote]:
                 # A quote over several paragraphs is attributed wherever its cue stands.
                 seen = places.get(tok.quote, (count, False))
                 places[tok.quote] = (seen[0], seen[1] or cue)
+                if reports(sent, k):
+                    framed.add(tok.quote)
                 mention = speaker_mention(sent, k)
                 if mention is not None:
                     mentions[tok.quote] = (mention, count)
@@ -80,6 +90,9 @@ def find_quotes(text: str) -> list[Quote]:
         speaker = speakers.get(index)
         if partial and (speaker is None or not cue):
             # A scare quote or a term in quotation marks, not anyone's words.
+            continue
+        if len(words.split()) <= 2 and embedded and index not in framed:
+            # One or two words a cue elsewhere in the sentence does not lead into: a scare quote.
             continue
         quote = Quote(words, speaker, partial, m.spans)
         if verbatim(quote, text):
@@ -145,13 +158,16 @@ def _embedded(text: str, m: Marked) -> bool:
 
 def _is_title(words: str, embedded: bool) -> bool:
     """Titles of works and names: short, no sentence punctuation, every main word capitalised."""
-    if embedded:
-        words = words.rstrip(".!?,")
+    # A title may end in the sentence's own period or comma, never in "!" or "?" (an exclamation
+    # or a question is speech), and has no punctuation inside.
+    words = words.rstrip(".,")
     parts = words.split()
-    if not parts or len(parts) > 8 or words[-1:] in ".!?,…" or not words[:1].isupper():
+    if not parts or len(parts) > 8 or not words[:1].isupper() or any(c in words for c in ".!?;:,"):
         return False
     main = [w for w in parts if len(w) > 3 or w == parts[0]]
-    return all(w[:1].isupper() or w[:1].isdigit() for w in main) and (embedded or len(parts) <= 4)
+    capitalised = all(w[:1].isupper() or w[:1].isdigit() for w in main)
+    # A capitalised phrase of three main words reads as a title even at a sentence's start.
+    return capitalised and (embedded or len(parts) <= 4 or len(main) >= 3)
 
 
 def verbatim(quote: Quote, text: str) -> bool:

@@ -123,6 +123,19 @@ def speaker_mention(sent: list[Token], q: int) -> Mention | None:
     return best[1] if best else None
 
 
+def reports(sent: list[Token], q: int) -> bool:
+    """True when a speech verb before the quotation leads into it: "telling Biden that … “…”",
+    "described it as “…”", "said “…”" (a fragment framed as someone's words, not a scare quote)."""
+    for k in range(q - 1, max(-1, q - 16), -1):
+        tok = sent[k]
+        if tok.quote >= 0 or tok.text in ".;":
+            return False
+        if tok.text.lower() in lx.CUE_VERBS:
+            between = {t.text.lower() for t in sent[k + 1 : q]}
+            return q - k <= 8 or not between.isdisjoint(("that", "as", ":"))
+    return False
+
+
 def _cue_mention(sent: list[Token], k: int, q: int) -> Mention | None:
     low = sent[k].text.lower()
     if low == "according":

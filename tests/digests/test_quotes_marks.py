@@ -142,3 +142,24 @@ def test_curly_quotes_nested_in_straight_ones() -> None:
     (quote,) = find_quotes(text)
     assert quote.text.startswith("The engineers told us, “This bridge")
     assert quote.text.endswith("and we believed them")
+
+
+def test_title_case_phrase_is_a_title_even_at_sentence_start() -> None:
+    """A capitalised phrase of three or more main words ("The Kid Who Would Be King") is a title."""
+    text = "“The Night Harbour Never Slept” opens on Friday, the studio said."
+    assert _texts(text) == []
+
+
+def test_exclamation_is_speech_not_a_title() -> None:
+    """ "You Lie!" ends in "!": someone's words, kept as a (partial) quote."""
+    text = 'Omar Haddad yelled "You Lie!" at the minister during the debate.'
+    assert _texts(text) == ["You Lie!"]
+
+
+def test_two_word_scare_quote_with_unrelated_cue_dropped() -> None:
+    """Two quoted words far from the sentence's speech verb are a scare quote, not a quotation."""
+    text = (
+        "The agency said on Monday that the large swirling air masses known to forecasters as "
+        'the "polar waves" would bring snow.'
+    )
+    assert _texts(text) == []
