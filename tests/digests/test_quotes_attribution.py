@@ -216,3 +216,10 @@ def test_report_noun_is_not_a_cue() -> None:
         '"We are building a second bridge next to the first one."'
     )
     assert [q.speaker for q in find_quotes(text)] == ["Ruth Abbey", "Ruth Abbey"]
+
+
+def test_called_frames_a_fragment_as_partial_quote() -> None:
+    """ "X called the ruling “reckless”": a one-word fragment someone said, kept as partial."""
+    text = "Council member Rita Vance called the ruling “reckless” on Tuesday."
+    (quote,) = find_quotes(text)
+    assert (quote.text, quote.speaker, quote.partial) == ("reckless", "Rita Vance", True)
