@@ -27,11 +27,11 @@ lament maintain counter contend agree testify laugh sigh recount reflect wonder 
 scream plead demand confirm deny assert allege charge accuse blast slam criticize criticise praise
 reveal disclose estimate proclaim repeat reiterate clarify hint worry explain elaborate interject
 chime caution answer question inform assure advise reason retort snap gush rave marvel pledge
-reassure affirm instruct remind recommend summarize summarise describe label dub call express
+reassure affirm instruct remind recommend summarize summarise describe label dub
 """.replace("\n", " ")
 _IRREGULAR = """said say says saying told tell tells telling wrote write writes writing written
 thought felt knew put read went quoth quipped quipping snapped snapping admitted admitting
-spoke spoken""".split()
+spoke spoken called calls calling expressed expresses expressing""".split()
 
 CUE_VERBS = frozenset(_forms(_REGULAR) | set(_IRREGULAR))
 # Cues that name where a report came from rather than who spoke; used only when nothing better.
