@@ -183,7 +183,7 @@ def main_quotes(quotes: Sequence[Quote], n: int | None) -> list[Quote]:
     """The n quotes a digest shows; None means every quote found, partial ones included.
 
     Full quotations before partial ones; only quotes with a known speaker; then longer quotes by
-    speakers the story quotes most; at most two quotes per speaker while others are waiting.
+    speakers the story quotes most, each speaker's best quote before anyone's second.
     """
     if n is None:
         return list(quotes)
@@ -193,11 +193,14 @@ def main_quotes(quotes: Sequence[Quote], n: int | None) -> list[Quote]:
         named,
         key=lambda q: (q.partial, -min(len(q.text), 280) * (1 + 0.25 * weight[q.speaker])),
     )
-    picked: list[Quote] = []
-    per: Counter[str | None] = Counter()
+    firsts: list[Quote] = []
+    rest: list[Quote] = []
+    seen: set[str | None] = set()
     for q in ranked:
-        if per[q.speaker] < 2:
-            picked.append(q)
-            per[q.speaker] += 1
-    picked += [q for q in ranked if q not in picked]
-    return picked[:n]
+        if q.partial or q.speaker in seen:
+            rest.append(q)
+        else:
+            firsts.append(q)
+            seen.add(q.speaker)
+    # rest keeps its ranking, so full quotes still come before partial ones.
+    return [*firsts, *rest][:n]

@@ -223,3 +223,19 @@ def test_called_frames_a_fragment_as_partial_quote() -> None:
     text = "Council member Rita Vance called the ruling “reckless” on Tuesday."
     (quote,) = find_quotes(text)
     assert (quote.text, quote.speaker, quote.partial) == ("reckless", "Rita Vance", True)
+
+
+def test_main_quotes_give_each_speaker_a_turn() -> None:
+    """Each speaker's best full quote comes before anyone's second one."""
+    quotes = [
+        _q("a long first quotation by the mayor about the bridge", "Ana Okafor"),
+        _q("another long quotation by the mayor about the bridge", "Ana Okafor"),
+        _q("a shorter one by Reyes", "Tom Reyes"),
+        _q("frag", "Lena Ortiz", partial=True),
+    ]
+    assert [q.speaker for q in main_quotes(quotes, 4)] == [
+        "Ana Okafor",
+        "Tom Reyes",
+        "Ana Okafor",
+        "Lena Ortiz",
+    ]
