@@ -41,7 +41,7 @@ def find_quotes(text: str) -> list[Quote]:
             by_para.setdefault(para, []).append((index, extent))
     registry = Registry()
     mentions: dict[int, tuple[Mention, int]] = {}
-    places: dict[int, tuple[int, bool]] = {}  # quote -> (sentence index, sentence has a cue)
+    cued: set[int] = set()  # quotes whose sentence has a speech cue
     only_quotes: set[int] = set()
     framed: set[int] = set()  # quotes a speech verb leads into ("caused “serious difficulties”")
     headings = {p for p, (s, e) in enumerate(paras) if _is_heading(text[s:e])}
@@ -59,7 +59,7 @@ def find_quotes(text: str) -> list[Quote]:
                 mention = speaker_mention([*lead_in, tokens[0]], len(lead_in))
                 if mention is not None:
                     mentions[tokens[0].quote] = (mention, count - 1)
-                    places[tokens[0].quote] = (count - 1, True)
+                    cued.add(tokens[0].quote)
         split = sentences(tokens)
         lead_in = split[-1] if split and split[-1][-1].text == ":" else None
         for sent in split:
@@ -70,8 +70,8 @@ def find_quotes(text: str) -> list[Quote]:
                 if tok.quote < 0 or tok.quote in mentions:
                     continue
                 # A quote over several paragraphs is attributed wherever its cue stands.
-                seen = places.get(tok.quote, (count, False))
-                places[tok.quote] = (seen[0], seen[1] or cue)
+                if cue:
+                    cued.add(tok.quote)
                 if reports(sent, k):
                     framed.add(tok.quote)
                 mention = speaker_mention(sent, k)
@@ -83,12 +83,11 @@ def find_quotes(text: str) -> list[Quote]:
     for index, m in enumerate(marked):
         words = " ".join(" ".join(text[s:e] for s, e in m.spans).split())
         embedded = _embedded(text, m)
-        _, cue = places.get(index, (0, False))
         if _is_title(words, embedded) or m.paragraphs[0] in headings:
             continue
         partial = (embedded and len(words.split()) <= _PARTIAL_WORDS) or len(words.split()) <= 2
         speaker = speakers.get(index)
-        if partial and (speaker is None or not cue):
+        if partial and (speaker is None or index not in cued):
             # A scare quote or a term in quotation marks, not anyone's words.
             continue
         if len(words.split()) <= 2 and embedded and index not in framed:
