@@ -47,7 +47,7 @@ class Registry:
         self.anonymous: list[tuple[int, str]] = []  # (start, head) of "a senior official"
         # Names of two or more words by each of their words, in article order, so that a lone
         # surname finds its full name without scanning every mention.
-        self._by_word: dict[str, list[Entity]] = {}
+        self._by_word: dict[str, dict[str, list[int]]] = {}  # word -> full name -> starts
         self._kinds: dict[str, set[str]] = {}
         # Last words of names the article shows to be people: speakers of a cue ("Lonechild
         # said"), names with a title or a role ("Mayor Ana Okafor", "Jane Smith, the engineer,").
@@ -113,7 +113,8 @@ class Registry:
             self._people.add(words[-1])
         if len(words) > 1:
             for word in set(words):
-                self._by_word.setdefault(word, []).append(entity)
+                names = self._by_word.setdefault(word, {})
+                names.setdefault(entity.name, []).append(entity.start)
 
     def canonical(self, name: str, before: int) -> str:
         """A surname, given name or shortened form mapped to the full name introduced earlier."""
@@ -121,16 +122,21 @@ class Registry:
         tokens = name.split()
         if not tokens:
             return name
-        # The latest full name before the mention, else the first one after it.
-        fuller = [
-            e
-            for e in self._by_word.get(tokens[0], ())
-            if len(e.name.split()) > len(tokens) and _contains(e.name.split(), tokens)
-        ]
-        earlier = [e for e in fuller if e.start < before]
-        if earlier:
-            return earlier[-1].name
-        return fuller[0].name if fuller else name
+        # The full name mentioned latest before the mention, else the first one after it.
+        best: tuple[int, str] | None = None  # (latest start before, name)
+        after: tuple[int, str] | None = None  # (first start, name)
+        for full, starts in self._by_word.get(tokens[0], {}).items():
+            words = full.split()
+            if len(words) <= len(tokens) or not _contains(words, tokens):
+                continue
+            k = bisect_left(starts, before)
+            if k:
+                best = max(best or (-1, ""), (starts[k - 1], full))
+            elif after is None or starts[0] < after[0]:
+                after = (starts[0], full)
+        if best is not None:
+            return best[1]
+        return after[1] if after is not None else name
 
     def kind_of(self, name: str) -> str:
         """person, org or other, as the article's mentions of that name suggest."""

@@ -21,6 +21,8 @@ _PARAGRAPH = re.compile(r"[^\n]+")
 _DOUBLE_MARK = re.compile("[" + _DOUBLE + "]")
 _SINGLE_OPEN = re.compile("[‘']")
 _SINGLE_MARK = re.compile("[‘’']")
+# How far (in characters) a single-quoted quotation may run before its closing mark.
+_SINGLE_REACH = 3000
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +151,8 @@ def _single_opens(text: str, i: int) -> bool:
 def _single_close(text: str, i: int, end: int, masked: list[Span]) -> int | None:
     """The closing single mark for an opener before i: not an apostrophe inside a word."""
     weak: int | None = None
-    for found in _SINGLE_MARK.finditer(text, i, end):
+    # Bounded: a run of apostrophes in opening position must not make the search quadratic.
+    for found in _SINGLE_MARK.finditer(text, i, min(end, i + _SINGLE_REACH)):
         j = found.start()
         ch = text[j]
         reopens = ch == "‘" or (ch == "'" and _single_opens(text, j) and not _inside(j, masked))

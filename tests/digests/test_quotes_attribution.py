@@ -239,3 +239,12 @@ def test_main_quotes_give_each_speaker_a_turn() -> None:
         "Ana Okafor",
         "Lena Ortiz",
     ]
+
+
+def test_surname_takes_the_latest_full_name_before_it() -> None:
+    """With two people sharing a surname, "Okafor" is the one named most recently."""
+    text = (
+        "Ana Okafor chairs the council. Her brother Ben Okafor runs the ferry company.\n\n"
+        '"The ferries will keep running all winter," Okafor said.'
+    )
+    assert _speaker(text) == "Ben Okafor"
