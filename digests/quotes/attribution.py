@@ -104,6 +104,9 @@ def speaker_mention(sent: list[Token], q: int) -> Mention | None:
                 # "to answer", "the big reveal": an infinitive or a noun, not a speech cue.
                 continue
             mention = _cue_mention(sent, k, q)
+            # Ranks: a cue right after the quote ("…," she said) beats one right before it
+            # (She said: "…"), which beats cues further off or across another quotation; a
+            # report ("…, Xinhua reported") only names the speaker when nothing else does.
             between = sent[min(k, q) + 1 : max(k, q)]
             if any(t.quote >= 0 for t in between):
                 rank = 30 + len(between)
