@@ -1,0 +1,207 @@
+"""Direct quotations: found verbatim by their marks, attributed, and ranked for the digest."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from digests.model import Quote, Span
+from digests.quotes import lexicon as lx
+from digests.quotes.attribution import (
+    Mention,
+    Token,
+    reports,
+    sentences,
+    speaker_mention,
+    tokenize,
+)
+from digests.quotes.coref import Registry
+from digests.quotes.marks import Marked, find_marked, paragraphs
+
+__all__ = ["find_quotes", "main_quotes", "verbatim"]
+
+# Up to this many words, a fragment inside a sentence is a partial quote; a longer run of the
+# speaker's words reads as a quotation in its own right.
+_PARTIAL_WORDS = 7
+_LINK_LINE = re.compile(
+    r"(?:READ MORE|WATCH|RELATED|MORE|LISTEN|PHOTOS?|VIDEO|Watch|Read more)\b[^.]{0,40}:"
+)
+
+
+def find_quotes(text: str) -> list[Quote]:
+    """Every direct quotation in the text, in order, verbatim, with its speaker when known."""
+    marked = find_marked(text)
+    if not marked:
+        return []
+    paras = paragraphs(text)
+    by_para: dict[int, list[tuple[int, Span]]] = {}
+    for index, m in enumerate(marked):
+        for para, extent in zip(m.paragraphs, m.extents, strict=True):
+            by_para.setdefault(para, []).append((index, extent))
+    registry = Registry()
+    mentions: dict[int, tuple[Mention, int]] = {}
+    cued: set[int] = set()  # quotes whose sentence has a speech cue
+    only_quotes: set[int] = set()
+    framed: set[int] = set()  # quotes a speech verb leads into ("caused “serious difficulties”")
+    headings = {p for p, (s, e) in enumerate(paras) if _is_heading(text[s:e])}
+    count = 0
+    # The last sentence of the previous paragraph when it ends in a colon ("Cruz continued:").
+    lead_in: list[Token] | None = None
+    # Names introduced after the last quotation cannot be anyone's antecedent: stop there.
+    last_para = max(by_para)
+    for p, (start, end) in enumerate(paras[: last_para + 1]):
+        tokens = tokenize(text, start, end, by_para.get(p, []))
+        if tokens and all(t.quote >= 0 or not t.text[:1].isalnum() for t in tokens):
+            only_quotes.add(p)
+            if lead_in is not None and tokens[0].quote >= 0:
+                # The colon's sentence introduces the quotation set off below it.
+                mention = speaker_mention([*lead_in, tokens[0]], len(lead_in))
+                if mention is not None:
+                    mentions[tokens[0].quote] = (mention, count - 1)
+                    cued.add(tokens[0].quote)
+        split = sentences(tokens)
+        lead_in = split[-1] if split and split[-1][-1].text == ":" else None
+        for sent in split:
+            lowered = [t.text.lower() for t in sent]
+            registry.add_sentence(sent, count, lowered)
+            cue = not lx.CUE_VERBS.isdisjoint(lowered)
+            for k, tok in enumerate(sent):
+                if tok.quote < 0 or tok.quote in mentions:
+                    continue
+                # A quote over several paragraphs is attributed wherever its cue stands.
+                if cue:
+                    cued.add(tok.quote)
+                if reports(sent, k):
+                    framed.add(tok.quote)
+                mention = speaker_mention(sent, k)
+                if mention is not None:
+                    mentions[tok.quote] = (mention, count)
+            count += 1
+    speakers = _speakers(marked, registry, mentions, only_quotes)
+    out: list[Quote] = []
+    for index, m in enumerate(marked):
+        words = " ".join(" ".join(text[s:e] for s, e in m.spans).split())
+        embedded = _embedded(text, m)
+        if _is_title(words, embedded) or m.paragraphs[0] in headings:
+            continue
+        partial = (embedded and len(words.split()) <= _PARTIAL_WORDS) or len(words.split()) <= 2
+        speaker = speakers.get(index)
+        if partial and (speaker is None or index not in cued):
+            # A scare quote or a term in quotation marks, not anyone's words.
+            continue
+        if len(words.split()) <= 2 and embedded and index not in framed:
+            # One or two words a cue elsewhere in the sentence does not lead into: a scare quote.
+            continue
+        quote = Quote(words, speaker, partial, m.spans)
+        if verbatim(quote, text):
+            out.append(quote)
+    return out
+
+
+def _speakers(
+    marked: list[Marked],
+    registry: Registry,
+    mentions: dict[int, tuple[Mention, int]],
+    only_quotes: set[int],
+) -> dict[int, str]:
+    """Resolve each quote's speaker; unattributed quotes continue their paragraph's speaker."""
+    out: dict[int, str] = {}
+    last: str | None = None
+    last_para = -1
+    for index, m in enumerate(marked):
+        para = m.paragraphs[0]
+        found = mentions.get(index)
+        name = registry.resolve(found[0], found[1], last) if found else None
+        continues = para == last_para or (para in only_quotes and para - last_para <= 2)
+        if name is None and found is None and continues:
+            name = last
+        if name is not None:
+            out[index] = name
+            last, last_para = name, m.paragraphs[-1]
+    # A quote opening a paragraph before its attribution ("Q1." "Q2," she said.) takes the
+    # speaker named later in the same paragraph.
+    for index in range(len(marked) - 2, -1, -1):
+        if index not in out and index not in mentions:
+            nxt = index + 1
+            if nxt in out and marked[nxt].paragraphs[0] == marked[index].paragraphs[-1]:
+                out[index] = out[nxt]
+    return out
+
+
+def _is_heading(paragraph: str) -> bool:
+    """Headlines, subheads and link lines ("READ MORE: …"), whose quotes are not reported speech."""
+    line = paragraph.strip()
+    if _LINK_LINE.match(line):
+        return True
+    if len(line.split()) > 16 or "—" in line or " – " in line:
+        return False
+    return line.rstrip("\"”’'")[-1:] not in ".!?…:;,"
+
+
+def _embedded(text: str, m: Marked) -> bool:
+    """True when the quotation sits inside a sentence: a word leads into it, no colon or comma."""
+    start = m.extents[0][0]
+    i = start - 1
+    while i >= 0 and text[i] in " \t\u00a0":
+        i -= 1
+    before = text[i] if i >= 0 else "\n"
+    first = text[m.spans[0][0]]
+    if before in "\n:" or before in ".!?":
+        return False
+    word = text[max(0, i - 12) : i + 1].split()
+    if word and word[-1].lower() in lx.CUE_VERBS:
+        return False
+    return first.islower() or before.isalnum() or before in "-—–("
+
+
+def _is_title(words: str, embedded: bool) -> bool:
+    """Titles of works and names: short, no sentence punctuation, every main word capitalised."""
+    # A title may end in the sentence's own period or comma, never in "!" or "?" (an exclamation
+    # or a question is speech), and has no punctuation inside.
+    words = words.rstrip(".,")
+    parts = words.split()
+    if not parts or len(parts) > 8 or not words[:1].isupper() or any(c in words for c in ".!?;:,"):
+        return False
+    main = [w for w in parts if len(w) > 3 or w == parts[0]]
+    capitalised = all(w[:1].isupper() or w[:1].isdigit() for w in main)
+    # A capitalised phrase of three main words reads as a title even at a sentence's start.
+    return capitalised and (embedded or len(parts) <= 4 or len(main) >= 3)
+
+
+def verbatim(quote: Quote, text: str) -> bool:
+    """True when a quote's text is exactly the text under its spans (whitespace collapsed)."""
+    # The same check as digests.digest.is_verbatim, which the pipeline applies again; kept here
+    # because digest.py imports this package (importing it back would be circular).
+    if not quote.spans or any(not (0 <= s < e <= len(text)) for s, e in quote.spans):
+        return False
+    source = " ".join(" ".join(text[s:e] for s, e in quote.spans).split())
+    said = " ".join(quote.text.split())
+    return said == source or said == source.rstrip(",")
+
+
+def main_quotes(quotes: Sequence[Quote], n: int | None) -> list[Quote]:
+    """The n quotes a digest shows; None means every quote found, partial ones included.
+
+    Full quotations before partial ones; only quotes with a known speaker; then longer quotes by
+    speakers the story quotes most, each speaker's best quote before anyone's second.
+    """
+    if n is None:
+        return list(quotes)
+    named = [q for q in quotes if q.speaker]
+    weight = Counter(q.speaker for q in named)
+    ranked = sorted(
+        named,
+        key=lambda q: (q.partial, -min(len(q.text), 280) * (1 + 0.25 * weight[q.speaker])),
+    )
+    firsts: list[Quote] = []
+    rest: list[Quote] = []
+    seen: set[str | None] = set()
+    for q in ranked:
+        if q.partial or q.speaker in seen:
+            rest.append(q)
+        else:
+            firsts.append(q)
+            seen.add(q.speaker)
+    # rest keeps its ranking, so full quotes still come before partial ones.
+    return [*firsts, *rest][:n]

@@ -1,0 +1,325 @@
+"""Who said it: speech cues around a quotation and the mention of the speaker they point to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from digests.model import Span
+from digests.quotes import lexicon as lx
+
+_DETERMINERS = frozenset("the a an his her their its our this that one another".split())
+_NP_STOP = frozenset(
+    """who which that whose in on at during after before when while to with as for from by
+    and or but if because since until than into about over under through told was were is are
+    has had have would will could also""".split()
+)
+_INTRO = frozenset(
+    """in on at after before during when while speaking asked earlier later last since despite
+    as for with without under over following responding writing addressing""".split()
+)
+_LEADING = frozenset("but and yet so still however meanwhile also then now instead".split())
+_ABBREV = frozenset("mr mrs ms dr prof st jr sr gen gov sen rep lt sgt capt col u.s u.k".split())
+_DASHES = frozenset("—–-")
+_new = tuple.__new__
+_NOT_BEFORE_CUE = frozenset("to the a an his her their its our big first last".split())
+
+
+class Token(NamedTuple):
+    """A word or punctuation mark of a paragraph, or a whole quotation (quote >= 0)."""
+
+    # A named tuple rather than a dataclass: articles have thousands of tokens, and tuples are
+    # several times cheaper to build.
+    text: str
+    start: int
+    end: int
+    quote: int = -1
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """The words naming a speaker: a name, a pronoun or a description, where they stand."""
+
+    text: str
+    kind: str  # "name" | "pronoun" | "description"
+    start: int
+    indefinite: bool = False
+
+
+def tokenize(text: str, start: int, end: int, quotes: list[tuple[int, Span]]) -> list[Token]:
+    """A paragraph's tokens, each quotation (index, extent) collapsed into one token."""
+    out: list[Token] = []
+    pos = start
+    for index, (qs, qe) in sorted(quotes, key=lambda q: q[1]):
+        out += _words(text, pos, qs)
+        out.append(Token("\ue000", qs, qe, index))
+        pos = qe
+    out += _words(text, pos, end)
+    return out
+
+
+def _words(text: str, start: int, end: int) -> list[Token]:
+    # tuple.__new__ builds the named tuples without a Python-level __new__ call per word.
+    return [_new(Token, (m.group(), *m.span(), -1)) for m in lx.WORD.finditer(text, start, end)]
+
+
+def sentences(tokens: list[Token]) -> list[list[Token]]:
+    """Split a paragraph's tokens into sentences at . ! ? before a capital or a quotation."""
+    out: list[list[Token]] = []
+    current: list[Token] = []
+    for i, tok in enumerate(tokens):
+        current.append(tok)
+        if tok.text not in ".!?" or i + 1 >= len(tokens):
+            continue
+        nxt = tokens[i + 1]
+        prev = tokens[i - 1].text.lower() if i else ""
+        if prev in _ABBREV or (len(prev) == 1 and prev.isalpha()):
+            continue
+        if nxt.quote >= 0 or nxt.text[:1].isupper() or nxt.text in "\"“‘'(":
+            out.append(current)
+            current = []
+    if current:
+        out.append(current)
+    return out
+
+
+def speaker_mention(sent: list[Token], q: int) -> Mention | None:
+    """The mention of whoever speaks the quotation at sentence position q, if a cue names one."""
+    best: tuple[int, Mention] | None = None
+    for k, tok in enumerate(sent):
+        low = tok.text.lower()
+        if tok.quote >= 0 or (low not in lx.CUE_VERBS and low not in lx.REPORT_CUES):
+            if not (k == q + 1 and tok.text in _DASHES) and not (
+                k == q + 2 and sent[q + 1].text == "," and tok.text in _DASHES
+            ):
+                continue
+            mention = _forward(sent, k + 1)
+            rank = 0
+        else:
+            if low == "according" and not (k + 1 < len(sent) and sent[k + 1].text == "to"):
+                continue
+            if low in lx.WEAK_CUES and abs(k - q) > 3:
+                continue
+            if k and sent[k - 1].text.lower() in _NOT_BEFORE_CUE:
+                # "to answer", "the big reveal": an infinitive or a noun, not a speech cue.
+                continue
+            mention = _cue_mention(sent, k, q)
+            # Ranks: a cue right after the quote ("…," she said) beats one right before it
+            # (She said: "…"), which beats cues further off or across another quotation; a
+            # report ("…, Xinhua reported") only names the speaker when nothing else does.
+            between = sent[min(k, q) + 1 : max(k, q)]
+            if any(t.quote >= 0 for t in between):
+                rank = 30 + len(between)
+            elif k > q:
+                rank = 0 if len(between) <= 8 else 10 + len(between)
+            else:
+                rank = 1 if len(between) <= 6 else 10 + len(between)
+            if low in lx.REPORT_CUES:
+                rank += 100
+        if mention is not None and (best is None or rank < best[0]):
+            best = (rank, mention)
+    if best is None and q and sent[q - 1].text == ":":
+        # "Martell, the addictions doctor, is more blunt: "…"": the sentence's subject speaks.
+        mention = subject(sent)
+        if mention is not None and mention.kind in ("name", "pronoun"):
+            return mention
+    return best[1] if best else None
+
+
+def reports(sent: list[Token], q: int) -> bool:
+    """True when a speech verb before the quotation leads into it: "telling Biden that … “…”",
+    "described it as “…”", "said “…”" (a fragment framed as someone's words, not a scare quote)."""
+    for k in range(q - 1, max(-1, q - 16), -1):
+        tok = sent[k]
+        if tok.quote >= 0 or tok.text in ".;":
+            return False
+        if tok.text.lower() in lx.CUE_VERBS:
+            between = {t.text.lower() for t in sent[k + 1 : q]}
+            return q - k <= 8 or not between.isdisjoint(("that", "as", ":"))
+    return False
+
+
+def _cue_mention(sent: list[Token], k: int, q: int) -> Mention | None:
+    low = sent[k].text.lower()
+    if low == "according":
+        return _forward(sent, k + 2)
+    if low == "saying" and k >= 2 and sent[k - 1].text.lower() == "as":
+        # "X was quoted as saying" / "Xinhua quoted X as saying".
+        for j in range(k - 2, max(-1, k - 12), -1):
+            if sent[j].text.lower() == "quoted":
+                if j >= 1 and sent[j - 1].text.lower() in ("was", "were", "is", "been"):
+                    return _backward(sent, j - 2)
+                return _forward(sent, j + 1)
+    if low.endswith("ing") and low not in ("according",):
+        mention = _backward(sent, k - 1) if k and sent[k - 1].text != "," else None
+        return mention if mention and mention.kind == "name" else subject(sent)
+    prev = sent[k - 1] if k else None
+    if prev is None or prev.quote >= 0 or (prev.text == "," and k >= 2 and sent[k - 2].quote >= 0):
+        return _forward(sent, k + 1)
+    mention = _backward(sent, k - 1)
+    if mention is None and prev.text == ",":
+        # "…rows of desks, asks Policy Options editor Jennifer Ditchburn, …": inverted after a clause.
+        return _forward(sent, k + 1)
+    return mention
+
+
+def subject(sent: list[Token]) -> Mention | None:
+    """The first noun phrase of a sentence, after leading conjunctions and an opening phrase."""
+    i = 0
+    while i < len(sent) and (sent[i].text.lower() in _LEADING or sent[i].text == ","):
+        i += 1
+    opening = next((k for k in range(i + 1, min(len(sent), i + 4)) if sent[k].text == ","), None)
+    if i < len(sent) and sent[i].text.lower() in _INTRO:
+        while i < len(sent) and sent[i].text != ",":
+            i += 1
+        i += 1
+    elif opening and opening > i + 1 and all(t.text.islower() for t in sent[i + 1 : opening]):
+        # "Hours later, Trump …", "Instead, she …": an opening adverbial, not the subject.
+        i = opening + 1
+    return _forward(sent, i)
+
+
+def _forward(sent: list[Token], i: int) -> Mention | None:
+    """The noun phrase starting at sentence position i (a name, pronoun or description)."""
+    if i >= len(sent) or sent[i].quote >= 0:
+        return None
+    first = sent[i].text
+    if first.lower() in lx.PRONOUNS:
+        return Mention(first.lower(), "pronoun", sent[i].start)
+    words: list[Token] = []
+    j = i
+    while j < len(sent) and len(words) < 8:
+        tok = sent[j]
+        low = tok.text.lower()
+        if tok.quote >= 0 or (not tok.text[:1].isalnum() and tok.text != "."):
+            break
+        if tok.text == ".":
+            if words and words[-1].text.lower().rstrip(".") in _ABBREV | {"j", "jr"}:
+                j += 1
+                continue
+            break
+        if words and (low in _NP_STOP or low in lx.CUE_VERBS) and not tok.text[:1].isupper():
+            break
+        words.append(tok)
+        j += 1
+    if not words:
+        return None
+    mention = _phrase(words)
+    # "the city's chief engineer, Priya Natarajan": the appositive name is the better mention.
+    appositive = j + 1 < len(sent) and sent[j].text == "," and sent[j + 1].text[:1].isupper()
+    if mention is not None and mention.kind == "description" and appositive:
+        named = _forward(sent, j + 1)
+        if named is not None and named.kind == "name":
+            return named
+    return mention
+
+
+def _backward(sent: list[Token], j: int) -> Mention | None:
+    """The noun phrase ending at sentence position j (the subject before a cue)."""
+    while j >= 0 and (
+        sent[j].text.lower() in lx.BETWEEN
+        or (sent[j].text.lower().endswith("ly") and sent[j].text.islower())
+    ):
+        j -= 1
+    if j < 0 or sent[j].quote >= 0 or sent[j].text.lower() in _NP_STOP:
+        return None
+    tok = sent[j]
+    if tok.text.lower() in lx.PRONOUNS:
+        return Mention(tok.text.lower(), "pronoun", tok.start)
+    if tok.text in (",", ")"):
+        return _appositive(sent, j)
+    words: list[Token] = []
+    while j >= 0 and len(words) < 8:
+        tok = sent[j]
+        low = tok.text.lower()
+        if tok.quote >= 0 or (not tok.text[:1].isalnum() and tok.text not in (".", "-")):
+            break
+        if tok.text == "." and not (j and sent[j - 1].text.lower() in _ABBREV):
+            break
+        if words and low in _NP_STOP and not tok.text[:1].isupper():
+            break
+        if words and low in lx.CUE_VERBS and tok.text.islower():
+            break
+        words.insert(0, tok)
+        if low in _DETERMINERS:
+            break
+        j -= 1
+    return _phrase(words) if words else None
+
+
+def _appositive(sent: list[Token], j: int) -> Mention | None:
+    """'Jane Smith, the city's engineer, said': the name on either side of the commas."""
+    for c in range(j - 1, max(-1, j - 16), -1):
+        if sent[c].quote >= 0:
+            return None
+        if sent[c].text in (",", "("):
+            inner = _forward(sent, c + 1)
+            outer = _backward(sent, c - 1) if c else None
+            if outer is not None and outer.kind == "name":
+                return outer
+            if inner is not None and inner.kind == "name":
+                return inner
+            return outer or inner
+    return None
+
+
+def _phrase(words: list[Token]) -> Mention | None:
+    """Classify a run of words: the last capitalised run not in possessive form is a name."""
+    runs: list[list[Token]] = []
+    current: list[Token] = []
+    for tok in words:
+        text = tok.text
+        capital = text[:1].isupper() and text.lower() not in lx.NOT_NAMES
+        if capital or (current and text.lower() in lx.CONNECTORS) or (current and text == "."):
+            current.append(tok)
+            if text.endswith(("'s", "’s")):
+                current = []
+        else:
+            if current:
+                runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    runs = [r for r in runs if not r[-1].text.endswith(("'s", "’s"))]
+    runs = _join_of(words, runs)
+    head = words[-1].text.lower()
+    # A determiner or a possessive ("Campbell’s partner") makes a description of the rest.
+    determined = len(words) > 1 and (
+        words[0].text.lower() in _DETERMINERS or words[0].text.endswith(("'s", "’s"))
+    )
+    described = words[-1].text.islower() and (
+        head in lx.ROLE_NOUNS or head in lx.ORG_NOUNS or determined
+    )
+    if runs and not described:
+        run = runs[-1]
+        while run and run[-1].text.lower() in lx.CONNECTORS | {"."}:
+            run = run[:-1]
+        if run:
+            return Mention(_join(run), "name", run[0].start)
+    if described:
+        start = next((t for t in words if t.text.lower() in _DETERMINERS), words[0])
+        at = words.index(start)
+        indefinite = start.text.lower() in ("a", "an", "one", "another")
+        return Mention(_join(words[at:]), "description", start.start, indefinite)
+    return None
+
+
+def _join_of(words: list[Token], runs: list[list[Token]]) -> list[list[Token]]:
+    """ "Ministry of Health" is one name; "Jingyi Pan of IG" is the person, not the company."""
+    if len(runs) < 2:
+        return runs
+    first, second = runs[-2], runs[-1]
+    gap = [t for t in words if first[-1].end <= t.start and t.end <= second[0].start]
+    if len(gap) != 1 or gap[0].text not in ("of", "at", "from", "for", "with"):
+        return runs
+    if any(t.text.lower() in lx.ORG_WORDS for t in first):
+        return [*runs[:-2], [*first, gap[0], *second]]
+    return runs[:-1]
+
+
+def _join(run: list[Token]) -> str:
+    out = ""
+    for i, tok in enumerate(run):
+        glue = tok.text == "." or (i and run[i - 1].text in "-") or tok.text == "-"
+        out += ("" if glue or not out else " ") + tok.text
+    return out

@@ -1,0 +1,389 @@
+"""Resolving a speaker mention (pronoun, description, surname) to the name it stands for."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from typing import NamedTuple
+
+from digests.quotes import lexicon as lx
+from digests.quotes.attribution import Mention, Token
+
+_ING_CUES = frozenset(w for w in lx.CUE_VERBS if w.endswith("ing"))
+_INTRO = frozenset(
+    """in on at after before during when while speaking asked earlier later last since despite
+    as for with without under over following responding writing addressing""".split()
+)
+
+# How many sentences back a pronoun or description may find its referent.
+_WINDOW = 6
+# Heads of descriptions that name a document or thing, not a speaker ("the report said").
+_THINGS = frozenset(
+    """report study statement data poll survey document letter memo release website article
+    paper book bill law ruling decision agreement plan proposal complaint lawsuit filing post
+    tweet message note sign notice email text video ad advertisement show film song label
+    website page policy rule guide guidelines analysis review budget forecast""".split()
+)
+# Things a person issues: "her statement read", "his office said" stand for that person.
+_ISSUED = frozenset("statement office post letter email tweet release website".split())
+
+
+class Entity(NamedTuple):
+    """A capitalised name mentioned in the article outside quotations."""
+
+    name: str  # titles stripped, e.g. "Ana Okafor"
+    kind: str  # "person" | "org" | "other"
+    start: int
+    sentence: int  # index of the sentence in the article
+    lead: bool  # stands at the start of its sentence (a likely subject)
+    weak: bool  # a lone capitalised word opening a sentence: maybe not a name at all
+    roles: frozenset[str]
+
+
+class Registry:
+    """The names an article introduces, in order, with the roles attached to them."""
+
+    def __init__(self) -> None:
+        self.entities: list[Entity] = []
+        self.anonymous: list[tuple[int, str]] = []  # (start, head) of "a senior official"
+        # Names of two or more words by each of their words, in article order, so that a lone
+        # surname finds its full name without scanning every mention.
+        self._by_word: dict[str, dict[str, list[int]]] = {}  # word -> full name -> starts
+        self._kinds: dict[str, set[str]] = {}
+        # Last words of names the article shows to be people: speakers of a cue ("Lonechild
+        # said"), names with a title or a role ("Mayor Ana Okafor", "Jane Smith, the engineer,").
+        self._people: set[str] = set()
+        self._pronouns: dict[int, set[str]] = {}  # sentence -> personal pronouns in it
+        # Capitalised words seen inside sentences: a capital at a sentence's start proves nothing.
+        self._mid_caps: set[str] = set()
+        self._sentences: list[int] = []  # each entity's sentence, for bisecting a window
+        self._full_names: dict[int, str] = {}
+
+    def add_sentence(self, sent: list[Token], index: int, words: list[str]) -> None:
+        """Record the names (and indefinite role descriptions) of one sentence.
+
+        `words` are the sentence's token texts, lowercased (shared with the caller).
+        """
+        lead_at = _lead_index(sent)
+        # The subject of a sentence with a speech cue is taken to be a person (or organisation).
+        # ("Xi ..., telling Biden that ...").
+        cued = not _ING_CUES.isdisjoint(words)
+        pronouns = lx.PERSONAL.intersection(words)
+        if pronouns:
+            self._pronouns.setdefault(index, set()).update(pronouns)
+        if "a" in words or "an" in words:
+            for k, word in enumerate(words[:-1]):
+                head = _head_after(sent, k + 1) if word in ("a", "an") else None
+                if head:
+                    self.anonymous.append((sent[k].start, head))
+        after = 0
+        for i in [k for k, t in enumerate(sent) if t.text[:1].isupper()]:
+            if i < after:
+                continue
+            run_end = _run_end(sent, i)
+            if run_end == i:
+                continue
+            entity = _entity(sent, i, run_end, index, i <= lead_at)
+            if i > lead_at:
+                self._mid_caps.update(t.text for t in sent[i:run_end])
+            if entity is None:
+                after = run_end
+                continue
+            confirmed = entity.kind != "org" and (
+                (cued and i == lead_at) or _person_context(sent, i, run_end)
+            )
+            if confirmed:
+                entity = entity._replace(kind="person", weak=False)
+            self._add(entity, confirmed)
+            after = run_end
+
+    def _add(self, entity: Entity, confirmed: bool) -> None:
+        self.entities.append(entity)
+        self._sentences.append(entity.sentence)
+        self._kinds.setdefault(entity.name, set()).add(entity.kind)
+        words = entity.name.split()
+        given = words[0].lower()
+        known = (
+            confirmed
+            or entity.roles
+            or given in lx.FEMALE
+            or given in lx.MALE
+            or (entity.lead and len(words) > 1)
+        )
+        if entity.kind == "person" and known:
+            self._people.add(words[-1])
+        if len(words) > 1:
+            for word in set(words):
+                names = self._by_word.setdefault(word, {})
+                names.setdefault(entity.name, []).append(entity.start)
+
+    def canonical(self, name: str, before: int) -> str:
+        """A surname, given name or shortened form mapped to the full name introduced earlier."""
+        name = _strip_titles(_after_titles(name))
+        tokens = name.split()
+        if not tokens:
+            return name
+        # The full name mentioned latest before the mention, else the first one after it.
+        best: tuple[int, str] | None = None  # (latest start before, name)
+        after: tuple[int, str] | None = None  # (first start, name)
+        for full, starts in self._by_word.get(tokens[0], {}).items():
+            words = full.split()
+            if len(words) <= len(tokens) or not _contains(words, tokens):
+                continue
+            k = bisect_left(starts, before)
+            if k:
+                best = max(best or (-1, ""), (starts[k - 1], full))
+            elif after is None or starts[0] < after[0]:
+                after = (starts[0], full)
+        if best is not None:
+            return best[1]
+        return after[1] if after is not None else name
+
+    def kind_of(self, name: str) -> str:
+        """person, org or other, as the article's mentions of that name suggest."""
+        kinds = self._kinds.get(name, set())
+        if "org" in kinds:
+            return "org"
+        if "person" in kinds or name.split()[-1] in self._people:
+            return "person"
+        return "other"
+
+    def resolve(self, mention: Mention, sentence: int, last: str | None) -> str | None:
+        """The name a mention refers to, or None when the article does not say."""
+        if mention.kind == "name":
+            return self.canonical(mention.text, mention.start)
+        if mention.kind == "pronoun":
+            if mention.text in lx.PERSONAL:
+                return self._salient(mention.text, mention.start, sentence, last)
+            if mention.text in ("it", "they"):
+                return self._salient("it", mention.start, sentence, None)
+            return None
+        words = mention.text.lower().split()
+        head = words[-1]
+        if words[0] in ("his", "her", "its", "their") and head in _ISSUED:
+            pronoun = {"his": "he", "her": "she"}.get(words[0], "it")
+            return self._salient(pronoun, mention.start, sentence, last)
+        if mention.indefinite or head in _THINGS or words[0] not in ("the", "this", "that"):
+            return None
+        if head.endswith("s") and head not in ("boss", "witness", "actress", "hostess"):
+            return None
+        if head in lx.ORG_NOUNS and head not in lx.ROLE_NOUNS:
+            return self._salient("it", mention.start, sentence, None)
+        for e in reversed(self.entities):
+            if e.start < mention.start and e.kind == "person" and head in e.roles:
+                return self.canonical(e.name, e.start)
+        if any(s < mention.start and h == head for s, h in self.anonymous):
+            return None
+        return self._salient("", mention.start, sentence, last)
+
+    def _salient(self, pronoun: str, before: int, sentence: int, last: str | None) -> str | None:
+        """The nearest fitting name: this sentence's subject, else the closest sentence back."""
+        want = "org" if pronoun == "it" else "person"
+        # Entities are recorded in article order: only the window's slice needs looking at.
+        lo = bisect_left(self._sentences, sentence - _WINDOW)
+        hi = bisect_right(self._sentences, sentence)
+        earlier = [e for e in self.entities[lo:hi] if e.start < before and self._fits(e, pronoun)]
+        here = [e for e in earlier if e.sentence == sentence and e.lead]
+        if here:
+            return self.canonical(here[0].name, here[0].start)
+        for back in range(sentence - 1, sentence - _WINDOW - 1, -1):
+            found = [e for e in earlier if e.sentence == back]
+            if found:
+                pick = next((e for e in found if e.lead), found[0])
+                return self.canonical(pick.name, pick.start)
+            if pronoun and pronoun not in self._pronouns.get(back, set()) and back < sentence - 2:
+                break
+        if last is not None and (want == "org") == (self.kind_of(last) == "org"):
+            return last
+        return None
+
+    def _full(self, e: Entity) -> str:
+        """The full name of an entity's mention, memoised (asked for each pronoun nearby)."""
+        full = self._full_names.get(e.start)
+        if full is None:
+            full = self._full_names[e.start] = self.canonical(e.name, e.start)
+        return full
+
+    def _fits(self, e: Entity, pronoun: str) -> bool:
+        if pronoun == "it":
+            return e.kind == "org"
+        # Only names the article shows to be people (a lone surname counts through its full
+        # name): "he" is never "Kinder Morgan" or "Christmas Day".
+        full = self._full(e).split()
+        if len(full) == 1 and e.weak and full[0] not in self._mid_caps:
+            return False
+        if e.kind == "org" or (
+            full[-1] not in self._people and e.name.split()[-1] not in self._people
+        ):
+            return False
+        given = full[0].lower()
+        if pronoun == "he":
+            return given not in lx.FEMALE
+        if pronoun == "she":
+            return given not in lx.MALE
+        return True
+
+
+def _lead_index(sent: list[Token]) -> int:
+    """Index of the first word after leading conjunctions: where a subject name would start."""
+    i = 0
+    if sent and sent[0].text.lower() in _INTRO:
+        # "Speaking in Vaughan, Ont., on Thursday, Trudeau denied": past the opening phrase.
+        commas = [k for k, t in enumerate(sent[:16]) if t.text == ","]
+        nxt = [k for k in commas if k + 1 < len(sent) and sent[k + 1].text[:1].isupper()]
+        return nxt[-1] + 1 if nxt else 0
+    while i < len(sent) and (sent[i].text.lower() in lx.NOT_NAMES or sent[i].text in ",—"):
+        if sent[i].text[:1].isupper() and sent[i].text.lower() not in lx.NOT_NAMES:
+            break
+        i += 1
+        if i > 3:
+            return 0
+    return i
+
+
+def _person_context(sent: list[Token], i: int, j: int) -> bool:
+    """True when the words around a name show it names a person (cue, title, role, "who")."""
+    if sent[i].text.lower().rstrip(".") in lx.TITLES and j - i > 1:
+        return True
+    k = _skip_between(sent, j)
+    if k < len(sent) and sent[k].text.lower() in lx.CUE_VERBS:
+        return True
+    if k + 1 < len(sent) and sent[k].text == ",":
+        if sent[k + 1].text.lower() == "who" or _roles_in(sent, k + 1):
+            return True
+        # "Hiram Macharia, marketing executive at LG Electronics, said": a cue after the aside.
+        for c in range(k + 1, min(len(sent), k + 14)):
+            if sent[c].quote >= 0:
+                break
+            if sent[c].text == ",":
+                after = _skip_between(sent, c + 1)
+                return after < len(sent) and sent[after].text.lower() in lx.CUE_VERBS
+    if i and sent[i - 1].text.lower() in lx.CUE_VERBS:
+        return i < 2 or sent[i - 2].text == "," or sent[i - 2].quote >= 0
+    return bool(i and sent[i - 1].text.lower() in lx.ROLE_NOUNS)
+
+
+def _skip_between(sent: list[Token], k: int) -> int:
+    while k < len(sent) and (
+        sent[k].text.lower() in lx.BETWEEN
+        or (sent[k].text.endswith("ly") and sent[k].text.islower())
+    ):
+        k += 1
+    return k
+
+
+def _run_end(sent: list[Token], i: int) -> int:
+    j = i
+    while j < len(sent):
+        tok = sent[j]
+        text = tok.text
+        if tok.quote >= 0:
+            break
+        if text[:1].isupper() and not (j == i and text.lower() in lx.NOT_NAMES):
+            j += 1
+            if text.endswith(("'s", "’s")):
+                break
+            if j < len(sent) and sent[j].text == "." and len(text) <= 4:
+                j += 1
+            continue
+        connects = j > i and text.lower() in lx.CONNECTORS and j + 1 < len(sent)
+        if connects and sent[j + 1].text[:1].isupper():
+            j += 1
+            continue
+        if j > i and text.lower() in ("of", "for") and j + 1 < len(sent):
+            nxt = sent[j + 1].text
+            if sent[j - 1].text.lower() in lx.ORG_WORDS and nxt[:1].isupper():
+                j += 1
+                continue
+        break
+    return j
+
+
+def _entity(sent: list[Token], i: int, j: int, index: int, lead: bool) -> Entity | None:
+    words = [t.text for t in sent[i:j] if t.text != "."]
+    if words and words[-1].endswith(("'s", "’s")):
+        words[-1] = words[-1][:-2]
+    lowered = [w.lower() for w in words]
+    roles = {w for w in lowered if w in lx.ROLE_NOUNS or w in lx.TITLES}
+    org = any(w in lx.ORG_WORDS for w in lowered)
+    # "TransLink CEO Kevin Desmond", "Toronto Mayor John Tory": the name follows the last title.
+    cut = max((k for k, w in enumerate(lowered[:-1]) if w in lx.TITLES), default=-1)
+    if cut >= 0 and not org:
+        words = words[cut + 1 :]
+    name = _strip_titles(" ".join(words))
+    if not name or name.lower() in lx.NOT_NAMES or name.lower() in lx.TITLES:
+        return None
+    parts = name.split()
+    if i and sent[i - 1].text.lower() in lx.ROLE_NOUNS:
+        roles.add(sent[i - 1].text.lower())
+    if j + 1 < len(sent) and sent[j].text == ",":
+        roles |= _roles_in(sent, j + 1)
+    if i >= 2 and sent[i - 1].text == ",":
+        roles |= _roles_before(sent, i - 2)
+    acronym = any(len(p) > 1 and p.isupper() for p in parts)
+    if org or (acronym and cut < 0):
+        kind = "org"
+    elif cut >= 0 or len(parts) >= 2 or roles:
+        kind = "person"
+    else:
+        kind = "other"
+    if i and sent[i - 1].text.lower() in ("in", "at", "from", "to", "near", "across", "of"):
+        kind = "org" if kind == "org" else "other"
+    weak = i == 0 and cut < 0 and len(parts) == 1
+    return Entity(name, kind, sent[i].start, index, lead, weak, frozenset(roles))
+
+
+def _roles_in(sent: list[Token], k: int) -> set[str]:
+    """Role words of an appositive after a name: 'Jane Smith, the city's engineer,'."""
+    out: set[str] = set()
+    for tok in sent[k : k + 9]:
+        if tok.text in ",.;:" or tok.quote >= 0:
+            break
+        low = tok.text.lower()
+        if low in lx.ROLE_NOUNS or low in lx.TITLES:
+            out.add(low)
+    return out
+
+
+def _roles_before(sent: list[Token], k: int) -> set[str]:
+    """Role words of a description just before a name: 'The city's chief engineer, Priya'."""
+    out: set[str] = set()
+    for tok in sent[max(0, k - 6) : k + 1]:
+        low = tok.text.lower()
+        if low in lx.ROLE_NOUNS:
+            out.add(low)
+    return out
+
+
+def _head_after(sent: list[Token], k: int) -> str | None:
+    for tok in sent[k : k + 5]:
+        low = tok.text.lower()
+        if not tok.text[:1].isalpha() or tok.quote >= 0:
+            return None
+        if low in lx.ROLE_NOUNS:
+            return low
+    return None
+
+
+def _after_titles(name: str) -> str:
+    """ "Washington Political Editor Matthew Boyle" -> "Matthew Boyle" (not for organisations)."""
+    words = name.split()
+    lowered = [w.lower().rstrip(".") for w in words]
+    if any(w in lx.ORG_WORDS for w in lowered):
+        return name
+    cut = max((k for k, w in enumerate(lowered[:-1]) if w in lx.TITLES), default=-1)
+    rest = words[cut + 1 :]
+    if len(rest) > 2 and rest[0] == "of":
+        rest = rest[2:]  # "Secretary of State Madeleine Albright"
+    return " ".join(rest) if rest else name
+
+
+def _strip_titles(name: str) -> str:
+    parts = name.replace("’s", "").split()
+    while len(parts) > 1 and (parts[0].lower() in lx.TITLES or parts[0].lower() == "the"):
+        parts = parts[1:]
+    return " ".join(parts)
+
+
+def _contains(full: list[str], part: list[str]) -> bool:
+    n = len(part)
+    return any(full[i : i + n] == part for i in range(len(full) - n + 1))

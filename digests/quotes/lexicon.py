@@ -1,0 +1,154 @@
+"""Small word lists behind the attribution rules (speech cues, titles, roles, organisations)."""
+
+from __future__ import annotations
+
+import re
+
+
+def _forms(words: str) -> set[str]:
+    """Regular inflections of speech verbs: say-s, add-ed, note-d, argu-ing, …"""
+    out: set[str] = set()
+    for w in words.split():
+        out.add(w)
+        stem = w[:-1] if w.endswith("e") else w
+        out.add(w + "es" if w.endswith(("sh", "ch", "s", "x")) else w + "s")
+        if w.endswith("y") and w[-2] not in "aeiou":
+            out.update({w[:-1] + "ied", w[:-1] + "ies"})
+        else:
+            out.add(stem + "ed")
+        out.add(stem + "ing")
+    return out
+
+
+_REGULAR = """add ask explain note state argue claim declare insist continue recall respond reply joke
+warn urge acknowledge admit announce concede caution complain describe emphasize emphasise stress
+suggest tweet post quip shout yell exclaim report remark observe conclude predict promise vow boast
+lament maintain counter contend agree testify laugh sigh recount reflect wonder muse mutter whisper
+scream plead demand confirm deny assert allege charge accuse blast slam criticize criticise praise
+reveal disclose estimate proclaim repeat reiterate clarify hint worry explain elaborate interject
+chime caution answer question inform assure advise reason retort snap gush rave marvel pledge
+reassure affirm instruct remind recommend summarize summarise describe label dub
+""".replace("\n", " ")
+_IRREGULAR = """said say says saying told tell tells telling wrote write writes writing written
+thought felt knew put read went quoth quipped quipping snapped snapping admitted admitting
+spoke spoken called calls calling expressed expresses expressing""".split()
+
+CUE_VERBS = frozenset(_forms(_REGULAR) | set(_IRREGULAR))
+# Cues that name where a report came from rather than who spoke; used only when nothing better.
+REPORT_CUES = frozenset({"report", "reports", "reported", "according"})
+# Verbs that need an object to be a cue (put it, went on, read a statement): accepted only when
+# they sit next to a quotation.
+WEAK_CUES = frozenset({"put", "went", "read", "thought", "felt", "knew", "continued", "continues"})
+
+PRONOUNS = frozenset({"he", "she", "it", "they", "i", "we", "you"})
+PERSONAL = frozenset({"he", "she"})
+
+# Titles that precede a name and are not part of it (stripped from speaker names).
+TITLES = frozenset(
+    """mr mr. mrs mrs. ms ms. dr dr. prof prof. professor sir dame lord lady rev rev. father
+    president vice mayor deputy councillor councilor coun. coun senator sen sen. rep rep.
+    representative gov gov. governor premier minister prime secretary chief judge justice
+    officer detective det. det const. constable sgt sgt. sergeant lt lt. lieutenant capt capt.
+    captain gen gen. general col col. colonel cmdr commander admiral coach chairman chairwoman
+    chair ceo founder director dean principal superintendent supt supt. inspector insp. chancellor
+    king queen prince princess pope cardinal bishop rabbi imam pastor ambassador commissioner
+    trustee alderman sheriff attorney speaker leader mp mpp mla mep candidate nominee
+    spokesperson spokesman spokeswoman economist analyst former then- rival fellow billionaire
+    businessman businesswoman editor reporter columnist host anchor correspondent
+    """.split()
+)
+
+# Nouns that describe a speaker ("the official", "a city spokesperson").
+ROLE_NOUNS = frozenset(
+    """official officials spokesperson spokesman spokeswoman spokespeople leader president mayor
+    premier minister secretary senator governor chief director manager executive ceo chairman
+    chairwoman chair judge justice officer detective sergeant constable captain lieutenant general
+    commander coach professor researcher scientist expert analyst economist engineer lawyer
+    attorney doctor physician nurse teacher principal student resident residents neighbour
+    neighbor witness owner founder president-elect candidate nominee councillor councilor
+    representative ambassador diplomat source sources adviser advisor aide spokesman head
+    organizer organiser activist author writer critic historian dean inspector superintendent
+    commissioner sheriff prosecutor defender mother father parent son daughter wife husband
+    woman man friend colleague worker employee driver pilot agent veteran victim survivor
+    chancellor king queen prince pope bishop pastor rabbi imam speaker member members
+    legislator lawmaker lawmakers congressman congresswoman politician strategist pollster
+    economist consultant observer observers player players manager star captain
+    """.split()
+)
+ORG_NOUNS = frozenset(
+    """company firm agency ministry department government police council committee commission
+    board group organization organisation university college school hospital union party campaign
+    team city county province state administration office bank court army military service
+    network newspaper station association institute foundation club league church
+    """.split()
+)
+# Words that make a capitalised name an organisation rather than a person.
+ORG_WORDS = frozenset(
+    """house agency ministry department inc inc. corp corp. co co. company council police service
+    services university college association party committee office government commission court
+    bank board group institute foundation union federation network news times post journal
+    press reuters ap afp xinhua cnn bbc cbc ctv nbc abc cbs fox msnbc tass kremlin pentagon
+    administration campaign authority authorities hospital school center centre club league
+    society trust fund coalition alliance organization organisation ltd ltd. llc plc
+    corporation industries airlines bureau agency force forces army navy embassy parliament
+    congress senate assembly legislature cabinet commons tribune herald globe star mail telegraph
+    guardian chronicle gazette magazine radio tv television channel studio studios
+    """.split()
+)
+NEWS_WORDS = frozenset(
+    "news agency press reuters ap afp xinhua tass cnn bbc cbc ctv newspaper times post".split()
+)
+# Capitalised words that begin sentences or name dates/places rather than speakers.
+NOT_NAMES = frozenset(
+    """the a an but and or so yet he she it they we i you his her their its our this that these
+    those there here then now when while if as in on at by for from with without after before
+    during under over into about since until despite although though however meanwhile also
+    still even just only last next first monday tuesday wednesday thursday friday saturday
+    sunday january february march april may june july august september october november
+    december today yesterday tomorrow earlier later what why how where who which some many
+    most more several both each every all no not one two three four five six seven eight nine
+    ten mr mrs ms dr according asked speaking photo advertisement read watch related update instead
+    story continues below sign ms. mr. mrs. dr. st. across among around between against
+    """.split()
+)
+# Words that may sit between a subject and its cue ("Smith also said", "she has repeatedly said").
+BETWEEN = frozenset(
+    """also later then has had have was were is are previously once recently earlier simply
+    reportedly would will could might can did does do later again quickly finally further
+    publicly privately repeatedly often frequently always never flatly bluntly angrily calmly
+    quietly told just recently initially originally already has since still only""".split()
+)
+CONNECTORS = frozenset("de del der van von bin al da du la le di dos das ibn ben st. mc".split())
+
+WORD = re.compile(r"[^\W_](?:[\w’'.\-]*[^\W_])?|[^\w\s]")
+
+# Common given names by usual gender, so that "she" does not pick "Rob Fleming" (a small list:
+# names not in it are compatible with either pronoun).
+FEMALE = frozenset(
+    """mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa betty
+    margaret sandra ashley kimberly emily donna michelle dorothy carol amanda melissa deborah
+    stephanie rebecca sharon laura cynthia kathleen amy shirley angela helen anna brenda pamela
+    nicole emma samantha katherine christine debra rachel catherine carolyn janet ruth maria
+    heather diane virginia julie joyce victoria olivia kelly christina lauren joan evelyn judith
+    megan cheryl andrea hannah martha jacqueline frances gloria ann teresa kathryn sara janice
+    alice madison doris abigail julia judy grace denise amber marilyn beverly danielle
+    theresa sophia marie diana brittany natalie isabella charlotte rose alexis kayla hillary
+    nadia chrystia jody wendy moyra marie cindy tatiana erin caroline claire jane lena priya
+    kathleen nikki elise ellen sheila louise fiona jill joanne leah naomi meng mona susanne
+    kristen kirsten melanie monica yvonne nathalie sylvie genevieve isabelle chantal francine
+    carla elena sofia lucia ana""".split()
+)
+MALE = frozenset(
+    """james robert john michael william david richard joseph thomas charles christopher daniel
+    matthew anthony mark donald steven paul andrew joshua kenneth kevin brian george timothy
+    ronald edward jason jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin
+    scott brandon benjamin samuel gregory alexander frank patrick raymond jack dennis jerry
+    tyler aaron jose adam nathan henry douglas zachary peter kyle noah ethan jeremy walter
+    christian keith roger terry austin sean gerald carl harold dylan arthur lawrence jordan
+    jesse bryan billy bruce gabriel joe logan albert willie alan eugene russell vincent philip
+    bobby johnny bradley roy ralph randy louis harry wayne howard fred doug tom bill mike jim
+    bob rob dave dan steve ken ted ben tony greg andy chris jeff tim ron don nick matt
+    jean-pierre pierre francois marc luc andre yves guy jacques rick ricky elon hamish darrin
+    hiram mamadou navdeep marco andrew justin vladimir alexei donald barack ted marco bernie
+    mitt newt rand jeb ben""".split()
+)
