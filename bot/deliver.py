@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from sqlalchemy import update
+
 from bot.errors import PublishError
 from bot.outbox import Outbox, backoff, digest_of
 from bot.store import ChannelRef, Delivery, Store
@@ -64,17 +66,11 @@ class Pacer:
         """Sleep until a message to `where` is allowed, and book the slot."""
         loop = asyncio.get_running_loop()
         async with self._lock:
-            start = max(loop.time(), self._global_next)
-            self._global_next = start + self.global_interval
-        at = max(start, self._channel_next.get(where, 0.0))
-        self._channel_next[where] = at + self.channel_interval
+            at = max(loop.time(), self._channel_next.get(where, 0.0), self._global_next)
+            self._channel_next[where] = at + self.channel_interval
+            self._global_next = at + self.global_interval
         if at > loop.time():
             await asyncio.sleep(at - loop.time())
-
-    def hold(self, where: ChannelRef, seconds: float) -> None:
-        """The platform asked us to wait (429 Retry-After): nothing more to `where` before then."""
-        loop = asyncio.get_running_loop()
-        self._channel_next[where] = max(self._channel_next.get(where, 0.0), loop.time() + seconds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,8 +165,6 @@ class DeliveryWorker:
             return "sent"
         except PublishError as exc:
             if exc.kind == "retry":
-                if exc.retry_after:
-                    pacer.hold(delivery.where, exc.retry_after)
                 await self._retry(delivery.id, now, exc)
                 return "retry"
             if exc.kind == "channel":
@@ -225,6 +219,16 @@ class DeliveryWorker:
                     row.attempts, base=self.backoff_base, cap=self.backoff_cap, jitter=jitter
                 )
             row.next_attempt_at = now + delay
+            if exc.retry_after is not None:
+                # A rate limit holds the whole channel: what else it is owed waits too.
+                query = update(Delivery).where(
+                    Delivery.platform == row.platform,
+                    Delivery.workspace == row.workspace,
+                    Delivery.channel == row.channel,
+                    Delivery.status == "pending",
+                    Delivery.next_attempt_at < row.next_attempt_at,
+                )
+                await tx.session.execute(query.values(next_attempt_at=row.next_attempt_at))
 
     async def _pause(self, where: ChannelRef, reason: str, now: datetime) -> None:
         """Pause the channel's subscriptions and fail what it is owed, both with the reason."""

@@ -108,14 +108,22 @@ def publish_error(exc: discord.HTTPException) -> PublishError:
 class DiscordAdapter:
     """The Discord client, its command tree and its sender; enabled when DISCORD_TOKEN is set."""
 
-    def __init__(self, settings: Settings, *, setups: Iterable[TreeSetup] = ()) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        setups: Iterable[TreeSetup] = (),
+        guild_ready_timeout: float = 2.0,
+    ) -> None:
         self.token = settings.discord_token.get_secret_value()
         self._saved_urls = (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
         Route.BASE = settings.discord_api_url.rstrip("/")
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
         # Only the guilds intent (channels cache); interactions need no intent at all.
         self.client = discord.Client(
-            intents=discord.Intents(guilds=True), max_ratelimit_timeout=30.0
+            intents=discord.Intents(guilds=True),
+            max_ratelimit_timeout=30.0,
+            guild_ready_timeout=guild_ready_timeout,
         )
         self.tree: app_commands.CommandTree[discord.Client] = app_commands.CommandTree(self.client)
         for setup in setups:
