@@ -114,14 +114,15 @@ class DiscordAdapter:
         *,
         setups: Iterable[TreeSetup] = (),
         guild_ready_timeout: float = 2.0,
+        intents: discord.Intents | None = None,
     ) -> None:
         self.token = settings.discord_token.get_secret_value()
         self._saved_urls = (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
         Route.BASE = settings.discord_api_url.rstrip("/")
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
-        # Only the guilds intent (channels cache); interactions need no intent at all.
+        # By default only the guilds intent (channel cache); interactions need no intent at all.
         self.client = discord.Client(
-            intents=discord.Intents(guilds=True),
+            intents=intents or discord.Intents(guilds=True),
             max_ratelimit_timeout=30.0,
             guild_ready_timeout=guild_ready_timeout,
         )
