@@ -77,6 +77,7 @@ async def run_bot(
         if list(senders) == ["console"] and not await app.store.subscriptions():
             # Nothing configured at all: show every story here rather than post nowhere.
             await app.store.subscribe(CONSOLE, ALL_TOPICS, clock(), origin="default")
+        _warn(_unsent_platforms(await app.store.subscriptions(), senders))
         worker = DeliveryWorker(app.store, app.outbox, senders)
         if once:
             now = clock()
@@ -94,7 +95,11 @@ async def run_bot(
         async def roundups(now: datetime) -> None:
             health.last_poll = now
             try:
-                await run_due_roundups(app.store, now, max_items=app.settings.roundup_max_items)
+                done = await run_due_roundups(
+                    app.store, now, max_items=app.settings.roundup_max_items
+                )
+                if any(r.delivery_id is not None for r in done):
+                    app.outbox.wake.set()
             except Exception:  # a bad subscription row must not stop the scheduler
                 log.exception("roundup job failed")
 
@@ -143,6 +148,16 @@ def _channels(subs: Sequence[Any], platform: str) -> list[ChannelRef]:
         {s.where for s in subs if s.platform == platform and not s.paused_reason},
         key=lambda w: (w.workspace, w.channel),
     )
+
+
+def _unsent_platforms(subs: Sequence[Any], senders: dict[str, Sender]) -> list[str]:
+    """A line per platform that has subscriptions but no credentials: its posts would wait."""
+    missing = sorted({s.platform for s in subs} - set(senders))
+    names = {"discord": "DISCORD_TOKEN", "slack": "SLACK_BOT_TOKEN"}
+    return [
+        f"{p} subscriptions exist but {names.get(p, p)} is not set: their posts wait until it is"
+        for p in missing
+    ]
 
 
 def _warn(lines: list[str]) -> None:

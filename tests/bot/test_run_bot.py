@@ -126,3 +126,13 @@ def test_unknown_topic_in_config_subscription_is_one_line(
     assert main(["subscriptions"]) == 2
     err = capsys.readouterr().err
     assert "unknown topic 'sport'" in err and "world" in err and err.count("\n") == 1
+
+
+def test_example_config_and_its_topics_load() -> None:
+    """The shipped example config validates, with its topics file and subscriptions."""
+    from bot.config import load_topics
+
+    config = load_config(SEEDS.parent / "config" / "newsbot.example.toml")
+    names = {t.name for t in load_topics(config)}
+    assert {"world", "us-china"} <= names
+    assert {s.platform for s in config.file.subscriptions} == {"discord", "slack", "console"}
