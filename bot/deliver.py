@@ -108,9 +108,8 @@ class DeliveryWorker:
     async def run_once(self, now: datetime) -> RoundSummary:
         """Send every delivery due at `now`: channels in parallel, each channel in order."""
         by_channel: dict[ChannelRef, list[Delivery]] = {}
-        for delivery in await self.outbox.due(now):
-            if delivery.platform in self.senders:
-                by_channel.setdefault(delivery.where, []).append(delivery)
+        for delivery in await self.outbox.due(now, list(self.senders)):
+            by_channel.setdefault(delivery.where, []).append(delivery)
         results = await asyncio.gather(
             *(self._channel(where, items, now) for where, items in by_channel.items())
         )

@@ -60,11 +60,17 @@ class Outbox:
         if created:
             self.wake.set()
 
-    async def due(self, now: datetime, *, limit: int = 200) -> list[Delivery]:
-        """Pending deliveries whose next attempt time has come, oldest first."""
+    async def due(
+        self, now: datetime, platforms: Sequence[str], *, limit: int = 200
+    ) -> list[Delivery]:
+        """Pending deliveries for these platforms whose next attempt time has come, oldest first."""
         query = (
             select(Delivery)
-            .where(Delivery.status == "pending", Delivery.next_attempt_at <= now)
+            .where(
+                Delivery.status == "pending",
+                Delivery.next_attempt_at <= now,
+                Delivery.platform.in_(list(platforms)),
+            )
             .order_by(Delivery.id)
             .limit(limit)
         )

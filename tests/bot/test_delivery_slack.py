@@ -141,3 +141,17 @@ async def test_configured_channel_without_bot_is_reported(
     adapter = _adapter(fake_slack, tmp_path)
     lines = await adapter.check_channels([NEWS, ChannelRef("slack", "T0NEWS", "C0GENERAL")])
     assert len(lines) == 1 and "C0GENERAL" in lines[0] and "/invite" in lines[0]
+
+
+async def test_per_channel_pacing_stays_under_slacks_one_message_per_second(
+    store: Store, outbox: Outbox, tmp_path: Path
+) -> None:
+    """With the default pacing, two stories for one channel are both accepted by a strict Slack."""
+    async with FakeSlack(channel_interval=1.0) as strict:
+        await _owe(store, outbox, NEWS, seed=1)
+        await _owe(store, outbox, NEWS, seed=2)
+        adapter = _adapter(strict, tmp_path)
+        adapter.sender.channel_interval = type(adapter.sender).channel_interval  # the default
+        summary = await make_worker(store, outbox, slack=adapter.sender).run_once(T0)
+        statuses = [r.status for r in strict.requests if r.path == "/api/chat.postMessage"]
+    assert summary.sent == 2 and statuses == [200, 200] and len(strict.posts) == 2

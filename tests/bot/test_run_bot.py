@@ -21,7 +21,7 @@ from tests.conftest import SEEDS
 
 async def test_run_prints_seed_digests_then_stops_cleanly(tmp_path: Path) -> None:
     """The embedded default config, run (not --once), prints seed digests; `stop` ends it."""
-    settings = make_settings(tmp_path, tick=0.2, delivery_tick=0.1)
+    settings = make_settings(tmp_path, tick=0.2, delivery_tick=0.1, http_host="127.0.0.1")
     config = load_config(SEEDS.parent / "config" / "newsbot.toml")
     out = io.StringIO()
     stop = asyncio.Event()
