@@ -131,6 +131,7 @@ async def _start_adapters(
         discord_adapter = DiscordAdapter(settings, setups=ext.discord_setups)
         closers.append(discord_adapter.close)
         await discord_adapter.start()
+        discord_adapter.sender.channel_interval = settings.channel_interval
         senders["discord"] = discord_adapter.sender
         _warn(await discord_adapter.check_channels(_channels(subs, "discord")))
     if settings.slack_bot_token.get_secret_value():
@@ -139,6 +140,7 @@ async def _start_adapters(
         slack_adapter = SlackAdapter(settings)
         closers.append(slack_adapter.close)
         await slack_adapter.start()
+        slack_adapter.sender.channel_interval = settings.channel_interval
         senders["slack"] = slack_adapter.sender
         _warn(await slack_adapter.check_channels(_channels(subs, "slack")))
 

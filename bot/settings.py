@@ -71,6 +71,8 @@ class Settings(BaseSettings):
     )  # NEWSBOT_HTTP_PORT: /healthz, /slack/events
     http_host: str = "0.0.0.0"  # NEWSBOT_HTTP_HOST
     delivery_tick: float = Field(default=2.0, gt=0)  # seconds between looks at the outbox
+    # Seconds between two messages to one channel: Slack allows ~1/s, Discord 5 per 5 s.
+    channel_interval: float = Field(default=1.1, ge=0)
     roundup_max_items: int = Field(default=10, ge=1, le=50)  # stories in one roundup
     # -- end of the delivery block ----------------------------------------------------------
 

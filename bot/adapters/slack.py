@@ -112,7 +112,10 @@ class SlackAdapter:
         try:
             response = await self.client.auth_test()
         except SlackApiError as exc:
-            error = exc.response.get("error") if isinstance(exc.response.data, dict) else None
+            data = exc.response.data if isinstance(exc.response.data, dict) else {}
+            error = data.get("error")
+            if error == "missing_scope":
+                raise StartupError(publish_error(exc).reason) from None
             raise StartupError(
                 f"SLACK_BOT_TOKEN was refused by Slack ({error or exc.response.status_code}): "
                 "copy the Bot User OAuth Token (xoxb-…) from OAuth & Permissions"

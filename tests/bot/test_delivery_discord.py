@@ -185,3 +185,35 @@ async def test_hidden_configured_channel_is_reported_at_start(
     )
     [line] = await adapter.check_channels([_news(fake_discord), secret])
     assert secret.channel in line and "View Channel" in line
+
+
+async def test_newsbot_run_once_posts_seed_digests_to_a_discord_channel(
+    fake_discord: FakeDiscord, tmp_path: Path
+) -> None:
+    """`run --once` with DISCORD_TOKEN set: the poll's stories reach the subscribed channel once each."""
+    from bot.app import open_app
+    from bot.config import load_config
+    from bot.runner import run_bot
+    from tests.conftest import SEEDS
+
+    where = _news(fake_discord)
+    config_path = tmp_path / "newsbot.toml"
+    config_path.write_text(
+        f'topics_file = "{SEEDS.parent / "config" / "topics.toml"}"\n'
+        f'[[feeds]]\npath = "{SEEDS}"\nbackfill = 100\n'
+        f'[[subscriptions]]\nplatform = "discord"\nworkspace = "{where.workspace}"\n'
+        f'channel = "{where.channel}"\ntopic = "all"\n'
+    )
+    settings = make_settings(
+        tmp_path,
+        discord_token=fake_discord.token,
+        discord_api_url=fake_discord.api_url,
+        discord_gateway_url=fake_discord.gateway_url,
+        channel_interval=0.05,
+    )
+    async with open_app(settings, load_config(config_path), T0) as app:
+        summary = await run_bot(app, once=True, clock=lambda: T0)
+    titles = [m.body["embeds"][0]["title"] for m in fake_discord.messages]
+    assert summary is not None and summary.sent == len(titles) == 5
+    assert any("Small lunar probe" in t for t in titles)
+    assert len({m.body["nonce"] for m in fake_discord.messages}) == 5

@@ -155,3 +155,14 @@ async def test_per_channel_pacing_stays_under_slacks_one_message_per_second(
         summary = await make_worker(store, outbox, slack=adapter.sender).run_once(T0)
         statuses = [r.status for r in strict.requests if r.path == "/api/chat.postMessage"]
     assert summary.sent == 2 and statuses == [200, 200] and len(strict.posts) == 2
+
+
+async def test_missing_scope_at_start_is_one_line_with_needed_and_provided(
+    fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    """auth.test answering missing_scope stops start-up naming the scope needed and those granted."""
+    fake_slack.fail("auth.test", "missing_scope", needed="chat:write", provided="users:read")
+    with pytest.raises(StartupError) as error:
+        await _adapter(fake_slack, tmp_path).start()
+    message = str(error.value)
+    assert "chat:write" in message and "users:read" in message and "\n" not in message
