@@ -171,6 +171,11 @@ class DeliveryWorker:
                 return "paused"
             await self._finish(delivery.id, now, status="failed", error=exc.reason)
             return "failed"
+        except Exception as exc:  # a bug with one row must not block the whole outbox, nor hide
+            log.exception("delivery %s: internal error", delivery.id)
+            reason = f"internal error: {type(exc).__name__}: {exc}"
+            await self._finish(delivery.id, now, status="failed", error=reason)
+            return "failed"
 
     async def _render(self, sender: Sender, delivery: Delivery) -> list[Payload]:
         if delivery.kind == "roundup":

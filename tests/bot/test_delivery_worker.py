@@ -114,3 +114,15 @@ async def test_half_posted_roundup_resumes_at_the_next_message(
     [row] = await outbox.deliveries()
     assert row.status == "sent" and [p["text"][-3:] for _, p, _ in sender.sent] == ["1/2", "2/2"]
     assert [k for _, _, k in sender.sent] == [f"nb{row.id}.0", f"nb{row.id}.1"]
+
+
+async def test_unexpected_error_fails_the_row_with_reason_and_the_rest_proceed(
+    store: Store, outbox: Outbox
+) -> None:
+    """A bug while sending one delivery marks it failed with the error; the next one still goes."""
+    await _owe(store, outbox, 2)
+    sender = RecordingSender(errors=[KeyError("embeds")])
+    summary = await make_worker(store, outbox, console=sender).run_once(T0)
+    rows = await outbox.deliveries()
+    assert (summary.sent, summary.failed) == (1, 1)
+    assert rows[0].status == "failed" and "KeyError" in (rows[0].last_error or "")
