@@ -1,4 +1,4 @@
-"""The composition root: settings and config loaded once, store migrated, poller wired."""
+"""The composition root: settings and config loaded once, store migrated, poller and outbox wired."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.config import Config, load_config
+from bot.config import Config, load_config, load_topics
 from bot.fetch import Fetcher
+from bot.outbox import Outbox
 from bot.poll import OnStory, Poller
 from bot.settings import Settings, load_settings
 from bot.store import Store
+from digests.topics import Topic, TopicSet
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +25,8 @@ class App:
     store: Store
     fetcher: Fetcher
     poller: Poller
+    topics: tuple[Topic, ...]
+    outbox: Outbox
 
 
 def load() -> tuple[Settings, Config]:
@@ -37,7 +41,8 @@ def load() -> tuple[Settings, Config]:
 async def open_app(
     settings: Settings, config: Config, now: datetime, *, on_story: OnStory | None = None
 ) -> AsyncIterator[App]:
-    """Open the store (migrating it), add the config file's feeds, and close it all afterwards."""
+    """Open the store (migrating it), add the config file's feeds and subscriptions, close after."""
+    topics = tuple(load_topics(config))
     store = Store(settings.db_url)
     fetcher = Fetcher(settings)
     try:
@@ -51,9 +56,20 @@ async def open_app(
                 interval=spec.interval,
                 origin="config",
             )
-        yield App(
-            settings, config, store, fetcher, Poller(store, fetcher, settings, on_story=on_story)
-        )
+        await _add_config_subscriptions(store, config, now)
+        outbox = Outbox(store, TopicSet(topics))
+        poller = Poller(store, fetcher, settings, on_story=on_story, on_stored=outbox.on_stored)
+        yield App(settings, config, store, fetcher, poller, topics, outbox)
     finally:
         await fetcher.aclose()
         await store.close()
+
+
+async def _add_config_subscriptions(store: Store, config: Config, now: datetime) -> None:
+    """The config file's subscriptions, created once: later changes by command are kept."""
+    for spec in config.file.subscriptions:
+        existing = {s.topic for s in await store.subscriptions(spec.where)}
+        if spec.topic not in existing:
+            await store.subscribe(
+                spec.where, spec.topic, now, schedule=spec.parsed_schedule, origin="config"
+            )

@@ -12,11 +12,13 @@ from typing import Any
 
 from bot.adapters.console import render_digest
 from bot.app import App, load, open_app
-from bot.config import Config, ConfigFile, FeedSpec
+from bot.config import ALL_TOPICS, Config, ConfigFile, FeedSpec, SubscriptionSpec
 from bot.errors import NewsbotError
 from bot.fetch import Fetcher
 from bot.poll import Story
-from bot.scheduler import run_scheduler, utc_now
+from bot.runner import no_extensions, run_bot
+from bot.scheduler import utc_now
+from bot.schedules import Schedule
 from bot.settings import Settings
 from bot.sources import digest_bytes
 from digests import Digest, DigestError, digest_html, digest_text
@@ -106,6 +108,12 @@ def _parser() -> argparse.ArgumentParser:
     fa.add_argument("--backfill", type=int, default=0, help="post the newest N on the first poll")
     fr = fsub.add_parser("remove", help="stop watching a feed")
     fr.add_argument("url")
+
+    s = sub.add_parser(
+        "subscriptions", help="list channel subscriptions: mode, schedule, next run, pause reason"
+    )
+    s.add_argument("--json", action="store_true", help="print the list as JSON")
+    s.set_defaults(func=_cmd_subscriptions)
 
     p = sub.add_parser("poll", help="poll feeds and print what was found")
     p.add_argument("--once", action="store_true", required=True, help="poll every feed now")
@@ -227,26 +235,49 @@ def _cmd_run(args: argparse.Namespace) -> int:
         if not args.seeds.is_dir():
             raise UsageError(f"not a folder: {args.seeds}")
         spec = FeedSpec(path=str(args.seeds.resolve()), backfill=10_000)
-        config = Config(ConfigFile(feeds=[spec]), None)
+        console = SubscriptionSpec(platform="console", channel="console", topic=ALL_TOPICS)
+        config = Config(ConfigFile(feeds=[spec], subscriptions=[console]), None)
 
     async def body(app: App) -> int:
-        if args.once:
-            await app.poller.poll_all(utc_now())
-        else:
-            await run_scheduler(app.poller, tick=app.settings.tick)
+        await run_bot(app, once=args.once, extensions=no_extensions(app))
         return 0
 
-    return _with_app(args, body, config=config, on_story=_print_story)
+    return _with_app(args, body, config=config)
 
 
-async def _print_story(story: Story) -> None:
-    if story.digest is not None:
-        print(render_digest(story.digest))
-    else:
-        print(f"{story.title}\n{story.url}")
-    if story.note:
-        print(f"({story.note})")
-    print("─" * 60, flush=True)
+def _cmd_subscriptions(args: argparse.Namespace) -> int:
+    async def body(app: App) -> int:
+        rows = [_subscription_row(s) for s in await app.store.subscriptions()]
+        if args.json:
+            print(json.dumps(rows, ensure_ascii=False))
+            return 0
+        for r in rows:
+            where = "/".join(p for p in (r["platform"], r["workspace"], r["channel"]) if p)
+            when = f"{r['schedule']}, next {r['next_run']}" if r["mode"] == "roundup" else "instant"
+            print(f"{where}  {r['topic']}  {when}")
+            if r["paused_reason"]:
+                print(f"    paused: {r['paused_reason']}")
+        if not rows:
+            print("no subscriptions: add [[subscriptions]] to the config or use /news subscribe")
+        return 0
+
+    return _with_app(args, body)
+
+
+def _subscription_row(sub: Any) -> dict[str, Any]:
+    schedule = Schedule(sub.cron, sub.timezone).describe() if sub.cron else None
+    return {
+        "platform": sub.platform,
+        "workspace": sub.workspace,
+        "channel": sub.channel,
+        "topic": sub.topic,
+        "mode": sub.mode,
+        "schedule": schedule,
+        "timezone": sub.timezone,
+        "next_run": sub.next_run_at.isoformat() if sub.next_run_at else None,
+        "paused_reason": sub.paused_reason,
+        "origin": sub.origin,
+    }
 
 
 def _cmd_feeds(args: argparse.Namespace) -> int:

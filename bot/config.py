@@ -1,4 +1,4 @@
-"""The config file (config/newsbot.toml): feeds and optional [settings]; other sections pass through."""
+"""The config file (config/newsbot.toml): feeds, topics, initial subscriptions and [settings]."""
 
 from __future__ import annotations
 
@@ -7,9 +7,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.errors import ConfigError
+from bot.schedules import Schedule, ScheduleError, parse_schedule
+from bot.store.models import ChannelRef
+from digests.topics import Topic, TopicConfigError, parse_topics
+
+ALL_TOPICS = "all"  # a subscription to every story, whatever its topics
+PLATFORMS = ("discord", "slack", "console")
+_DEFAULT_TOPICS = Path(__file__).resolve().parent.parent / "config" / "topics.toml"
 
 
 class FeedSpec(BaseModel):
@@ -32,13 +39,57 @@ class FeedSpec(BaseModel):
         return self
 
 
+class SubscriptionSpec(BaseModel):
+    """One `[[subscriptions]]` entry: a channel that follows a topic from the start."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    platform: str
+    workspace: str = ""  # Discord guild id / Slack team id; "" for the console
+    channel: str
+    topic: str
+    schedule: str | None = None  # None: instant; else e.g. "daily 08:00 Europe/Berlin"
+
+    @field_validator("platform")
+    @classmethod
+    def _known_platform(cls, value: str) -> str:
+        if value not in PLATFORMS:
+            raise ValueError(f"must be one of {', '.join(PLATFORMS)}")
+        return value
+
+    @field_validator("schedule")
+    @classmethod
+    def _valid_schedule(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                parse_schedule(value)
+            except ScheduleError as exc:
+                raise ValueError(str(exc)) from None
+        return value
+
+    @property
+    def where(self) -> ChannelRef:
+        """The channel."""
+        return ChannelRef(self.platform, self.workspace, self.channel)
+
+    @property
+    def parsed_schedule(self) -> Schedule | None:
+        """The roundup schedule, or None for instant."""
+        return parse_schedule(self.schedule) if self.schedule else None
+
+
 class ConfigFile(BaseModel):
-    """The whole file; unknown top-level sections (e.g. [[topics]]) are kept for their owners."""
+    """The whole file; unknown top-level sections are kept for their owners."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
     settings: dict[str, Any] = Field(default_factory=dict)
     feeds: list[FeedSpec] = Field(default_factory=list)
+    # Topics: [[topics]] tables here, else `topics_file` (relative to this file), else the
+    # starter set in config/topics.toml.
+    topics: list[dict[str, Any]] | None = None
+    topics_file: str | None = None
+    subscriptions: list[SubscriptionSpec] = Field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +109,35 @@ class Config:
             else:
                 out.append((spec.url or "", spec))
         return out
+
+
+def load_topics(config: Config) -> list[Topic]:
+    """The configured topics, validated; a bad definition is one ConfigError line."""
+    if config.file.topics is not None:
+        where, data = config.path or Path("config"), {"topics": config.file.topics}
+    else:
+        base = config.path.parent if config.path else Path.cwd()
+        where = base / config.file.topics_file if config.file.topics_file else _DEFAULT_TOPICS
+        if not where.exists():
+            if config.file.topics_file:
+                raise ConfigError(f"topics_file: no such file {where}; fix the path")
+            return []
+        try:
+            data = tomllib.loads(where.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+            raise ConfigError(f"{where}: not valid TOML: {exc}") from None
+    try:
+        topics = parse_topics(data)
+    except TopicConfigError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+    names = {t.name for t in topics} | {ALL_TOPICS}
+    for sub in config.file.subscriptions:
+        if sub.topic not in names:
+            raise ConfigError(
+                f"subscriptions: unknown topic {sub.topic!r} for {sub.platform} channel "
+                f"{sub.channel}; use one of {', '.join(sorted(names))}"
+            )
+    return topics
 
 
 def load_config(path: Path, *, required: bool = True) -> Config:

@@ -32,3 +32,30 @@ class FeedError(NewsbotError):
 
 class StoreError(NewsbotError):
     """The database could not be opened, migrated or written."""
+
+
+class PublishError(NewsbotError):
+    """A message could not be posted; `kind` says what the delivery worker should do about it.
+
+    - ``retry``: transient (5xx, timeout, 429): try again later, after `retry_after` if given.
+    - ``channel``: the bot cannot post to this channel any more (deleted, no access, token
+      revoked): pause the channel's subscriptions with `reason`.
+    - ``message``: this one message is refused (malformed, too large): fail the delivery only.
+    """
+
+    def __init__(
+        self, reason: str, *, kind: str = "retry", retry_after: float | None = None
+    ) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.kind = kind
+        self.retry_after = retry_after
+
+    @property
+    def permanent(self) -> bool:
+        """True when retrying cannot help."""
+        return self.kind != "retry"
+
+
+class StartupError(NewsbotError):
+    """The bot cannot start as configured (bad token, missing scope or intent); one line per fix."""

@@ -85,6 +85,9 @@ class RoundReport:
 
 
 OnStory = Callable[[Story], Awaitable[None]]
+# Called inside a feed's store transaction with its new stories, so that whatever it writes (the
+# delivery outbox) commits or rolls back together with the stories themselves.
+OnStored = Callable[[Transaction, Feed, Sequence[Story], datetime], Awaitable[None]]
 
 
 class Poller:
@@ -97,12 +100,14 @@ class Poller:
         settings: Settings,
         *,
         on_story: OnStory | None = None,
+        on_stored: OnStored | None = None,
         rng: random.Random | None = None,
     ) -> None:
         self.store = store
         self.fetcher = fetcher
         self.settings = settings
         self.on_story = on_story
+        self.on_stored = on_stored
         self.rng = rng or random.Random()
         self._feeds_at_once = asyncio.Semaphore(settings.concurrency)
 
@@ -139,6 +144,8 @@ class Poller:
             async with self.store.transaction() as tx:
                 outcome = await store_poll(tx, feed.id, decision, condensed, now)
                 row = await tx.feed(feed.id)
+                if self.on_stored and outcome.new:
+                    await self.on_stored(tx, row, outcome.new, now)
                 meta = fetched if isinstance(fetched, FetchResult) else None
                 _succeeded(
                     row, now, self._next_poll(row, now, meta.max_age if meta else None), meta

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -13,6 +13,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.poll import Poller, RoundReport
 
 Clock = Callable[[], datetime]
+Job = Callable[
+    [datetime], Awaitable[object]
+]  # e.g. the roundup job: `run_due_roundups(store, now)`
 
 
 def utc_now() -> datetime:
@@ -27,8 +30,11 @@ async def run_scheduler(
     clock: Clock = utc_now,
     stop: asyncio.Event | None = None,
     grace: float = 30.0,
+    jobs: Sequence[Job] = (),
 ) -> None:
     """Poll what is due every `tick` seconds until `stop` is set (SIGINT/SIGTERM set it).
+
+    Each of `jobs` runs after the poll in the same round, with the same `now`.
 
     In-flight polls get `grace` seconds to finish; after that they are cancelled, which rolls
     their transactions back, so a restart repeats them rather than half-applying them.
@@ -41,7 +47,7 @@ async def run_scheduler(
 
     async def job() -> None:
         # One round at a time: a slow round delays the next tick instead of overlapping it.
-        task = asyncio.create_task(poller.poll_due(clock()))
+        task = asyncio.create_task(_round(poller, jobs, clock()))
         running.add(task)
         try:
             await task
@@ -66,3 +72,10 @@ async def run_scheduler(
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
+
+
+async def _round(poller: Poller, jobs: Sequence[Job], now: datetime) -> RoundReport:
+    report = await poller.poll_due(now)
+    for job in jobs:
+        await job(now)
+    return report

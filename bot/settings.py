@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from bot.errors import ConfigError
@@ -21,7 +21,9 @@ _MB = 1024 * 1024
 class Settings(BaseSettings):
     """Every tunable of the running bot; environment variables win over the config file."""
 
-    model_config = SettingsConfigDict(env_prefix="NEWSBOT_", extra="forbid", frozen=True)
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSBOT_", extra="forbid", frozen=True, populate_by_name=True
+    )
 
     data_dir: Path = ROOT / "data"
     database_url: str = ""  # empty: sqlite+aiosqlite:///<data_dir>/newsbot.db
@@ -44,6 +46,35 @@ class Settings(BaseSettings):
     min_page_chars: int = Field(
         default=600, ge=0
     )  # shorter page text: paywall, use the feed's text
+
+    # -- chat platforms and the web endpoint (delivery) -------------------------------------
+    # Credentials use the platforms' customary variable names (no NEWSBOT_ prefix); each adapter
+    # is enabled by its credentials being present, and with none the console adapter runs.
+    discord_token: SecretStr = Field(
+        default=SecretStr(""), validation_alias=AliasChoices("DISCORD_TOKEN", "discord_token")
+    )
+    discord_api_url: str = "https://discord.com/api/v10"  # NEWSBOT_DISCORD_API_URL
+    discord_gateway_url: str = "wss://gateway.discord.gg/"  # NEWSBOT_DISCORD_GATEWAY_URL
+    slack_bot_token: SecretStr = Field(
+        default=SecretStr(""), validation_alias=AliasChoices("SLACK_BOT_TOKEN", "slack_bot_token")
+    )
+    slack_signing_secret: SecretStr = Field(
+        default=SecretStr(""),
+        validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "slack_signing_secret"),
+    )
+    slack_app_token: SecretStr = Field(
+        default=SecretStr(""), validation_alias=AliasChoices("SLACK_APP_TOKEN", "slack_app_token")
+    )
+    slack_api_url: str = "https://slack.com/api/"  # NEWSBOT_SLACK_API_URL
+    http_port: int = Field(
+        default=3000, ge=0, le=65535
+    )  # NEWSBOT_HTTP_PORT: /healthz, /slack/events
+    http_host: str = "0.0.0.0"  # NEWSBOT_HTTP_HOST
+    delivery_tick: float = Field(default=2.0, gt=0)  # seconds between looks at the outbox
+    # Seconds between two messages to one channel: Slack allows ~1/s, Discord 5 per 5 s.
+    channel_interval: float = Field(default=1.1, ge=0)
+    roundup_max_items: int = Field(default=10, ge=1, le=50)  # stories in one roundup
+    # -- end of the delivery block ----------------------------------------------------------
 
     @field_validator("contact_url")
     @classmethod

@@ -1,10 +1,15 @@
-"""Shared fixtures."""
+"""Shared fixtures: the seed article, and the loopback fakes (fake Discord, fake Slack)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+
+from tests.servers.discord_client import discord_endpoints
+from tests.servers.fake_discord import FakeDiscord
+from tests.servers.fake_slack import FakeSlack
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SEED_ARTICLE = SEEDS / "000_3509497b077d475c.txt"
@@ -14,3 +19,18 @@ SEED_ARTICLE = SEEDS / "000_3509497b077d475c.txt"
 def seed_text() -> str:
     """The article this project was started from."""
     return SEED_ARTICLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+async def fake_discord() -> AsyncIterator[FakeDiscord]:
+    """A running fake Discord, with discord.py's REST base and gateway pointed at it."""
+    async with FakeDiscord() as fake:
+        with discord_endpoints(fake.api_url, fake.gateway_url):
+            yield fake
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    """A running fake Slack Web API."""
+    async with FakeSlack() as fake:
+        yield fake

@@ -1,12 +1,21 @@
 """Storage: SQLAlchemy models, Alembic migrations and the small `Store` interface."""
 
-from bot.store.models import Article, ArticleReport, ChannelRef, Feed, SeenEntry, Subscription
+from bot.store.models import (
+    Article,
+    ArticleReport,
+    ChannelRef,
+    Delivery,
+    Feed,
+    SeenEntry,
+    Subscription,
+)
 from bot.store.store import Store, Transaction
 
 __all__ = [
     "Article",
     "ArticleReport",
     "ChannelRef",
+    "Delivery",
     "Feed",
     "SeenEntry",
     "Store",

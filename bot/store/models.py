@@ -89,6 +89,8 @@ class Article(Base):
     digest_note: Mapped[str | None] = mapped_column(Text)  # e.g. made from the feed's summary
     duplicate_of: Mapped[str | None] = mapped_column(ForeignKey("articles.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # [{"topic", "score", "why"}], best first; None for stories stored before topics existed.
+    topics: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
 
 class SeenEntry(Base):
@@ -153,4 +155,42 @@ class Subscription(Base):
     @property
     def where(self) -> ChannelRef:
         """The channel this subscription posts to."""
+        return ChannelRef(self.platform, self.workspace, self.channel)
+
+
+class Delivery(Base):
+    """The outbox: one message (a story or a roundup) owed to one channel, and how it went.
+
+    Created in the transaction that decides it; the unique (channel, item) key is what makes a
+    story reach a channel at most once, however many of its topics the channel follows.
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("platform", "workspace", "channel", "item"),
+        Index("ix_deliveries_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    workspace: Mapped[str] = mapped_column(String(64), default="")
+    channel: Mapped[str] = mapped_column(String(64))
+    item: Mapped[str] = mapped_column(String(120))  # article id, or roundup:<sub>:<due time>
+    kind: Mapped[str] = mapped_column(String(10))  # story / roundup
+    topic: Mapped[str] = mapped_column(String(200))
+    article_id: Mapped[str | None] = mapped_column(String(32))
+    # Roundups: {"heading", "articles": [ids], "since", "until"}; the roundup's record.
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending / sent / failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0)  # messages of it already posted
+    message_ids: Mapped[list[str] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def where(self) -> ChannelRef:
+        """The channel this delivery posts to."""
         return ChannelRef(self.platform, self.workspace, self.channel)

@@ -24,6 +24,8 @@ def _no_newsbot_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for key in list(os.environ):
         if key.startswith("NEWSBOT_") and key != "NEWSBOT_DATABASE_URL":
             monkeypatch.delenv(key)
+    for key in ("DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
+        monkeypatch.delenv(key, raising=False)
 
 
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:

@@ -121,6 +121,8 @@ async def test_sigterm_stops_newsbot_run(tmp_path: Path) -> None:
         **os.environ,
         "NEWSBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}",
         "NEWSBOT_CONFIG": str(config),
+        "NEWSBOT_HTTP_HOST": "127.0.0.1",  # /healthz on loopback, any free port
+        "NEWSBOT_HTTP_PORT": "0",
     }
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run",

@@ -1,0 +1,200 @@
+"""The outbox: each new story is tagged with its topics and owed to the channels that follow them.
+
+`Outbox.on_stored` runs inside the poll's per-feed transaction (the poller's `on_stored` hook), so a
+story and its deliveries commit together: a crash can lose neither one without the other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.config import ALL_TOPICS
+from bot.poll import Story
+from bot.store import Article, ChannelRef, Delivery, Feed, Store, Subscription, Transaction
+from digests import Digest, Quote
+from digests.topics import Evidence, TopicMatch, TopicSet
+
+
+class Outbox:
+    """Creates delivery rows for instant subscriptions, and reads due ones back for the worker."""
+
+    def __init__(self, store: Store, topics: TopicSet) -> None:
+        self.store = store
+        self.topics = topics
+        # Set whenever deliveries are created, so the worker can start on them at once.
+        self.wake = asyncio.Event()
+
+    def tag(self, title: str, text: str, feed: Feed | None) -> list[TopicMatch]:
+        """The story's topics, best first; a feed's own `topic` counts as a match too."""
+        matches = self.topics.match(title, text, feed=feed.url if feed else None)
+        if feed is not None and feed.topic and all(m.topic != feed.topic for m in matches):
+            why = (Evidence(feed.url, "feed", 1),)
+            matches.append(TopicMatch(feed.topic, self.topics.min_score, why))
+            matches.sort(key=lambda m: -m.score)
+        return matches
+
+    async def on_stored(
+        self, tx: Transaction, feed: Feed, stories: Sequence[Story], now: datetime
+    ) -> None:
+        """Tag each new story and add one delivery per (story, channel) for instant subscriptions."""
+        query = select(Subscription).where(
+            Subscription.mode == "instant", Subscription.paused_reason.is_(None)
+        )
+        subs = list((await tx.session.scalars(query)).all())
+        created = 0
+        for story in stories:
+            article = await tx.session.get(Article, story.article_id)
+            if article is None:
+                continue
+            matches = self.tag(article.title, article.text, feed)
+            article.topics = [topic_json(m) for m in matches]
+            if article.digest is not None:
+                article.digest = {**article.digest, "topics": [m.topic for m in matches]}
+            created += await _owe(tx, subs, article.id, [m.topic for m in matches], now)
+        await tx.session.flush()
+        if created:
+            self.wake.set()
+
+    async def due(
+        self, now: datetime, platforms: Sequence[str], *, limit: int = 200
+    ) -> list[Delivery]:
+        """Pending deliveries for these platforms whose next attempt time has come, oldest first."""
+        query = (
+            select(Delivery)
+            .where(
+                Delivery.status == "pending",
+                Delivery.next_attempt_at <= now,
+                Delivery.platform.in_(list(platforms)),
+            )
+            .order_by(Delivery.id)
+            .limit(limit)
+        )
+        async with self.store.transaction() as tx:
+            return list((await tx.session.scalars(query)).all())
+
+    async def next_due_at(self) -> datetime | None:
+        """When the earliest pending delivery is due, if any."""
+        query = (
+            select(Delivery.next_attempt_at)
+            .where(Delivery.status == "pending")
+            .order_by(Delivery.next_attempt_at)
+            .limit(1)
+        )
+        async with self.store.transaction() as tx:
+            return await tx.session.scalar(query)
+
+    async def deliveries(self, where: ChannelRef | None = None) -> list[Delivery]:
+        """Every delivery (or one channel's), oldest first."""
+        query = select(Delivery).order_by(Delivery.id)
+        if where is not None:
+            query = query.where(
+                Delivery.platform == where.platform,
+                Delivery.workspace == where.workspace,
+                Delivery.channel == where.channel,
+            )
+        async with self.store.transaction() as tx:
+            return list((await tx.session.scalars(query)).all())
+
+    async def articles(self, ids: Sequence[str]) -> list[Article]:
+        """These stored articles, in the order given (missing ones left out)."""
+        async with self.store.transaction() as tx:
+            found = {a.id: a for a in await _articles(tx, ids)}
+        return [found[i] for i in ids if i in found]
+
+
+async def _articles(tx: Transaction, ids: Sequence[str]) -> Sequence[Article]:
+    return (await tx.session.scalars(select(Article).where(Article.id.in_(list(ids))))).all()
+
+
+async def _owe(
+    tx: Transaction, subs: Sequence[Subscription], article_id: str, topics: list[str], now: datetime
+) -> int:
+    """Add the story's deliveries: one per channel, whichever of its topics the channel follows."""
+    already = {
+        (d.platform, d.workspace, d.channel)
+        for d in (
+            await tx.session.scalars(select(Delivery).where(Delivery.item == article_id))
+        ).all()
+    }
+    owed: dict[tuple[str, str, str], str] = {}
+    for sub in subs:
+        key = (sub.platform, sub.workspace, sub.channel)
+        if sub.topic == ALL_TOPICS:
+            topic = topics[0] if topics else ALL_TOPICS
+        elif sub.topic in topics:
+            topic = sub.topic
+        else:
+            continue
+        # The best-matching topic labels the message when several qualify.
+        if key not in already and (
+            key not in owed or _rank(topic, topics) < _rank(owed[key], topics)
+        ):
+            owed[key] = topic
+    for (platform, workspace, channel), topic in sorted(owed.items()):
+        tx.session.add(
+            Delivery(
+                platform=platform,
+                workspace=workspace,
+                channel=channel,
+                item=article_id,
+                kind="story",
+                topic=topic,
+                article_id=article_id,
+                status="pending",
+                attempts=0,
+                parts_sent=0,
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )
+    return len(owed)
+
+
+def _rank(topic: str, topics: list[str]) -> int:
+    return topics.index(topic) if topic in topics else len(topics)
+
+
+def topic_json(match: TopicMatch) -> dict[str, Any]:
+    """A topic match as stored on the article: name, score and why it matched."""
+    return {"topic": match.topic, "score": match.score, "why": match.explain()}
+
+
+def digest_of(article: Article) -> Digest:
+    """The stored digest of an article (or a bare title + link when it has none)."""
+    topics = tuple(t["topic"] for t in article.topics or ())
+    data = article.digest
+    if data is None:
+        return Digest(title=article.title, url=article.url, topics=topics)
+    published = data.get("published")
+    quotes = tuple(
+        Quote(
+            text=q["text"],
+            speaker=q.get("speaker"),
+            partial=bool(q.get("partial")),
+            spans=tuple((int(a), int(b)) for a, b in q.get("spans", ())),
+        )
+        for q in data.get("quotes", ())
+    )
+    return Digest(
+        title=data.get("title") or article.title,
+        url=data.get("url") or article.url,
+        source=data.get("source"),
+        published=datetime.fromisoformat(published) if published else article.published,
+        key_points=tuple(data.get("key_points", ())),
+        quotes=quotes,
+        topics=tuple(data.get("topics") or topics),
+        reading_minutes=int(data.get("reading_minutes", 1)),
+    )
+
+
+def backoff(
+    attempts: int, *, base: float = 10.0, cap: float = 900.0, jitter: float = 0.0
+) -> timedelta:
+    """Delay before retry number `attempts`: base × 2ⁿ⁻¹ capped, scaled by 1 ± jitter."""
+    delay = min(cap, base * 2 ** min(max(attempts - 1, 0), 20))
+    return timedelta(seconds=delay * (1 + jitter))

@@ -1,0 +1,192 @@
+"""`newsbot run`: scheduler, poller, roundup job, delivery worker and the enabled adapters, one process.
+
+Each adapter is enabled by its credentials (DISCORD_TOKEN, SLACK_BOT_TOKEN); the console sender is
+always there for console subscriptions, and with no credentials it is the only one (the embedded
+default). SIGINT/SIGTERM stop everything cleanly: in-flight rounds finish or roll back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TextIO
+
+from aiohttp import web
+
+from bot.adapters.console_sender import CONSOLE, ConsoleSender
+from bot.app import App
+from bot.config import ALL_TOPICS
+from bot.deliver import DeliveryWorker, RoundSummary, Sender
+from bot.roundups import run_due_roundups
+from bot.scheduler import run_scheduler, utc_now
+from bot.store import ChannelRef
+from bot.web import build_web_app, start_web
+
+log = logging.getLogger("newsbot.run")
+_STOP_GRACE = 10.0
+
+
+@dataclass(frozen=True)
+class Extensions:
+    """What the commands package plugs into the running bot.
+
+    - `discord_setups`: callables given the discord.py `CommandTree` before it is synced
+      (e.g. `lambda tree: register_discord_commands(tree, core)` adding the `/news` group).
+    - `web_routes`: aiohttp routes served next to /healthz (e.g. `web.post("/slack/events", h)`).
+    - `background`: coroutine factories run for the bot's lifetime (e.g. Slack Socket Mode).
+    """
+
+    discord_setups: Sequence[Callable[[Any], None]] = ()
+    web_routes: Sequence[web.AbstractRouteDef] = ()
+    background: Sequence[Callable[[asyncio.Event], Any]] = field(default_factory=tuple)
+
+
+def no_extensions(app: App) -> Extensions:
+    """The hook `newsbot run` calls for slash commands; the commands package provides its own."""
+    return Extensions()
+
+
+@dataclass
+class _Health:
+    adapters: list[str]
+    last_poll: datetime | None = None
+
+
+async def run_bot(
+    app: App,
+    *,
+    once: bool = False,
+    clock: Callable[[], datetime] = utc_now,
+    stop: asyncio.Event | None = None,
+    extensions: Extensions | None = None,
+    console: TextIO | None = None,
+    web_port: int | None = None,
+) -> RoundSummary | None:
+    """Run the bot until `stop` (or a signal); with `once`, one poll + roundups + delivery pass."""
+    ext = extensions or Extensions()
+    stop = stop or asyncio.Event()
+    senders: dict[str, Sender] = {"console": ConsoleSender(console)}
+    closers: list[Callable[[], Any]] = []
+    try:
+        await _start_adapters(app, ext, senders, closers)
+        if list(senders) == ["console"] and not await app.store.subscriptions():
+            # Nothing configured at all: show every story here rather than post nowhere.
+            await app.store.subscribe(CONSOLE, ALL_TOPICS, clock(), origin="default")
+        _warn(_unsent_platforms(await app.store.subscriptions(), senders))
+        worker = DeliveryWorker(app.store, app.outbox, senders)
+        if once:
+            now = clock()
+            await app.poller.poll_all(now)
+            await run_due_roundups(app.store, now, max_items=app.settings.roundup_max_items)
+            return await worker.run_once(now)
+        health = _Health(sorted(senders))
+        port = app.settings.http_port if web_port is None else web_port
+        runner = await _start_web(app, ext, health, port)
+        if runner is not None:
+            closers.append(runner.cleanup)
+        background = [asyncio.create_task(worker.run(stop, clock, tick=app.settings.delivery_tick))]
+        background += [asyncio.create_task(start(stop)) for start in ext.background]
+
+        async def roundups(now: datetime) -> None:
+            health.last_poll = now
+            try:
+                done = await run_due_roundups(
+                    app.store, now, max_items=app.settings.roundup_max_items
+                )
+                if any(r.delivery_id is not None for r in done):
+                    app.outbox.wake.set()
+            except Exception:  # a bad subscription row must not stop the scheduler
+                log.exception("roundup job failed")
+
+        try:
+            await run_scheduler(
+                app.poller, tick=app.settings.tick, clock=clock, stop=stop, jobs=[roundups]
+            )
+        finally:
+            stop.set()
+            _done, pending = await asyncio.wait(background, timeout=_STOP_GRACE)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*background, return_exceptions=True)
+        return None
+    finally:
+        for close in reversed(closers):
+            with contextlib.suppress(Exception):
+                await close()
+
+
+async def _start_adapters(
+    app: App, ext: Extensions, senders: dict[str, Sender], closers: list[Callable[[], Any]]
+) -> None:
+    settings = app.settings
+    subs = await app.store.subscriptions()
+    if settings.discord_token.get_secret_value():
+        from bot.adapters.discord import DiscordAdapter
+
+        discord_adapter = DiscordAdapter(settings, setups=ext.discord_setups)
+        closers.append(discord_adapter.close)
+        await discord_adapter.start()
+        discord_adapter.sender.channel_interval = settings.channel_interval
+        senders["discord"] = discord_adapter.sender
+        _warn(await discord_adapter.check_channels(_channels(subs, "discord")))
+    if settings.slack_bot_token.get_secret_value():
+        from bot.adapters.slack import SlackAdapter
+
+        slack_adapter = SlackAdapter(settings)
+        closers.append(slack_adapter.close)
+        await slack_adapter.start()
+        slack_adapter.sender.channel_interval = settings.channel_interval
+        senders["slack"] = slack_adapter.sender
+        _warn(await slack_adapter.check_channels(_channels(subs, "slack")))
+
+
+def _channels(subs: Sequence[Any], platform: str) -> list[ChannelRef]:
+    return sorted(
+        {s.where for s in subs if s.platform == platform and not s.paused_reason},
+        key=lambda w: (w.workspace, w.channel),
+    )
+
+
+def _unsent_platforms(subs: Sequence[Any], senders: dict[str, Sender]) -> list[str]:
+    """A line per platform that has subscriptions but no credentials: its posts would wait."""
+    missing = sorted({s.platform for s in subs} - set(senders))
+    names = {"discord": "DISCORD_TOKEN", "slack": "SLACK_BOT_TOKEN"}
+    return [
+        f"{p} subscriptions exist but {names.get(p, p)} is not set: their posts wait until it is"
+        for p in missing
+    ]
+
+
+def _warn(lines: list[str]) -> None:
+    for line in lines:
+        print(f"newsbot: warning: {line}", file=sys.stderr, flush=True)
+
+
+async def _start_web(app: App, ext: Extensions, health: _Health, port: int) -> web.AppRunner | None:
+    async def report() -> dict[str, Any]:
+        try:
+            await app.store.subscriptions()
+            db = "ok"
+        except Exception as exc:  # reported, not raised: the endpoint is how we learn of it
+            db = f"error: {exc}"
+        return {
+            "status": "ok" if db == "ok" else "degraded",
+            "db": db,
+            "adapters": health.adapters,
+            "last_poll": health.last_poll.isoformat() if health.last_poll else None,
+        }
+
+    try:
+        return await start_web(build_web_app(report, ext.web_routes), app.settings.http_host, port)
+    except OSError as exc:
+        if ext.web_routes:
+            raise
+        _warn(
+            [f"no /healthz: cannot listen on port {port} ({exc.strerror}); set NEWSBOT_HTTP_PORT"]
+        )
+        return None
