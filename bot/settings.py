@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from bot.errors import ConfigError
@@ -44,6 +44,26 @@ class Settings(BaseSettings):
     min_page_chars: int = Field(
         default=600, ge=0
     )  # shorter page text: paywall, use the feed's text
+
+    # --- slash commands (bot/commands) -------------------------------------------------------
+    # SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and NEWSBOT_SLACK_API_URL are shared with the Slack
+    # adapter (same names); Slack's own variable names carry no NEWSBOT_ prefix.
+    slack_bot_token: str = Field(
+        default="",
+        repr=False,
+        validation_alias=AliasChoices("SLACK_BOT_TOKEN", "slack_bot_token"),
+    )
+    slack_signing_secret: str = Field(
+        default="",
+        repr=False,
+        validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "slack_signing_secret"),
+    )
+    slack_api_url: str = "https://slack.com/api/"
+    # Who may change a Slack channel's subscriptions: "admins" (workspace admins and owners),
+    # "anyone", or a comma-separated list of user ids.
+    slack_admins: str = "admins"
+    summary_cache_hours: float = Field(default=24.0, ge=0)  # /news summary reuses digests this new
+    # --- end of slash commands -----------------------------------------------------------------
 
     @field_validator("contact_url")
     @classmethod

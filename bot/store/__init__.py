@@ -1,6 +1,14 @@
 """Storage: SQLAlchemy models, Alembic migrations and the small `Store` interface."""
 
-from bot.store.models import Article, ArticleReport, ChannelRef, Feed, SeenEntry, Subscription
+from bot.store.models import (
+    Article,
+    ArticleReport,
+    ChannelRef,
+    Feed,
+    SeenEntry,
+    Subscription,
+    Summary,
+)
 from bot.store.store import Store, Transaction
 
 __all__ = [
@@ -11,5 +19,6 @@ __all__ = [
     "SeenEntry",
     "Store",
     "Subscription",
+    "Summary",
     "Transaction",
 ]
