@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from bot.errors import ConfigError
@@ -48,21 +48,19 @@ class Settings(BaseSettings):
     # --- slash commands (bot/commands) -------------------------------------------------------
     # SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and NEWSBOT_SLACK_API_URL are shared with the Slack
     # adapter (same names); Slack's own variable names carry no NEWSBOT_ prefix.
-    slack_bot_token: str = Field(
-        default="",
-        repr=False,
-        validation_alias=AliasChoices("SLACK_BOT_TOKEN", "slack_bot_token"),
+    slack_bot_token: SecretStr = Field(
+        default=SecretStr(""), validation_alias=AliasChoices("SLACK_BOT_TOKEN", "slack_bot_token")
     )
-    slack_signing_secret: str = Field(
-        default="",
-        repr=False,
+    slack_signing_secret: SecretStr = Field(
+        default=SecretStr(""),
         validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "slack_signing_secret"),
     )
-    slack_api_url: str = "https://slack.com/api/"
+    slack_api_url: str = "https://slack.com/api/"  # NEWSBOT_SLACK_API_URL
     # Who may change a Slack channel's subscriptions: "admins" (workspace admins and owners),
     # "anyone", or a comma-separated list of user ids.
-    slack_admins: str = "admins"
-    summary_cache_hours: float = Field(default=24.0, ge=0)  # /news summary reuses digests this new
+    slack_admins: str = "admins"  # NEWSBOT_SLACK_ADMINS
+    # NEWSBOT_SUMMARY_CACHE_HOURS: /news summary serves a digest this recent from the store.
+    summary_cache_hours: float = Field(default=24.0, ge=0)
     # --- end of slash commands -----------------------------------------------------------------
 
     @field_validator("contact_url")

@@ -73,13 +73,21 @@ class AdminPolicy:
         return any(bool(user.get(k)) for k in ("is_admin", "is_owner", "is_primary_owner"))
 
 
-def create_slack_app(settings: Settings, core: Core) -> AsyncApp:
-    """A bolt app answering `/news` (HTTP mode via `slack_routes`, or Socket Mode)."""
-    if not settings.slack_bot_token:
+def create_slack_app(settings: Settings, core: Core, *, socket_mode: bool = False) -> AsyncApp:
+    """A bolt app answering `/news`: HTTP mode via `slack_routes`, or Socket Mode (no secret)."""
+    token = settings.slack_bot_token.get_secret_value()
+    secret = settings.slack_signing_secret.get_secret_value()
+    if not token:
         raise ConfigError("SLACK_BOT_TOKEN is not set: the Slack app needs the bot token (xoxb-…)")
+    if not secret and not socket_mode:
+        raise ConfigError(
+            "SLACK_SIGNING_SECRET is not set: copy it from the Slack app's Basic Information page "
+            "(or use Socket Mode with SLACK_APP_TOKEN)"
+        )
     policy = AdminPolicy.parse(settings.slack_admins)
-    client = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
-    app = AsyncApp(client=client, signing_secret=settings.slack_signing_secret or None)
+    client = AsyncWebClient(token=token, base_url=settings.slack_api_url)
+    # The secret is passed even when empty so that bolt never falls back to the environment.
+    app = AsyncApp(client=client, signing_secret=secret)
 
     @app.command("/news")
     async def news(
@@ -94,6 +102,9 @@ def create_slack_app(settings: Settings, core: Core) -> AsyncApp:
 
 def slack_routes(app: AsyncApp) -> list[web.RouteDef]:
     """aiohttp routes serving the app at POST /slack/events (mount them on the bot's web app)."""
+    # An empty secret would make every request "verified" with a key anyone knows.
+    if not getattr(app, "_signing_secret", ""):
+        raise ConfigError("SLACK_SIGNING_SECRET is not set: /slack/events cannot verify requests")
 
     async def events(request: web.Request) -> web.Response:
         return await to_aiohttp_response(await app.async_dispatch(await to_bolt_request(request)))
