@@ -47,10 +47,10 @@ _TOPIC_TEXT = 4000  # characters of an article's text matched for its topics
 
 
 class RoundupSource(Protocol):
-    """Builds the current roundup of a topic (the delivery worker's builder, or `StoredRoundups`)."""
+    """Builds a topic's roundup (the delivery ranking via `ArticleRoundups`, or `StoredRoundups`)."""
 
-    async def current_roundup(self, topic: str, now: datetime) -> Sequence[Digest]:
-        """The topic's stories for the period ending `now`, best first; empty when there are none."""
+    async def stories(self, topic: str, since: datetime, until: datetime) -> Sequence[Digest]:
+        """The topic's stories stored in (since, until], best first; empty when there are none."""
         ...
 
 
@@ -88,6 +88,7 @@ class Core:
         roundups: RoundupSource | None = None,
         clock: Clock = _utcnow,
         summary_ttl: timedelta = timedelta(hours=24),
+        roundup_period: timedelta = timedelta(hours=24),
     ) -> None:
         self.store = store
         self.fetcher = fetcher
@@ -95,6 +96,8 @@ class Core:
         self.roundups: RoundupSource = roundups or StoredRoundups(store, topics)
         self.clock = clock
         self.summary_ttl = summary_ttl
+        # The period of `/news digest` for a topic the channel has no roundup of yet.
+        self.roundup_period = roundup_period
 
     @property
     def topic_names(self) -> list[str]:
@@ -228,17 +231,22 @@ class Core:
 
     async def digest(self, caller: Caller, topic: str | None) -> Reply:
         """Post the current roundup of a topic, or of each topic the channel follows, now."""
+        subs = {s.topic: s for s in await self.store.subscriptions(caller.where)}
         if topic is not None:
             names = [self._known_topic(topic)]
         else:
-            names = sorted({s.topic for s in await self.store.subscriptions(caller.where)})
+            names = sorted(subs)
             if not names:
                 return error("This channel follows no topics; name one, e.g. `/news digest world`.")
         now = self.clock()
         posts: list[RoundupPost] = []
         empty: list[str] = []
         for name in names:
-            digests = tuple(await self.roundups.current_roundup(name, now))
+            sub = subs.get(name)
+            # The current roundup: what the next scheduled one would hold so far.
+            last = sub.last_run_at if sub is not None and sub.mode == "roundup" else None
+            since = last or now - self.roundup_period
+            digests = tuple(await self.roundups.stories(name, since, now))
             if digests:
                 posts.append(RoundupPost(f"Roundup: {name}", digests))
             else:
@@ -283,36 +291,30 @@ class Core:
 class StoredRoundups:
     """A minimal roundup builder over stored articles: the topic's newest stories of the period.
 
-    Used when no delivery worker's builder is injected; that one ranks by sources and recency.
+    Used when no ranking is injected; `ArticleRoundups` over the delivery ranking is better.
     """
 
-    def __init__(
-        self,
-        store: Store,
-        topics: TopicSet,
-        *,
-        period: timedelta = timedelta(hours=24),
-        limit: int = 10,
-    ) -> None:
+    def __init__(self, store: Store, topics: TopicSet, *, limit: int = 10) -> None:
         self._store = store
         self._topics = topics
-        self._period = period
         self._limit = limit
 
-    async def current_roundup(self, topic: str, now: datetime) -> Sequence[Digest]:
-        """The topic's newest stories stored in the last period, up to the limit."""
-        since = now - self._period
+    async def stories(self, topic: str, since: datetime, until: datetime) -> Sequence[Digest]:
+        """The topic's newest stories stored in (since, until], up to the limit."""
         out: list[Digest] = []
         for article in await self._store.recent_articles(_EXAMPLE_ARTICLES):
-            if article.created_at < since or len(out) >= self._limit:
+            if article.created_at <= since or len(out) >= self._limit:
                 break
+            if article.created_at > until:
+                continue
             matches = self._topics.match(article.title, article.text[:_TOPIC_TEXT])
             if any(m.topic == topic for m in matches):
-                out.append(_article_digest(article))
+                out.append(article_digest(article))
         return out
 
 
-def _article_digest(article: Article) -> Digest:
+def article_digest(article: Article) -> Digest:
+    """A stored article's digest, or a title-only one when it has none."""
     if article.digest:
         return digest_from_json(article.digest)
     return Digest(title=article.title, url=article.url, published=article.published)

@@ -53,13 +53,13 @@ class RecordingRoundups:
     """A roundup builder that returns fixed stories and records what it was asked for."""
 
     def __init__(self, stories: dict[str, Sequence[Digest]]) -> None:
-        self.stories = stories
-        self.calls: list[tuple[str, datetime]] = []
+        self.fixed = stories
+        self.calls: list[tuple[str, datetime, datetime]] = []
 
-    async def current_roundup(self, topic: str, now: datetime) -> Sequence[Digest]:
+    async def stories(self, topic: str, since: datetime, until: datetime) -> Sequence[Digest]:
         """The fixed stories of `topic`."""
-        self.calls.append((topic, now))
-        return self.stories.get(topic, ())
+        self.calls.append((topic, since, until))
+        return self.fixed.get(topic, ())
 
 
 def hours(n: float) -> timedelta:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from bot.commands.core import Core, StoredRoundups
 from bot.fetch import Fetcher
-from bot.store import ChannelRef, Store
+from bot.schedules import parse_schedule
+from bot.store import ChannelRef, Store, Subscription
 from digests import Digest
 from tests.bot.commands_fixtures import (
     ADMIN,
@@ -165,7 +167,7 @@ async def test_digest_posts_the_injected_roundup_in_channel(store: Store, fetche
     roundups = RecordingRoundups({"science": [story]})
     core = make_core(store, fetcher, roundups=roundups)
     reply = await core.handle_text(READER, "digest science")
-    assert roundups.calls == [("science", T0)]
+    assert roundups.calls == [("science", T0 - hours(24), T0)]
     [post] = reply.roundups
     assert (post.heading, post.digests, reply.ephemeral) == ("Roundup: science", (story,), False)
 
@@ -179,8 +181,22 @@ async def test_digest_without_topic_uses_the_channel_topics(store: Store, fetche
     await store.subscribe(NEWS, "science", T0)
     reply = await core.handle_text(READER, "digest")
     assert [c[0] for c in roundups.calls] == ["science", "world"]
-    assert [p.heading for p in reply.roundups] == ["Roundup: science"]
     assert reply.lines == ("No recent stories for `world`.",)
+    assert [p.heading for p in reply.roundups] == ["Roundup: science"]
+
+
+async def test_digest_of_a_roundup_subscription_covers_the_time_since_its_last_run(
+    store: Store, fetcher: Fetcher
+) -> None:
+    """For a channel's roundup topic, `digest` asks for the stories since its last roundup."""
+    roundups = RecordingRoundups({})
+    core = make_core(store, fetcher, roundups=roundups)
+    await store.subscribe(NEWS, "science", T0 - hours(48), schedule=parse_schedule("hourly"))
+    async with store.transaction() as tx:
+        [sub] = (await tx.session.scalars(select(Subscription))).all()
+        sub.last_run_at = T0 - hours(1)
+    await core.handle_text(READER, "digest science")
+    assert roundups.calls == [("science", T0 - hours(1), T0)]
 
 
 async def test_stored_roundups_take_the_topic_stories_of_the_period(
@@ -190,7 +206,7 @@ async def test_stored_roundups_take_the_topic_stories_of_the_period(
     await add_article(store, "Telescope sees a comet", "The telescope and probe.")
     await add_article(store, "Chip sales up", "Chip makers sold more chip designs.")
     await add_article(store, "Old telescope story", "telescope probe", at=T0 - hours(30))
-    stories = await StoredRoundups(store, TOPICS).current_roundup("science", T0)
+    stories = await StoredRoundups(store, TOPICS).stories("science", T0 - hours(24), T0)
     assert [d.title for d in stories] == ["Telescope sees a comet"]
 
 
@@ -198,7 +214,7 @@ async def test_a_crashing_dependency_becomes_a_short_reply(store: Store, fetcher
     """A bug below the core is logged; the caller gets a one-line apology, not a traceback."""
 
     class Broken:
-        async def current_roundup(self, topic: str, now: object) -> list[Digest]:
+        async def stories(self, topic: str, since: object, until: object) -> list[Digest]:
             raise RuntimeError("boom")
 
     core = make_core(store, fetcher, roundups=Broken())
