@@ -64,7 +64,7 @@ class Caller:
     user: str
     can_manage: bool = False
     # Said when permission is missing, e.g. "the Manage Channels permission".
-    manage_rule: str = "permission to manage this channel"
+    manage_rule: str = "permission to manage the channel"
 
     @property
     def where(self) -> ChannelRef:
@@ -117,8 +117,8 @@ class Core:
         try:
             if command.name in MUTATING and not caller.can_manage:
                 return error(
-                    f"Only members with {caller.manage_rule} can change its subscriptions; "
-                    "`/news subscriptions` shows them to everyone."
+                    f"Only members with {caller.manage_rule} can change this channel's "
+                    "subscriptions; `/news subscriptions` shows them to everyone."
                 )
             return await self._dispatch(caller, command)
         except CommandError as exc:

@@ -23,7 +23,7 @@ from bot.commands.replies import Reply, error
 log = logging.getLogger(__name__)
 _CONTENT_MAX = 2000
 _CHOICES_MAX = 25  # Discord shows at most 25 autocomplete choices
-MANAGE_RULE = "the Manage Channels permission here"
+MANAGE_RULE = "the Manage Channels permission"
 
 
 def register_discord_commands(tree: app_commands.CommandTree[Any], core: Core) -> None:

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
@@ -144,7 +145,7 @@ async def send_reply(respond: AsyncRespond, reply: Reply) -> None:
                 response_type=kind,
                 replace_original=False,
             )
-    except (SlackApiError, SlackClientError, OSError) as exc:
+    except (SlackApiError, SlackClientError, aiohttp.ClientError, TimeoutError, OSError) as exc:
         log.warning("could not send a /news reply to Slack: %s", exc)
 
 

@@ -47,7 +47,10 @@ async def test_unknown_subcommand_suggests_the_closest(core: Core) -> None:
 async def test_subscribe_needs_permission_and_changes_nothing(core: Core, store: Store) -> None:
     """A caller without manage permission is refused and no subscription is stored."""
     reply = await core.handle_text(READER, "subscribe world")
-    assert not reply.ok and "permission to manage this channel" in reply.text
+    assert (
+        not reply.ok
+        and "Only members with permission to manage the channel can change" in reply.text
+    )
     assert await store.subscriptions(NEWS) == []
 
 

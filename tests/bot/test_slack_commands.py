@@ -213,3 +213,26 @@ async def test_socket_mode_answers_news(
         await asyncio.wait_for(handler.close_async(), 5)  # type: ignore[no-untyped-call]
     [reply] = fake_slack.responses
     assert reply.response_id == "sm1" and "`world`: International affairs" in reply.body["text"]
+
+
+async def test_ack_comes_before_the_page_is_fetched(
+    fake_slack: FakeSlack, events_url: str, server: FeedServer
+) -> None:
+    """The POST is answered (ack) while the page is still held; the digest follows on response_url."""
+    release = asyncio.Event()
+    page = article_page("Held page", story_text(9))
+
+    async def held(request: web.Request) -> web.StreamResponse:
+        await asyncio.wait_for(release.wait(), 10)
+        return web.Response(body=page, headers={"Content-Type": "text/html"})
+
+    server.routes["/held"] = held
+    request = signed_slash_command(
+        SECRET, f"summary {server.url('/held')}", response_url=fake_slack.response_url("r1")
+    )
+    assert await _post(events_url, request) == 200
+    await wait_until(lambda: server.hits["/held"] == 1)
+    assert fake_slack.responses == []  # acknowledged, page not answered yet
+    release.set()
+    await wait_until(lambda: bool(fake_slack.responses))
+    assert fake_slack.responses[0].body["blocks"][0]["text"]["text"] == "Held page"
