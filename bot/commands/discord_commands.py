@@ -139,17 +139,29 @@ async def run(
 async def send_reply(
     interaction: discord.Interaction[Any], reply: Reply, *, ephemeral: bool
 ) -> None:
-    """Send the reply as follow-ups; a platform error is logged, never raised into discord.py."""
-    try:
-        for payload in render_reply(reply):
+    """Send the reply as follow-ups; a refused part is said in one short line, never raised."""
+    for payload in render_reply(reply):
+        try:
             await interaction.followup.send(
                 content=payload.get("content") or discord.utils.MISSING,
                 embeds=[discord.Embed.from_dict(e) for e in payload.get("embeds", [])],
                 allowed_mentions=discord.AllowedMentions.none(),
                 ephemeral=ephemeral,
             )
-    except discord.HTTPException as exc:
-        log.warning("could not send a /news reply: %s (HTTP %s)", exc.text, exc.status)
+        except discord.HTTPException as exc:
+            log.warning("/news reply refused: HTTP %s code %s: %s", exc.status, exc.code, exc.text)
+            if exc.status == 404 or exc.status >= 500:
+                return  # the interaction expired (15 min) or Discord is down: no one to tell
+            await _say_refused(interaction, exc)
+            return
+
+
+async def _say_refused(interaction: discord.Interaction[Any], exc: discord.HTTPException) -> None:
+    message = f"Sorry, Discord refused this reply ({exc.text or 'HTTP ' + str(exc.status)})."
+    try:
+        await interaction.followup.send(message[:_CONTENT_MAX], ephemeral=True)
+    except discord.HTTPException as again:
+        log.warning("could not report the refused /news reply: %s", again)
 
 
 def render_reply(reply: Reply) -> list[dict[str, Any]]:

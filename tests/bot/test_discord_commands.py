@@ -122,6 +122,7 @@ async def test_subscribe_checks_manage_channels_itself(
         ("summary", {"url": "not a link"}, "is not a URL"),
     ],
 )
+@pytest.mark.parametrize("manage_channels", [True, False])
 async def test_each_command_defers_then_answers(
     fake_discord: FakeDiscord,
     store: Store,
@@ -129,10 +130,18 @@ async def test_each_command_defers_then_answers(
     subcommand: str,
     options: dict[str, str | int | float | bool],
     expected: str,
+    manage_channels: bool,
 ) -> None:
-    """Every subcommand acknowledges with a deferral (type 5) and answers in a follow-up."""
+    """Every subcommand defers (type 5) and answers in a follow-up; only changes need the right.
+
+    Argument errors come first (as on Slack), so a bad schedule is named even to a member.
+    """
+    if subcommand == "unsubscribe" and not manage_channels:
+        expected = "Only members with the Manage Channels permission can change"
     async with bot(fake_discord, make_core(store, fetcher)):
-        payload = await fake_discord.send_interaction(subcommand, options, manage_channels=True)
+        payload = await fake_discord.send_interaction(
+            subcommand, options, manage_channels=manage_channels
+        )
         callback, followup = await _replies(fake_discord, payload)
     assert callback.type == 5
     assert expected in followup.body["content"]
@@ -214,3 +223,22 @@ async def test_summary_of_a_page_slower_than_the_ack_window_still_answers(
     assert followup.body["flags"] & EPHEMERAL
     [embed] = followup.body["embeds"]
     assert embed["title"] == "Late ferry news"
+
+
+async def test_a_refused_follow_up_is_reported_in_one_line(
+    fake_discord: FakeDiscord, store: Store, fetcher: Fetcher
+) -> None:
+    """If Discord rejects the answer (400 Invalid Form Body), the caller still gets a short line."""
+    async with bot(fake_discord, make_core(store, fetcher)):
+        payload = await fake_discord.send_interaction("topics")
+        # Same event loop: the fault is in place before the bot can defer and follow up.
+        webhook = f"/webhooks/{payload['application_id']}/{payload['token']}"
+        fake_discord.fail("POST", webhook, status=400, code=50035, message="Invalid Form Body")
+        mine = int(payload["id"])
+        await wait_until(
+            lambda: sum(r.interaction_id == mine for r in fake_discord.interaction_replies) >= 2
+        )
+    callback, notice = [r for r in fake_discord.interaction_replies if r.interaction_id == mine]
+    assert callback.type == 5
+    assert notice.body["content"] == "Sorry, Discord refused this reply (Invalid Form Body)."
+    assert notice.body["flags"] & EPHEMERAL
