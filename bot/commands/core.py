@@ -20,7 +20,6 @@ from bot.commands.grammar import (
     CommandError,
     closest_topics,
     parse_command,
-    replies_in_channel,
 )
 from bot.commands.replies import (
     Reply,
@@ -35,7 +34,7 @@ from bot.commands.replies import (
     local_time,
 )
 from bot.condense import PAGE_ACCEPT
-from bot.errors import FetchError, NewsbotError
+from bot.errors import FetchError, NewsbotError, StoreError
 from bot.fetch import Fetcher
 from bot.store import Article, ChannelRef, Store
 from digests import Digest, DigestError, TopicSet, digest_html
@@ -123,6 +122,9 @@ class Core:
             return await self._dispatch(caller, command)
         except CommandError as exc:
             return error(str(exc))
+        except StoreError as exc:
+            log.warning("command %s: %s", command.name, exc)
+            return error("Sorry, the database is not available right now; try again shortly.")
         except NewsbotError as exc:
             log.warning("command %s failed: %s", command.name, exc)
             return error(f"Sorry, that failed: {exc}")
@@ -132,7 +134,6 @@ class Core:
             return error("Sorry, something went wrong on my side; the error is logged.")
 
     async def _dispatch(self, caller: Caller, command: Command) -> Reply:
-        public = replies_in_channel(command)
         match command.name:
             case "summary":
                 return await self.summary(command.url or "", private=command.private)
@@ -149,7 +150,7 @@ class Core:
             case "feeds":
                 return await self.feeds(command.topic)
             case _:
-                return Reply(("```", HELP, "```"), ephemeral=not public)
+                return Reply(("```", HELP, "```"))
 
     # -- handlers ----------------------------------------------------------------------------
     async def summary(self, url: str, *, private: bool = False) -> Reply:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bot.commands.core import Core, StoredRoundups
 from bot.fetch import Fetcher
@@ -32,8 +32,8 @@ def core(store: Store, fetcher: Fetcher) -> Core:
 
 async def test_help_lists_every_subcommand(core: Core) -> None:
     """`/news help` (and a bare `/news`) lists the commands."""
-    for text in ("help", ""):
-        reply = await core.handle_text(READER, text)
+    for words in ("help", ""):
+        reply = await core.handle_text(READER, words)
         for name in ("summary", "subscribe", "unsubscribe", "subscriptions", "topics", "digest"):
             assert f"/news {name}" in reply.text
 
@@ -225,3 +225,11 @@ async def test_a_crashing_dependency_becomes_a_short_reply(store: Store, fetcher
     assert not reply.ok and reply.lines == (
         "Sorry, something went wrong on my side; the error is logged.",
     )
+
+
+async def test_a_database_failure_is_a_short_reply(core: Core, store: Store) -> None:
+    """A write that the database refuses is answered with one line, no SQL in the chat."""
+    async with store.transaction() as tx:
+        await tx.session.execute(text("DROP TABLE subscriptions"))
+    reply = await core.handle_text(ADMIN, "subscribe world")
+    assert reply.lines == ("Sorry, the database is not available right now; try again shortly.",)
