@@ -5,11 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+
 from bot.commands.wiring import ArticleRoundups, build_commands
 from bot.fetch import Fetcher
+from bot.settings import load_settings
 from bot.store import Article, Store, Transaction
 from tests.bot.commands_fixtures import T0, TOPICS, add_article, hours
 from tests.bot.conftest import make_settings
+
+
+@pytest.fixture(autouse=True)
+def _no_slack_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The developer's SLACK_* variables win over test values in Settings: keep them out."""
+    for key in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
+        monkeypatch.delenv(key, raising=False)
 
 
 def test_without_slack_credentials_only_discord_is_wired(
@@ -50,3 +60,21 @@ async def test_article_roundups_use_the_injected_ranking(store: Store) -> None:
     stories = await ArticleRoundups(store, rank, limit=5).stories("science", T0 - hours(2), T0)
     assert asked == [("science", T0 - hours(2), T0, 5)]
     assert [(d.title, d.key_points) for d in stories] == [("Probe lands", ("The probe landed.",))]
+
+
+def test_slack_settings_come_from_slacks_own_variable_names(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """SLACK_BOT_TOKEN / SLACK_SIGNING_SECRET (no prefix) and NEWSBOT_SLACK_* are read; secrets hidden."""
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-env")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "secret-env")
+    monkeypatch.setenv("NEWSBOT_SLACK_ADMINS", "U012AB3CD")
+    monkeypatch.setenv("NEWSBOT_SLACK_API_URL", "http://127.0.0.1:9/api/")
+    settings = load_settings()
+    assert settings.slack_bot_token.get_secret_value() == "xoxb-env"
+    assert settings.slack_signing_secret.get_secret_value() == "secret-env"
+    assert (settings.slack_admins, settings.slack_api_url) == (
+        "U012AB3CD",
+        "http://127.0.0.1:9/api/",
+    )
+    assert "secret-env" not in repr(settings)

@@ -27,6 +27,13 @@ SECRET = "test-signing-secret"
 NEWS = ChannelRef("slack", "T0NEWS", "C0NEWS")
 
 
+@pytest.fixture(autouse=True)
+def _no_slack_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The developer's SLACK_* variables win over test values in Settings: keep them out."""
+    for key in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
+        monkeypatch.delenv(key, raising=False)
+
+
 @pytest.fixture
 async def fake_slack() -> AsyncIterator[FakeSlack]:
     """A running fake Slack Web API (and response URLs)."""
