@@ -243,3 +243,9 @@ async def test_ack_comes_before_the_page_is_fetched(
     release.set()
     await wait_until(lambda: bool(fake_slack.responses))
     assert fake_slack.responses[0].body["blocks"][0]["text"]["text"] == "Held page"
+
+
+async def test_user_text_cannot_ping_the_channel(fake_slack: FakeSlack, events_url: str) -> None:
+    """Words echoed back (an unknown topic `<!channel>`) are escaped, so they cannot ping anyone."""
+    body = await _ask(fake_slack, events_url, "feeds <!channel>")
+    assert "&lt;!channel&gt;" in body["text"] and "<!channel>" not in str(body)
