@@ -12,11 +12,12 @@ from typing import Any
 
 from bot.adapters.console import render_digest
 from bot.app import App, load, open_app
+from bot.commands.wiring import command_extensions
 from bot.config import ALL_TOPICS, Config, ConfigFile, FeedSpec, SubscriptionSpec
 from bot.errors import NewsbotError
 from bot.fetch import Fetcher
 from bot.poll import Story
-from bot.runner import no_extensions, run_bot
+from bot.runner import run_bot
 from bot.scheduler import utc_now
 from bot.schedules import Schedule
 from bot.settings import Settings
@@ -239,7 +240,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         config = Config(ConfigFile(feeds=[spec], subscriptions=[console]), None)
 
     async def body(app: App) -> int:
-        await run_bot(app, once=args.once, extensions=no_extensions(app))
+        await run_bot(app, once=args.once, extensions=command_extensions(app))
         return 0
 
     return _with_app(args, body, config=config)

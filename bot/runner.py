@@ -46,11 +46,6 @@ class Extensions:
     background: Sequence[Callable[[asyncio.Event], Any]] = field(default_factory=tuple)
 
 
-def no_extensions(app: App) -> Extensions:
-    """The hook `newsbot run` calls for slash commands; the commands package provides its own."""
-    return Extensions()
-
-
 @dataclass
 class _Health:
     adapters: list[str]

@@ -75,6 +75,12 @@ class Settings(BaseSettings):
     channel_interval: float = Field(default=1.1, ge=0)
     roundup_max_items: int = Field(default=10, ge=1, le=50)  # stories in one roundup
     # -- end of the delivery block ----------------------------------------------------------
+    # -- slash commands (bot/commands) --------------------------------------------------------
+    # Who may change a Slack channel's subscriptions: "admins" (workspace admins and owners),
+    # "anyone", or a comma-separated list of user ids.
+    slack_admins: str = "admins"  # NEWSBOT_SLACK_ADMINS
+    # NEWSBOT_SUMMARY_CACHE_HOURS: /news summary serves a digest this recent from the store.
+    summary_cache_hours: float = Field(default=24.0, ge=0)
 
     @field_validator("contact_url")
     @classmethod

@@ -30,6 +30,10 @@ SUBCOMMANDS = (
     "feeds",
     "help",
 )
+# Changing a channel's subscriptions needs permission; every other command is open to all.
+MUTATING = frozenset({"subscribe", "unsubscribe"})
+# Replies everyone in the channel sees; the others go only to the caller (summary: unless private).
+IN_CHANNEL = frozenset({"summary", "subscribe", "unsubscribe", "digest"})
 
 
 class CommandError(ValueError):
@@ -82,6 +86,30 @@ def parse_command(text: str) -> Command:
     if args:
         raise CommandError(f"`/news {name}` takes no arguments.")
     return Command(name)
+
+
+def make_command(
+    name: str,
+    *,
+    url: str | None = None,
+    topic: str | None = None,
+    schedule: str | None = None,
+    private: bool = False,
+) -> Command:
+    """Build a command from typed options (Discord), with the same checks as `parse_command`."""
+    if name not in SUBCOMMANDS:
+        raise CommandError(f"Unknown command `{name}`. Try `/news help`.")
+    if name == "summary":
+        return Command(name, url=check_url((url or "").strip()), private=private)
+    clean = (topic or "").strip().lower() or None
+    if name in ("subscribe", "unsubscribe") and clean is None:
+        raise CommandError(f"Usage: `/news {name} <topic>`")
+    return Command(name, topic=clean, schedule=build_schedule(schedule or ""))
+
+
+def replies_in_channel(command: Command) -> bool:
+    """Whether the reply is for the whole channel (else only the caller sees it)."""
+    return command.name in IN_CHANNEL and not command.private
 
 
 def build_schedule(text: str, timezone: str = "UTC") -> Schedule | None:

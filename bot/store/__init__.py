@@ -8,6 +8,7 @@ from bot.store.models import (
     Feed,
     SeenEntry,
     Subscription,
+    Summary,
 )
 from bot.store.store import Store, Transaction
 
@@ -20,5 +21,6 @@ __all__ = [
     "SeenEntry",
     "Store",
     "Subscription",
+    "Summary",
     "Transaction",
 ]

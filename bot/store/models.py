@@ -194,3 +194,14 @@ class Delivery(Base):
     def where(self) -> ChannelRef:
         """The channel this delivery posts to."""
         return ChannelRef(self.platform, self.workspace, self.channel)
+
+
+class Summary(Base):
+    """A page digested for `/news summary`; kept apart from feed articles so that the poller and
+    roundups never mistake a page someone asked about for a story from a feed."""
+
+    __tablename__ = "summaries"
+
+    url: Mapped[str] = mapped_column(String(2048), primary_key=True)  # the URL as asked
+    digest: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -18,7 +18,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_asyn
 
 from bot.errors import StoreError
 from bot.schedules import Schedule
-from bot.store.models import Article, ArticleReport, ChannelRef, Feed, SeenEntry, Subscription
+from bot.store.models import (
+    Article,
+    ArticleReport,
+    ChannelRef,
+    Feed,
+    SeenEntry,
+    Subscription,
+    Summary,
+)
 
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _CHUNK = 400  # bound on IN (...) lists: SQLite allows 999 parameters by default
@@ -201,6 +209,35 @@ class Store:
             for sub in subs:
                 sub.paused_reason = reason
         return len(subs)
+
+    # -- used by the slash commands (bot/commands) --------------------------------------------
+    async def stored_digest(self, url: str, since: datetime) -> dict[str, Any] | None:
+        """The digest JSON of `url` made since `since`: a `/news summary` or a feed article."""
+        async with self._sessions() as session:
+            summary = await session.get(Summary, url)
+            if summary is not None and summary.created_at >= since:
+                return summary.digest
+            query = select(Article.digest).where(
+                Article.url == url, Article.digest.is_not(None), Article.created_at >= since
+            )
+            found: dict[str, Any] | None = await session.scalar(query)
+            return found
+
+    async def save_summary(self, url: str, digest: dict[str, Any], now: datetime) -> None:
+        """Keep (or refresh) the digest of a page asked for by `/news summary`."""
+        async with self.transaction() as tx:
+            await tx.session.merge(Summary(url=url, digest=digest, created_at=now))
+
+    async def recent_articles(self, limit: int = 200) -> list[Article]:
+        """The newest original (not duplicate) articles, newest first."""
+        query = (
+            select(Article)
+            .where(Article.duplicate_of.is_(None))
+            .order_by(Article.created_at.desc(), Article.id)
+            .limit(limit)
+        )
+        async with self._sessions() as session:
+            return list((await session.scalars(query)).all())
 
 
 class Transaction:

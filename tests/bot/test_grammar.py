@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from bot.commands.grammar import Command, CommandError, closest_topics, parse_command
+from bot.commands.grammar import (
+    Command,
+    CommandError,
+    closest_topics,
+    make_command,
+    parse_command,
+    replies_in_channel,
+)
 from bot.schedules import Schedule
 
 
@@ -62,3 +69,45 @@ def test_unknown_topic_names_closest() -> None:
     """An unknown topic reply suggests the closest topic names."""
     reply = closest_topics("climat", ["climate", "science", "world"])
     assert "`climate`" in reply and "science" not in reply
+
+
+def test_typed_options_build_the_same_commands_as_words() -> None:
+    """Discord's typed options give the command the words would, with the same checks."""
+    assert make_command("subscribe", topic=" World ", schedule="weekdays 09:30") == parse_command(
+        "subscribe world weekdays 09:30"
+    )
+    assert make_command("summary", url="https://example.org/a") == parse_command(
+        "summary https://example.org/a"
+    )
+    assert make_command("feeds", topic=None) == Command("feeds")
+
+
+@pytest.mark.parametrize(
+    ("name", "options", "message"),
+    [
+        ("summary", {"url": "example.org"}, "is not a URL"),
+        ("summary", {"url": "gopher://x.org/"}, "Unsupported scheme `gopher`"),
+        ("subscribe", {"topic": " "}, "Usage: `/news subscribe <topic>`"),
+        ("subscribe", {"topic": "world", "schedule": "whenever"}, "cannot read schedule"),
+        ("subscribe", {"topic": "world", "schedule": "daily 08:00 Moon/Base"}, "unknown timezone"),
+    ],
+)
+def test_bad_typed_options_get_the_same_replies(
+    name: str, options: dict[str, str], message: str
+) -> None:
+    """A bad typed option is refused with the same short reply as on Slack."""
+    with pytest.raises(CommandError, match=message):
+        make_command(
+            name,
+            url=options.get("url"),
+            topic=options.get("topic"),
+            schedule=options.get("schedule"),
+        )
+
+
+def test_changes_and_summaries_reply_in_channel_reads_privately() -> None:
+    """Subscribe, unsubscribe, digest and summary answer the channel; reading answers the caller."""
+    assert replies_in_channel(Command("subscribe", topic="world"))
+    assert replies_in_channel(Command("summary", url="https://a.org/"))
+    assert not replies_in_channel(Command("summary", url="https://a.org/", private=True))
+    assert not replies_in_channel(Command("topics"))

@@ -1,0 +1,321 @@
+"""The platform-neutral command core: plain async handlers over the store, fetcher and digests.
+
+Adapters (Discord, Slack, any third platform) build a `Caller` and a `Command`, call
+`Core.handle`, and render the `Reply`. Nothing here knows a platform; nothing here raises.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from bot.commands.grammar import (
+    HELP,
+    MUTATING,
+    Command,
+    CommandError,
+    closest_topics,
+    parse_command,
+)
+from bot.commands.replies import (
+    Reply,
+    RoundupPost,
+    describe_feed,
+    describe_subscription,
+    digest_from_json,
+    error,
+    fetch_problem,
+    headline,
+    joined,
+    local_time,
+)
+from bot.condense import PAGE_ACCEPT
+from bot.errors import FetchError, NewsbotError, StoreError
+from bot.fetch import Fetcher
+from bot.store import Article, ChannelRef, Store
+from digests import Digest, DigestError, TopicSet, digest_html
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]
+_EXAMPLE_ARTICLES = 200  # newest stored articles searched for a topic's example headline
+_TOPIC_TEXT = 4000  # characters of an article's text matched for its topics
+
+
+class RoundupSource(Protocol):
+    """Builds a topic's roundup (the delivery ranking via `ArticleRoundups`, or `StoredRoundups`)."""
+
+    async def stories(self, topic: str, since: datetime, until: datetime) -> Sequence[Digest]:
+        """The topic's stories stored in (since, until], best first; empty when there are none."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who asked, and where: platform, workspace (guild/team), channel, user, may they manage it."""
+
+    platform: str
+    workspace: str
+    channel: str
+    user: str
+    can_manage: bool = False
+    # Said when permission is missing, e.g. "the Manage Channels permission".
+    manage_rule: str = "permission to manage the channel"
+
+    @property
+    def where(self) -> ChannelRef:
+        """The channel the command was used in."""
+        return ChannelRef(self.platform, self.workspace, self.channel)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Core:
+    """The command handlers, over injected dependencies (the clock too, for tests)."""
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        fetcher: Fetcher,
+        topics: TopicSet,
+        roundups: RoundupSource | None = None,
+        clock: Clock = _utcnow,
+        summary_ttl: timedelta = timedelta(hours=24),
+        roundup_period: timedelta = timedelta(hours=24),
+    ) -> None:
+        self.store = store
+        self.fetcher = fetcher
+        self.topics = topics
+        self.roundups: RoundupSource = roundups or StoredRoundups(store, topics)
+        self.clock = clock
+        self.summary_ttl = summary_ttl
+        # The period of `/news digest` for a topic the channel has no roundup of yet.
+        self.roundup_period = roundup_period
+
+    @property
+    def topic_names(self) -> list[str]:
+        """Every configured topic name, in config order."""
+        return [t.name for t in self.topics.topics]
+
+    async def handle_text(self, caller: Caller, text: str) -> Reply:
+        """Parse the words after `/news` and handle them (Slack, console)."""
+        try:
+            command = parse_command(text)
+        except CommandError as exc:
+            return error(str(exc))
+        return await self.handle(caller, command)
+
+    async def handle(self, caller: Caller, command: Command) -> Reply:
+        """Run one command; every failure becomes a short reply, never an exception."""
+        try:
+            if command.name in MUTATING and not caller.can_manage:
+                return error(
+                    f"Only members with {caller.manage_rule} can change this channel's "
+                    "subscriptions; `/news subscriptions` shows them to everyone."
+                )
+            return await self._dispatch(caller, command)
+        except CommandError as exc:
+            return error(str(exc))
+        except StoreError as exc:
+            log.warning("command %s: %s", command.name, exc)
+            return error("Sorry, the database is not available right now; try again shortly.")
+        except NewsbotError as exc:
+            log.warning("command %s failed: %s", command.name, exc)
+            return error(f"Sorry, that failed: {exc}")
+        except Exception:
+            # The one place a bug may surface: logged in full, a short apology in the chat.
+            log.exception("command %s crashed", command.name)
+            return error("Sorry, something went wrong on my side; the error is logged.")
+
+    async def _dispatch(self, caller: Caller, command: Command) -> Reply:
+        match command.name:
+            case "summary":
+                return await self.summary(command.url or "", private=command.private)
+            case "subscribe":
+                return await self.subscribe(caller, command)
+            case "unsubscribe":
+                return await self.unsubscribe(caller, command.topic or "")
+            case "subscriptions":
+                return await self.subscriptions(caller)
+            case "topics":
+                return await self.list_topics()
+            case "digest":
+                return await self.digest(caller, command.topic)
+            case "feeds":
+                return await self.feeds(command.topic)
+            case _:
+                return Reply(("```", HELP, "```"))
+
+    # -- handlers ----------------------------------------------------------------------------
+    async def summary(self, url: str, *, private: bool = False) -> Reply:
+        """Digest a page: from the store when digested recently, else fetched safely now."""
+        now = self.clock()
+        stored = await self.store.stored_digest(url, now - self.summary_ttl)
+        if stored is not None:
+            return Reply(digest=digest_from_json(stored), ephemeral=private)
+        try:
+            page = await self.fetcher.fetch(url, accept=PAGE_ACCEPT)
+        except FetchError as exc:
+            return error(fetch_problem(exc, url))
+        kind = page.content_type
+        if kind and "html" not in kind and kind != "text/plain":
+            return error(f"That link is not an article page (it is `{kind}`).")
+        try:
+            digest = await asyncio.to_thread(
+                digest_html, page.body, url=page.url, topics=self.topics
+            )
+        except DigestError as exc:
+            return error(f"That page is not an article I can summarise ({exc}).")
+        if not digest.key_points:
+            return error("That page is not an article I can summarise (no sentences found).")
+        await self.store.save_summary(url, digest.to_json(), now)
+        return Reply(digest=digest, ephemeral=private)
+
+    async def subscribe(self, caller: Caller, command: Command) -> Reply:
+        """Subscribe the caller's channel to a topic, instantly or as a roundup."""
+        topic = self._known_topic(command.topic or "")
+        now = self.clock()
+        sub, created = await self.store.subscribe(
+            caller.where, topic, now, schedule=command.schedule, created_by=caller.user
+        )
+        verb = "Subscribed" if created else "Updated"
+        schedule = command.schedule
+        if schedule is None or sub.next_run_at is None:
+            what = "each new story will be posted here as it arrives."
+            return Reply((f"{verb}: `{topic}` here, instantly: {what}",), ephemeral=False)
+        when = local_time(sub.next_run_at, schedule.timezone)
+        return Reply(
+            (
+                f"{verb}: a roundup of `{topic}` stories here, {schedule.describe()}.",
+                f"Next roundup: {when}.",
+            ),
+            ephemeral=False,
+        )
+
+    async def unsubscribe(self, caller: Caller, topic: str) -> Reply:
+        """Remove the channel's subscription to a topic."""
+        # A topic dropped from the config can still be unsubscribed, so try the store first.
+        if await self.store.unsubscribe(caller.where, topic):
+            return Reply(
+                (f"Unsubscribed: `{topic}` will no longer be posted here.",), ephemeral=False
+            )
+        self._known_topic(topic)
+        return error(f"This channel is not subscribed to `{topic}`.")
+
+    async def subscriptions(self, caller: Caller) -> Reply:
+        """This channel's subscriptions: mode, schedule, next run, pause reason."""
+        subs = await self.store.subscriptions(caller.where)
+        if not subs:
+            return Reply(
+                ("This channel has no subscriptions. `/news topics` lists what you can follow.",)
+            )
+        return Reply(("This channel's subscriptions:", *(describe_subscription(s) for s in subs)))
+
+    async def list_topics(self) -> Reply:
+        """Every topic with its description and an example recent headline."""
+        if not self.topics.topics:
+            return Reply(("No topics are configured.",))
+        examples = await self._example_headlines()
+        lines = ["Topics (`/news subscribe <topic>` to follow one):"]
+        for topic in self.topics.topics:
+            line = f"`{topic.name}`: {topic.description or 'no description'}"
+            if topic.name in examples:
+                line += f". Recent: “{headline(examples[topic.name])}”"
+            lines.append(line)
+        return Reply(tuple(lines))
+
+    async def digest(self, caller: Caller, topic: str | None) -> Reply:
+        """Post the current roundup of a topic, or of each topic the channel follows, now."""
+        subs = {s.topic: s for s in await self.store.subscriptions(caller.where)}
+        if topic is not None:
+            names = [self._known_topic(topic)]
+        else:
+            names = sorted(subs)
+            if not names:
+                return error("This channel follows no topics; name one, e.g. `/news digest world`.")
+        now = self.clock()
+        posts: list[RoundupPost] = []
+        empty: list[str] = []
+        for name in names:
+            sub = subs.get(name)
+            # The current roundup: what the next scheduled one would hold so far.
+            last = sub.last_run_at if sub is not None and sub.mode == "roundup" else None
+            since = last or now - self.roundup_period
+            digests = tuple(await self.roundups.stories(name, since, now))
+            if digests:
+                posts.append(RoundupPost(f"Roundup: {name}", digests))
+            else:
+                empty.append(name)
+        lines = (f"No recent stories for {joined(empty)}.",) if empty else ()
+        return Reply(lines, roundups=tuple(posts), ephemeral=not posts)
+
+    async def feeds(self, topic: str | None) -> Reply:
+        """The feeds behind a topic (or all feeds) with their health."""
+        feeds = await self.store.feeds()
+        if topic is not None:
+            name = self._known_topic(topic)
+            configured = next(t for t in self.topics.topics if t.name == name).feeds
+            feeds = [f for f in feeds if f.topic == name or f.url in configured]
+            if not feeds:
+                return Reply(
+                    (
+                        f"No feeds belong to `{name}`; its stories are found by keywords in every feed.",
+                    )
+                )
+        if not feeds:
+            return Reply(("No feeds are configured yet.",))
+        return Reply(("Feeds:", *(describe_feed(f) for f in feeds)))
+
+    # -- helpers -----------------------------------------------------------------------------
+    def _known_topic(self, name: str) -> str:
+        names = self.topic_names
+        if name.lower() in names:
+            return name.lower()
+        raise CommandError(closest_topics(name.lower(), names))
+
+    async def _example_headlines(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for article in await self.store.recent_articles(_EXAMPLE_ARTICLES):
+            for match in self.topics.match(article.title, article.text[:_TOPIC_TEXT]):
+                found.setdefault(match.topic, article.title)
+            if len(found) == len(self.topics.topics):
+                break
+        return found
+
+
+class StoredRoundups:
+    """A minimal roundup builder over stored articles: the topic's newest stories of the period.
+
+    Used when no ranking is injected; `ArticleRoundups` over the delivery ranking is better.
+    """
+
+    def __init__(self, store: Store, topics: TopicSet, *, limit: int = 10) -> None:
+        self._store = store
+        self._topics = topics
+        self._limit = limit
+
+    async def stories(self, topic: str, since: datetime, until: datetime) -> Sequence[Digest]:
+        """The topic's newest stories stored in (since, until], up to the limit."""
+        out: list[Digest] = []
+        for article in await self._store.recent_articles(_EXAMPLE_ARTICLES):
+            if article.created_at <= since or len(out) >= self._limit:
+                break
+            if article.created_at > until:
+                continue
+            matches = self._topics.match(article.title, article.text[:_TOPIC_TEXT])
+            if any(m.topic == topic for m in matches):
+                out.append(article_digest(article))
+        return out
+
+
+def article_digest(article: Article) -> Digest:
+    """A stored article's digest, or a title-only one when it has none."""
+    if article.digest:
+        return digest_from_json(article.digest)
+    return Digest(title=article.title, url=article.url, published=article.published)

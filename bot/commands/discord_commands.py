@@ -1,0 +1,215 @@
+"""`/news` on Discord: an application command group whose subcommands call the core.
+
+Every command defers first (within Discord's 3 s), then runs the core and answers with follow-ups,
+so a slow page still gets its answer. Manage Channels is checked here, from the invoking member's
+permissions in the channel: Discord's `default_permissions` can only hide the whole `/news` group,
+and server admins can override it, so it is never relied on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.adapters import discord_render
+from bot.commands.core import Caller, Core
+from bot.commands.grammar import Command, CommandError, make_command, replies_in_channel
+from bot.commands.replies import Reply, error
+
+log = logging.getLogger(__name__)
+_CONTENT_MAX = 2000
+_CHOICES_MAX = 25  # Discord shows at most 25 autocomplete choices
+MANAGE_RULE = "the Manage Channels permission"
+
+
+def register_discord_commands(tree: app_commands.CommandTree[Any], core: Core) -> None:
+    """Add the `/news` group (typed options, topic autocomplete) and an error handler to `tree`."""
+    news = app_commands.Group(
+        name="news", description="News digests: summaries and topic subscriptions", guild_only=True
+    )
+
+    async def topic_choices(
+        interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        wanted = current.strip().lower()
+        names = [n for n in core.topic_names if n.startswith(wanted)]
+        names += [n for n in core.topic_names if wanted in n and n not in names]
+        return [app_commands.Choice(name=n, value=n) for n in names[:_CHOICES_MAX]]
+
+    @news.command(name="summary", description="Digest any article page: key points and quotes")
+    @app_commands.describe(url="The article's link", private="Only you see the reply")
+    async def summary(
+        interaction: discord.Interaction[Any], url: str, private: bool = False
+    ) -> None:
+        await run(interaction, core, "summary", lambda: make_command("summary", url=url), private)
+
+    @news.command(name="subscribe", description="Post a topic in this channel")
+    @app_commands.describe(
+        topic="The topic to follow",
+        schedule="Empty: each story instantly. Or a roundup: hourly, daily 08:00 Europe/Berlin, "
+        "weekdays 09:30, cron",
+    )
+    @app_commands.autocomplete(topic=topic_choices)
+    async def subscribe(
+        interaction: discord.Interaction[Any], topic: str, schedule: str | None = None
+    ) -> None:
+        await run(
+            interaction,
+            core,
+            "subscribe",
+            lambda: make_command("subscribe", topic=topic, schedule=schedule),
+        )
+
+    @news.command(name="unsubscribe", description="Stop posting a topic in this channel")
+    @app_commands.describe(topic="The topic to stop")
+    @app_commands.autocomplete(topic=topic_choices)
+    async def unsubscribe(interaction: discord.Interaction[Any], topic: str) -> None:
+        await run(
+            interaction, core, "unsubscribe", lambda: make_command("unsubscribe", topic=topic)
+        )
+
+    @news.command(name="subscriptions", description="This channel's subscriptions")
+    async def subscriptions(interaction: discord.Interaction[Any]) -> None:
+        await run(interaction, core, "subscriptions", lambda: Command("subscriptions"))
+
+    @news.command(name="topics", description="The topics you can follow")
+    async def topics(interaction: discord.Interaction[Any]) -> None:
+        await run(interaction, core, "topics", lambda: Command("topics"))
+
+    @news.command(name="digest", description="Post the current roundup now")
+    @app_commands.describe(topic="A topic (default: the ones this channel follows)")
+    @app_commands.autocomplete(topic=topic_choices)
+    async def digest(interaction: discord.Interaction[Any], topic: str | None = None) -> None:
+        await run(interaction, core, "digest", lambda: make_command("digest", topic=topic))
+
+    @news.command(name="feeds", description="The feeds behind a topic and their health")
+    @app_commands.describe(topic="A topic (default: every feed)")
+    @app_commands.autocomplete(topic=topic_choices)
+    async def feeds(interaction: discord.Interaction[Any], topic: str | None = None) -> None:
+        await run(interaction, core, "feeds", lambda: make_command("feeds", topic=topic))
+
+    @news.command(name="help", description="The /news commands")
+    async def help_(interaction: discord.Interaction[Any]) -> None:
+        await run(interaction, core, "help", lambda: Command("help"))
+
+    tree.add_command(news)
+    tree.error(_on_error)
+
+
+def caller_of(interaction: discord.Interaction[Any]) -> Caller:
+    """The core's view of who asked where; Manage Channels as resolved for this channel."""
+    return Caller(
+        platform="discord",
+        workspace=str(interaction.guild_id or ""),
+        channel=str(interaction.channel_id or ""),
+        user=str(interaction.user.id),
+        can_manage=interaction.permissions.manage_channels,
+        manage_rule=MANAGE_RULE,
+    )
+
+
+async def run(
+    interaction: discord.Interaction[Any],
+    core: Core,
+    name: str,
+    build: Callable[[], Command],
+    private: bool = False,
+) -> None:
+    """Defer (ephemeral unless the reply is for the channel), run the core, follow up."""
+    ephemeral = not replies_in_channel(Command(name, private=private))
+    try:
+        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+    except discord.HTTPException as exc:
+        # Too late (10062) or gone: Discord no longer accepts any answer to this interaction.
+        log.warning("/news %s: cannot acknowledge the interaction: %s", name, exc)
+        return
+    try:
+        command = build()
+    except CommandError as exc:
+        reply = error(str(exc))
+    else:
+        reply = await core.handle(caller_of(interaction), command)
+    await send_reply(interaction, reply, ephemeral=ephemeral)
+
+
+async def send_reply(
+    interaction: discord.Interaction[Any], reply: Reply, *, ephemeral: bool
+) -> None:
+    """Send the reply as follow-ups; a refused part is said in one short line, never raised."""
+    for payload in render_reply(reply):
+        try:
+            await interaction.followup.send(
+                content=payload.get("content") or discord.utils.MISSING,
+                embeds=[discord.Embed.from_dict(e) for e in payload.get("embeds", [])],
+                allowed_mentions=discord.AllowedMentions.none(),
+                ephemeral=ephemeral,
+            )
+        except discord.HTTPException as exc:
+            log.warning("/news reply refused: HTTP %s code %s: %s", exc.status, exc.code, exc.text)
+            if exc.status == 404 or exc.status >= 500:
+                return  # the interaction expired (15 min) or Discord is down: no one to tell
+            await _say_refused(interaction, exc)
+            return
+
+
+async def _say_refused(interaction: discord.Interaction[Any], exc: discord.HTTPException) -> None:
+    message = f"Sorry, Discord refused this reply ({exc.text or 'HTTP ' + str(exc.status)})."
+    try:
+        await interaction.followup.send(message[:_CONTENT_MAX], ephemeral=True)
+    except discord.HTTPException as again:
+        log.warning("could not report the refused /news reply: %s", again)
+
+
+def render_reply(reply: Reply) -> list[dict[str, Any]]:
+    """The reply as Discord message payloads: text chunks, a digest embed, roundup embeds."""
+    payloads: list[dict[str, Any]] = [{"content": c} for c in _chunks(reply.text)]
+    if reply.digest is not None:
+        payloads.append(discord_render.render_digest(reply.digest))
+    for post in reply.roundups:
+        payloads.extend(discord_render.render_roundup(post.heading, post.digests))
+    return payloads or [{"content": "Done."}]
+
+
+async def _on_error(
+    interaction: discord.Interaction[Any], exc: app_commands.AppCommandError
+) -> None:
+    """Errors raised before our handlers run (bad option values, checks) become a short reply."""
+    if isinstance(exc, app_commands.TransformerError):
+        message = f"`{exc.value}` is not a valid value for that option."
+    elif isinstance(exc, app_commands.CheckFailure):
+        message = "You cannot use this command here."
+    else:
+        log.error("/news failed", exc_info=exc)
+        message = "Sorry, something went wrong on my side; the error is logged."
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(message, ephemeral=True)
+        else:
+            await interaction.response.send_message(message, ephemeral=True)
+    except discord.HTTPException as send_exc:
+        log.warning("could not report a /news error: %s", send_exc)
+
+
+def _chunks(text: str) -> list[str]:
+    """Split text at line ends into messages of at most 2,000 characters."""
+    chunks: list[str] = []
+    current = ""
+    for line in text.splitlines():
+        while len(line) > _CONTENT_MAX:
+            if current:
+                chunks.append(current)
+                current = ""
+            chunks.append(line[: _CONTENT_MAX - 1] + "…")
+            line = ""
+        if current and len(current) + 1 + len(line) > _CONTENT_MAX:
+            chunks.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    if current.strip():
+        chunks.append(current)
+    return chunks

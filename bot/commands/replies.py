@@ -1,0 +1,154 @@
+"""What the core says: platform-neutral reply objects and the wording of its lines."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.errors import BlockedError, FetchError
+from bot.schedules import Schedule
+from bot.store import Feed, Subscription
+from digests import Digest, Quote
+
+
+@dataclass(frozen=True, slots=True)
+class RoundupPost:
+    """One topic's roundup to post: a heading and its stories, best first."""
+
+    heading: str
+    digests: tuple[Digest, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A platform-neutral answer: text lines, a digest, roundups; `ephemeral`: only the caller sees it.
+
+    Text lines use only `code` spans for emphasis, which both Discord and Slack render.
+    """
+
+    lines: tuple[str, ...] = ()
+    digest: Digest | None = None
+    roundups: tuple[RoundupPost, ...] = ()
+    ephemeral: bool = True
+    ok: bool = True
+
+    @property
+    def text(self) -> str:
+        """The text lines as one message."""
+        return "\n".join(self.lines)
+
+
+def error(message: str) -> Reply:
+    """A short refusal or problem, shown only to the caller."""
+    return Reply((message,), ephemeral=True, ok=False)
+
+
+def fetch_problem(exc: FetchError, url: str) -> str:
+    """A fetch failure as one line a person can act on."""
+    reason = exc.reason
+    if isinstance(exc, BlockedError):
+        if "private" in reason:
+            return (
+                f"I won't fetch `{url}`: it leads to a private network address. "
+                "Only public web pages can be summarised."
+            )
+        if "scheme" in reason:
+            return "Unsupported scheme: only http and https links work."
+        return f"I won't fetch `{url}`: {reason}."
+    if reason.startswith("too large"):
+        return f"That page is too large to summarise ({reason})."
+    if "timed out" in reason:
+        return f"That page took too long to answer ({reason})."
+    if reason.startswith("cannot resolve"):
+        return f"I cannot find that site ({reason})."
+    if reason.startswith("HTTP "):
+        return f"The page answered {reason}, so there is nothing to summarise."
+    if reason.startswith("too many redirects"):
+        return f"That link redirects too often ({reason})."
+    return f"I could not fetch that page: {reason}."
+
+
+def describe_subscription(sub: Subscription) -> str:
+    """One line: topic, mode, schedule, next run and any pause reason."""
+    line = f"`{sub.topic}`: "
+    if sub.mode == "roundup" and sub.cron:
+        schedule = Schedule(sub.cron, sub.timezone)
+        line += f"roundup {schedule.describe()}"
+        if sub.next_run_at is not None:
+            line += f", next {local_time(sub.next_run_at, sub.timezone)}"
+    else:
+        line += "instant (each new story as it arrives)"
+    if sub.paused_reason:
+        line += f". PAUSED: {sub.paused_reason} (fix it, then subscribe again to resume)"
+    return line
+
+
+def describe_feed(feed: Feed) -> str:
+    """One line of feed health: state, last success, last error, disabled reason."""
+    name = f"{feed.title} ({feed.url})" if feed.title else feed.url
+    parts = [f"`{feed.state}` {name}"]
+    parts.append(
+        f"last success {utc_time(feed.last_success_at)}"
+        if feed.last_success_at
+        else "never fetched"
+    )
+    if feed.last_error:
+        parts.append(f"last error: {_one_line(feed.last_error)}")
+    if feed.disabled_reason:
+        parts.append(f"disabled: {_one_line(feed.disabled_reason)}")
+    return "; ".join(parts)
+
+
+def local_time(when: datetime, timezone: str) -> str:
+    """A time in the schedule's timezone, with UTC alongside when they differ."""
+    local = when.astimezone(ZoneInfo(timezone))
+    text = local.strftime("%a %d %b %Y %H:%M ") + (local.tzname() or timezone)
+    if local.utcoffset():
+        text += f" ({utc_time(when)})"
+    return text
+
+
+def utc_time(when: datetime) -> str:
+    """A UTC time, to the minute."""
+    return when.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def digest_from_json(data: dict[str, Any]) -> Digest:
+    """Rebuild a stored digest (the inverse of `Digest.to_json`, without the text)."""
+    published = data.get("published")
+    return Digest(
+        title=str(data.get("title") or "(untitled)"),
+        url=data.get("url"),
+        source=data.get("source"),
+        published=datetime.fromisoformat(published) if published else None,
+        key_points=tuple(str(p) for p in data.get("key_points") or ()),
+        quotes=tuple(_quote(q) for q in data.get("quotes") or ()),
+        topics=tuple(str(t) for t in data.get("topics") or ()),
+        reading_minutes=int(data.get("reading_minutes") or 1),
+    )
+
+
+def headline(title: str, limit: int = 120) -> str:
+    """A stored headline for a one-line mention, cut at a word."""
+    title = _one_line(title)
+    if len(title) <= limit:
+        return title
+    return title[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def joined(names: Sequence[str]) -> str:
+    """`a`, `b` and `c`."""
+    quoted = [f"`{n}`" for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def _quote(data: dict[str, Any]) -> Quote:
+    spans = tuple((int(s), int(e)) for s, e in data.get("spans") or ())
+    return Quote(str(data.get("text") or ""), data.get("speaker"), bool(data.get("partial")), spans)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:300]

@@ -1,0 +1,34 @@
+"""Pages digested by `/news summary`, so that asking again is served from the store.
+
+Revision ID: 0004
+Revises: 0003
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+from bot.store.models import UTCDateTime
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    """Create the summaries table."""
+    op.create_table(
+        "summaries",
+        sa.Column("url", sa.String(2048), primary_key=True),
+        sa.Column("digest", sa.JSON, nullable=False),
+        sa.Column("created_at", UTCDateTime, nullable=False),
+    )
+    op.create_index("ix_summaries_created_at", "summaries", ["created_at"])
+
+
+def downgrade() -> None:
+    """Drop the summaries table."""
+    op.drop_index("ix_summaries_created_at", "summaries")
+    op.drop_table("summaries")

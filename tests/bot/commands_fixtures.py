@@ -1,0 +1,67 @@
+"""Shared pieces for the slash-command tests: a small topic set, a fixed clock, a core."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+from bot.commands.core import Caller, Core, RoundupSource
+from bot.fetch import Fetcher
+from bot.poll import article_id
+from bot.store import Article, Store
+from digests import Digest, Topic, TopicSet
+
+T0 = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+TOPICS = TopicSet(
+    [
+        Topic("world", "International affairs", keywords=("diplomat", "embassy", "ceasefire")),
+        Topic("science", "Research and discoveries", keywords=("telescope", "probe", "physics")),
+        Topic("technology", "Chips, software and the internet", keywords=("chip", "software")),
+    ]
+)
+ADMIN = Caller("discord", "G1", "C1", "U1", can_manage=True)
+READER = Caller("discord", "G1", "C1", "U2", can_manage=False)
+
+
+def make_core(
+    store: Store, fetcher: Fetcher, *, roundups: RoundupSource | None = None, now: datetime = T0
+) -> Core:
+    """A core over the test store and fetcher, with the clock fixed at `now`."""
+    return Core(store=store, fetcher=fetcher, topics=TOPICS, roundups=roundups, clock=lambda: now)
+
+
+async def add_article(
+    store: Store, title: str, text: str, *, at: datetime = T0, url: str | None = None
+) -> None:
+    """Store one original article with a digest, as the poller would."""
+    link = url or f"https://news.example/{abs(hash(title))}"
+    digest = Digest(title=title, url=link, key_points=(text,))
+    async with store.transaction() as tx:
+        await tx.add(
+            Article(
+                id=article_id(link),
+                url=link,
+                title=title,
+                text=text,
+                digest=digest.to_json(),
+                created_at=at,
+            )
+        )
+
+
+class RecordingRoundups:
+    """A roundup builder that returns fixed stories and records what it was asked for."""
+
+    def __init__(self, stories: dict[str, Sequence[Digest]]) -> None:
+        self.fixed = stories
+        self.calls: list[tuple[str, datetime, datetime]] = []
+
+    async def stories(self, topic: str, since: datetime, until: datetime) -> Sequence[Digest]:
+        """The fixed stories of `topic`."""
+        self.calls.append((topic, since, until))
+        return self.fixed.get(topic, ())
+
+
+def hours(n: float) -> timedelta:
+    """n hours."""
+    return timedelta(hours=n)
