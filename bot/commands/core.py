@@ -34,6 +34,7 @@ from bot.commands.replies import (
     local_time,
 )
 from bot.condense import PAGE_ACCEPT
+from bot.config import ALL_TOPICS
 from bot.errors import FetchError, NewsbotError, StoreError
 from bot.fetch import Fetcher
 from bot.store import Article, ChannelRef, Store
@@ -275,7 +276,8 @@ class Core:
     # -- helpers -----------------------------------------------------------------------------
     def _known_topic(self, name: str) -> str:
         names = self.topic_names
-        if name.lower() in names:
+        # `all` is every story, as in the config file's subscriptions.
+        if name.lower() in names or name.lower() == ALL_TOPICS:
             return name.lower()
         raise CommandError(closest_topics(name.lower(), names))
 

@@ -63,6 +63,14 @@ async def test_subscribe_instant_confirms_and_stores(core: Core, store: Store) -
     assert (sub.topic, sub.mode, sub.created_by) == ("world", "instant", "U1")
 
 
+async def test_subscribe_all_is_every_story(core: Core, store: Store) -> None:
+    """`all` is accepted like in the config file: a subscription to every story."""
+    reply = await core.handle_text(ADMIN, "subscribe all")
+    assert reply.ok
+    [sub] = await store.subscriptions(NEWS)
+    assert sub.topic == "all"
+
+
 async def test_subscribe_roundup_gives_next_run_in_its_timezone(core: Core, store: Store) -> None:
     """A roundup subscription confirms the schedule and the next run in local time and UTC."""
     reply = await core.handle_text(ADMIN, "subscribe science daily 08:00 Europe/Berlin")
