@@ -46,6 +46,11 @@ class FetchResult:
     max_age: float | None = None  # Cache-Control max-age: a lower bound on the next poll
 
     @property
+    def media_type(self) -> str:
+        """The content type without parameters, lowercased ("text/html")."""
+        return self.content_type.split(";")[0].strip().lower()
+
+    @property
     def not_modified(self) -> bool:
         """True for a 304 answer to a conditional GET."""
         return self.status == 304
@@ -187,7 +192,8 @@ class Fetcher:
             url,
             status,
             body=body,
-            content_type=response.headers.get("content-type", "").split(";")[0].strip().lower(),
+            # The whole header: its charset parameter matters to the feed parser.
+            content_type=response.headers.get("content-type", ""),
             etag=etag,
             last_modified=modified,
             max_age=max_age,

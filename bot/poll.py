@@ -160,9 +160,9 @@ class Poller:
         return outcome
 
     async def _seen(self, feed: Feed, entries: Sequence[Entry]) -> set[str]:
-        keys = [k for e in entries for k in entry_keys(e).values()]
-        async with self.store.transaction() as tx:
-            return await tx.seen_keys(feed.id, keys)
+        return await self.store.seen_keys(
+            feed.id, [k for e in entries for k in entry_keys(e).values()]
+        )
 
     async def _condense(self, entry: Entry) -> Condensed:
         return await condense(entry, self.fetcher, min_page_chars=self.settings.min_page_chars)
@@ -269,14 +269,14 @@ async def store_poll(
             await _report(tx, existing.duplicate_of or existing.id, feed.url, url, now)
             original = await tx.session.get(Article, existing.duplicate_of or existing.id)
             dups.append(Duplicate(feed.url, url, original.url if original else existing.url))
-            await tx.mark_seen(feed_id, keys.values(), now, existing.id)
+            await tx.mark_seen(feed_id, keys.values(), now, existing.id, known=fresh_seen)
             continue
         fingerprint = simhash(f"{item.entry.title} {item.text}")
         match = next((i for i, f in recent if near_duplicate(fingerprint, f)), None)
         article = _article(feed_id, url, item, fingerprint, match, now)
         await tx.add(article)
         await _report(tx, match or article.id, feed.url, url, now)
-        await tx.mark_seen(feed_id, keys.values(), now, article.id)
+        await tx.mark_seen(feed_id, keys.values(), now, article.id, known=fresh_seen)
         if match:
             original = await tx.session.get(Article, match)
             dups.append(Duplicate(feed.url, url, original.url if original else match))
@@ -284,7 +284,9 @@ async def store_poll(
             recent.append((article.id, fingerprint))
             title = item.digest.title if item.digest else item.entry.title
             new.append(Story(feed.url, url, title, article.id, item.digest, item.note))
-    await tx.mark_seen(feed_id, [k for _, ks in decision.keys for k in ks.values()], now)
+    await tx.mark_seen(
+        feed_id, [k for _, ks in decision.keys for k in ks.values()], now, known=fresh_seen
+    )
     return FeedOutcome(feed.url, tuple(new), tuple(dups), seen=len(decision.keys) - len(new))
 
 

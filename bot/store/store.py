@@ -64,6 +64,11 @@ class Store:
             except SQLAlchemyError as exc:
                 raise StoreError(f"database write failed: {_short(exc)}") from exc
 
+    async def seen_keys(self, feed_id: int, keys: Iterable[str]) -> set[str]:
+        """Which of these identity keys the feed has seen (a read outside any write transaction)."""
+        async with self._sessions() as session:
+            return await Transaction(session).seen_keys(feed_id, keys)
+
     async def feeds(self) -> list[Feed]:
         """Every feed, oldest first."""
         async with self._sessions() as session:
@@ -161,11 +166,26 @@ class Transaction:
         return found
 
     async def mark_seen(
-        self, feed_id: int, keys: Iterable[str], now: datetime, article_id: str | None = None
+        self,
+        feed_id: int,
+        keys: Iterable[str],
+        now: datetime,
+        article_id: str | None = None,
+        *,
+        known: set[str] | None = None,
     ) -> None:
-        """Record identity keys as seen (the ones already there are left alone)."""
+        """Record identity keys as seen (the ones already there are left alone).
+
+        `known`, when given, is this transaction's up-to-date set of the feed's seen keys (it saves
+        a query per call, and is updated here).
+        """
         wanted = set(keys)
-        fresh = wanted - await self.seen_keys(feed_id, wanted)
+        if known is None:
+            known = await self.seen_keys(feed_id, wanted)
+        fresh = wanted - known
+        if not fresh:
+            return
+        known.update(fresh)
         self.session.add_all(
             SeenEntry(feed_id=feed_id, key=k, article_id=article_id, first_seen_at=now)
             for k in sorted(fresh)
@@ -202,6 +222,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
+    # WAL: readers never wait for the writer; NORMAL sync is still crash-safe (atomic) in WAL mode.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 

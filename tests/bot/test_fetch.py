@@ -26,7 +26,7 @@ async def test_fetch_returns_body_type_and_validators(server: FeedServer, fetche
         etag='"v1"',
     )
     result = await fetcher.fetch(server.url("/f"))
-    assert result.body == b"<rss/>" and result.content_type == "application/rss+xml"
+    assert result.body == b"<rss/>" and result.media_type == "application/rss+xml"
     assert result.etag == '"v1"' and result.last_modified.startswith("Sat, 28 Nov")  # type: ignore[union-attr]
     assert result.max_age == 900
 
