@@ -24,7 +24,7 @@ from digests import Digest
 from digests.fingerprint import from_hex, near_duplicate, simhash, to_hex
 
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.5"
-DUPLICATE_WINDOW = timedelta(days=3)  # near-duplicates are looked for among this recent stories
+DUPLICATE_WINDOW = timedelta(days=3)  # near-duplicates are looked for among stories this recent
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,7 +255,8 @@ async def store_poll(
     """Store phase, inside the poll's one transaction: articles, "also reported by", seen keys."""
     feed = await tx.feed(feed_id)
     fresh_seen = await tx.seen_keys(feed_id, [k for _, ks in decision.keys for k in ks.values()])
-    recent = [(i, from_hex(f)) for i, f in await tx.recent_fingerprints(now - DUPLICATE_WINDOW)]
+    since = now - DUPLICATE_WINDOW
+    recent = [(i, from_hex(f)) for i, f in await tx.recent_fingerprints(since)] if condensed else []
     new: list[Story] = []
     dups: list[Duplicate] = []
     keys_of = {id(e): ks for e, ks in decision.keys}
