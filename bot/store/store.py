@@ -11,7 +11,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, delete, event, select
+from sqlalchemy import Connection, delete, event, insert, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
@@ -186,11 +186,14 @@ class Transaction:
         if not fresh:
             return
         known.update(fresh)
-        self.session.add_all(
-            SeenEntry(feed_id=feed_id, key=k, article_id=article_id, first_seen_at=now)
-            for k in sorted(fresh)
+        # A bulk INSERT (one executemany), not one ORM object per key: 80 keys per feed add up.
+        await self.session.execute(
+            insert(SeenEntry),
+            [
+                {"feed_id": feed_id, "key": k, "article_id": article_id, "first_seen_at": now}
+                for k in sorted(fresh)
+            ],
         )
-        await self.session.flush()
 
     async def article_by_url(self, url: str) -> Article | None:
         """The stored article with this canonical URL."""
