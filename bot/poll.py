@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import random
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -57,6 +57,7 @@ class FeedOutcome:
     new: tuple[Story, ...] = ()
     duplicates: tuple[Duplicate, ...] = ()
     seen: int = 0  # entries recorded as seen without posting (first poll, old entries)
+    skipped: int = 0  # new entries over the per-poll limit (a flood), recorded as seen
     error: str | None = None
     not_modified: bool = False
 
@@ -81,6 +82,7 @@ class RoundReport:
                 for d in o.duplicates
             ],
             "failed": [{"feed": o.feed, "error": o.error} for o in self.outcomes if o.error],
+            "skipped": [{"feed": o.feed, "count": o.skipped} for o in self.outcomes if o.skipped],
             "polled": len(self.outcomes),
         }
 
@@ -118,7 +120,16 @@ class Poller:
 
     async def poll_feeds(self, feeds: Sequence[Feed], now: datetime) -> RoundReport:
         """Poll these feeds concurrently (within the fetcher's host and global limits)."""
-        outcomes = await asyncio.gather(*(self._bounded(f, now) for f in feeds))
+        results = await asyncio.gather(
+            *(self._bounded(f, now) for f in feeds), return_exceptions=True
+        )
+        outcomes = []
+        for feed, result in zip(feeds, results, strict=True):
+            if isinstance(result, asyncio.CancelledError):
+                raise result
+            if isinstance(result, BaseException):  # e.g. the database failed recording a failure
+                result = FeedOutcome(feed.url, error=f"{type(result).__name__}: {result}")
+            outcomes.append(result)
         return RoundReport(tuple(outcomes))
 
     async def _bounded(self, feed: Feed, now: datetime) -> FeedOutcome:
@@ -135,7 +146,8 @@ class Poller:
                     _succeeded(row, now, self._next_poll(row, now, fetched.max_age), fetched)
                 return FeedOutcome(feed.url, not_modified=True)
             parsed = await parse(fetched)
-            decision = decide(feed, parsed, await self._seen(feed, parsed.entries))
+            seen = await self._seen(feed, parsed.entries)
+            decision = decide(feed, parsed, seen, max_new=self.settings.max_new_per_poll)
             condensed = await asyncio.gather(*(self._condense(e) for e in decision.candidates))
             async with self.store.transaction() as tx:
                 outcome = await store_poll(tx, feed.id, decision, condensed, now)
@@ -230,30 +242,45 @@ class Decision:
     candidates: tuple[Entry, ...]
     keys: tuple[tuple[Entry, dict[str, str]], ...]
     first_poll: bool
+    skipped: int = 0  # new entries over the per-poll limit, recorded as seen
 
 
-def decide(feed: Feed, parsed: ParsedFeed, seen: set[str]) -> Decision:
-    """Which entries are new. On a feed's first poll none are, except the newest `backfill`."""
+def decide(feed: Feed, parsed: ParsedFeed, seen: set[str], *, max_new: int = 10_000) -> Decision:
+    """Which entries are new. On a feed's first poll none are, except the newest `backfill`.
+
+    More than `max_new` new entries at once (a feed rewritten wholesale) keeps the newest
+    `max_new`; the rest are recorded as seen and counted in `skipped`, so a channel is not flooded.
+    """
     keyed = tuple((e, entry_keys(e)) for e in parsed.entries)
     first = feed.identity is None and feed.last_success_at is None
     identity = feed.identity or choose_identity(parsed.entries)
     if identity == "guid" and choose_identity(parsed.entries) != "guid":
         identity = choose_identity(parsed.entries)  # guids stopped being unique in the feed
     if first:
-        newest = sorted(
-            range(len(keyed)),
-            key=lambda i: (keyed[i][0].published is not None, keyed[i][0].published, -i),
-            reverse=True,
-        )
-        chosen = sorted(newest[: feed.backfill])
+        chosen = _newest(keyed, range(len(keyed)), feed.backfill)
         return Decision(identity, tuple(keyed[i][0] for i in chosen), keyed, True)
-    candidates = []
-    for entry, keys in keyed:
+    fresh = []
+    for i, (_entry, keys) in enumerate(keyed):
         old, better = is_seen(keys, seen, identity)
         identity = better or identity
         if not old:
-            candidates.append(entry)
-    return Decision(identity, tuple(candidates), keyed, False)
+            fresh.append(i)
+    chosen = _newest(keyed, fresh, max_new)
+    return Decision(
+        identity, tuple(keyed[i][0] for i in chosen), keyed, False, len(fresh) - len(chosen)
+    )
+
+
+def _newest(
+    keyed: Sequence[tuple[Entry, dict[str, str]]], indexes: Iterable[int], n: int
+) -> list[int]:
+    """The `n` newest of these entries (by date, else feed order), in feed order."""
+    order = sorted(
+        indexes,
+        key=lambda i: (keyed[i][0].published is not None, keyed[i][0].published, -i),
+        reverse=True,
+    )
+    return sorted(order[:n])
 
 
 async def store_poll(
@@ -295,7 +322,13 @@ async def store_poll(
     await tx.mark_seen(
         feed_id, [k for _, ks in decision.keys for k in ks.values()], now, known=fresh_seen
     )
-    return FeedOutcome(feed.url, tuple(new), tuple(dups), seen=len(decision.keys) - len(new))
+    return FeedOutcome(
+        feed.url,
+        tuple(new),
+        tuple(dups),
+        seen=len(decision.keys) - len(new),
+        skipped=decision.skipped,
+    )
 
 
 def article_id(url: str) -> str:
