@@ -203,3 +203,20 @@ async def test_name_resolving_to_private_address_is_refused(
     with pytest.raises(BlockedError, match="private address"):
         await fetcher.fetch(f"http://evil.example:{server.port}/f")
     assert server.hits["/f"] == 0
+
+
+async def test_last_modified_sent_back(server: FeedServer, fetcher: Fetcher) -> None:
+    """Last-Modified from the previous answer goes back as If-Modified-Since; 304 follows."""
+    from aiohttp import web
+
+    stamp = "Sat, 28 Nov 2026 10:00:00 GMT"
+
+    async def handler(request: web.Request) -> web.StreamResponse:
+        if request.headers.get("If-Modified-Since") == stamp:
+            return web.Response(status=304)
+        return web.Response(body=b"<rss/>", headers={"Last-Modified": stamp})
+
+    server.routes["/lm"] = handler
+    first = await fetcher.fetch(server.url("/lm"))
+    second = await fetcher.fetch(server.url("/lm"), last_modified=first.last_modified)
+    assert first.last_modified == stamp and second.not_modified
