@@ -110,8 +110,8 @@ class Poller:
         self._feeds_at_once = asyncio.Semaphore(settings.concurrency)
 
     async def poll_due(self, now: datetime) -> RoundReport:
-        """Poll every enabled feed whose next poll time has come."""
-        return await self.poll_feeds(await self.store.due_feeds(now), now)
+        """Poll every enabled feed whose next poll time has come (claimed for this worker)."""
+        return await self.poll_feeds(await self.store.claim_due(now), now)
 
     async def poll_all(self, now: datetime) -> RoundReport:
         """Poll every enabled feed now, due or not."""

@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, delete, event, insert, select
+from sqlalchemy import Connection, delete, event, insert, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
@@ -79,16 +79,32 @@ class Store:
         async with self._sessions() as session:
             return await session.scalar(select(Feed).where(Feed.url == url))
 
-    async def due_feeds(self, now: datetime, *, limit: int = 500) -> list[Feed]:
-        """Enabled feeds whose next poll time has come, most overdue first."""
+    async def claim_due(
+        self, now: datetime, *, lease: timedelta = timedelta(minutes=10), limit: int = 500
+    ) -> list[Feed]:
+        """Take the due feeds (most overdue first) for this worker: each is leased until `now + lease`.
+
+        The conditional UPDATE makes a feed go to one worker even when several share the database;
+        a worker that dies mid-poll loses the lease when it expires, and the feed is polled again.
+        """
         query = (
             select(Feed)
             .where(Feed.disabled_reason.is_(None), Feed.next_poll_at <= now)
             .order_by(Feed.next_poll_at)
             .limit(limit)
         )
-        async with self._sessions() as session:
-            return list((await session.scalars(query)).all())
+        claimed = []
+        async with self.transaction() as tx:
+            for feed in (await tx.session.scalars(query)).all():
+                taken = await tx.session.execute(
+                    update(Feed)
+                    .where(Feed.id == feed.id, Feed.next_poll_at == feed.next_poll_at)
+                    .values(next_poll_at=now + lease)
+                    .execution_options(synchronize_session=False)
+                )
+                if getattr(taken, "rowcount", 0) == 1:
+                    claimed.append(feed)
+        return claimed
 
     async def add_feed(
         self,

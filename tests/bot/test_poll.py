@@ -115,7 +115,7 @@ async def test_500s_back_off_then_disable(server: FeedServer, store: Store, poll
     assert feed is not None
     assert feed.state == "disabled" and "HTTP 500" in (feed.disabled_reason or "")
     assert feed.last_error == "HTTP 500"
-    assert await store.due_feeds(now + timedelta(days=30)) == []
+    assert await store.claim_due(now + timedelta(days=30)) == []
 
 
 async def test_success_resets_failures(server: FeedServer, store: Store, poller: Poller) -> None:
