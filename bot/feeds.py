@@ -50,7 +50,8 @@ class ParsedFeed:
 def parse_feed(body: bytes, *, content_type: str = "", url: str = "") -> ParsedFeed:
     """Parse RSS, Atom or JSON Feed bytes; raises FeedError when it is not a feed at all."""
     head = body[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if "json" in content_type or head.startswith(b"{"):
+    media_type = content_type.split(";")[0].strip().lower()
+    if head.startswith(b"{") or ("json" in media_type and not head.startswith(b"<")):
         return _parse_json_feed(body, url)
     # A stream, never bytes or str: feedparser treats those as a file name or URL to open.
     parsed = feedparser.parse(
@@ -62,8 +63,8 @@ def parse_feed(body: bytes, *, content_type: str = "", url: str = "") -> ParsedF
     entries = tuple(_dedupe(_entry(e, url) for e in parsed.get("entries", [])))
     problem = str(parsed.get("bozo_exception") or "") if parsed.get("bozo") else None
     if not entries and not parsed.get("version"):
-        if "html" in content_type or head.lower().startswith((b"<!doctype html", b"<html")):
-            raise FeedError(f"not a feed: got {content_type or 'text/html'}")
+        if "html" in media_type or head.lower().startswith((b"<!doctype html", b"<html")):
+            raise FeedError(f"not a feed: got {media_type or 'text/html'}")
         raise FeedError(f"not a feed: {problem or 'no entries and no feed markup'}"[:300])
     title = parsed.get("feed", {}).get("title")
     return ParsedFeed(title=title or None, entries=entries, problem=problem or None)

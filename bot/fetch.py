@@ -29,6 +29,8 @@ from bot.errors import BlockedError, FetchError
 from bot.settings import Settings
 
 _REDIRECTS = {301, 302, 303, 307, 308}
+_MAX_WAIT = 7 * 86400.0  # a server cannot park a feed for longer than a week (Retry-After)
+_MAX_MAX_AGE = 86400.0  # nor stretch its poll interval past a day (Cache-Control max-age)
 _MAX_AGE = re.compile(r"(?:^|,)\s*(?:s-)?max-age\s*=\s*(\d+)", re.IGNORECASE)
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -44,6 +46,11 @@ class FetchResult:
     etag: str | None = None
     last_modified: str | None = None
     max_age: float | None = None  # Cache-Control max-age: a lower bound on the next poll
+
+    @property
+    def media_type(self) -> str:
+        """The content type without parameters, lowercased ("text/html")."""
+        return self.content_type.split(";")[0].strip().lower()
 
     @property
     def not_modified(self) -> bool:
@@ -187,7 +194,8 @@ class Fetcher:
             url,
             status,
             body=body,
-            content_type=response.headers.get("content-type", "").split(";")[0].strip().lower(),
+            # The whole header: its charset parameter matters to the feed parser.
+            content_type=response.headers.get("content-type", ""),
             etag=etag,
             last_modified=modified,
             max_age=max_age,
@@ -275,7 +283,7 @@ def is_public_address(address: IPAddress) -> bool:
 
 def _max_age(cache_control: str) -> float | None:
     match = _MAX_AGE.search(cache_control)
-    return float(match.group(1)) if match else None
+    return min(float(match.group(1)), _MAX_MAX_AGE) if match else None
 
 
 def _retry_after(headers: httpx.Headers) -> float | None:
@@ -283,14 +291,14 @@ def _retry_after(headers: httpx.Headers) -> float | None:
     if not value:
         return None
     if value.isdigit():
-        return float(value)
+        return min(float(value), _MAX_WAIT)
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    return min(max(0.0, (when - datetime.now(UTC)).total_seconds()), _MAX_WAIT)
 
 
 def _short(exc: BaseException) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import random
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,7 +24,8 @@ from digests import Digest
 from digests.fingerprint import from_hex, near_duplicate, simhash, to_hex
 
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.5"
-DUPLICATE_WINDOW = timedelta(days=3)  # near-duplicates are looked for among this recent stories
+INLINE_PARSE_BYTES = 256 * 1024
+DUPLICATE_WINDOW = timedelta(days=3)  # near-duplicates are looked for among stories this recent
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,7 @@ class FeedOutcome:
     new: tuple[Story, ...] = ()
     duplicates: tuple[Duplicate, ...] = ()
     seen: int = 0  # entries recorded as seen without posting (first poll, old entries)
+    skipped: int = 0  # new entries over the per-poll limit (a flood), recorded as seen
     error: str | None = None
     not_modified: bool = False
 
@@ -80,6 +82,7 @@ class RoundReport:
                 for d in o.duplicates
             ],
             "failed": [{"feed": o.feed, "error": o.error} for o in self.outcomes if o.error],
+            "skipped": [{"feed": o.feed, "count": o.skipped} for o in self.outcomes if o.skipped],
             "polled": len(self.outcomes),
         }
 
@@ -112,8 +115,8 @@ class Poller:
         self._feeds_at_once = asyncio.Semaphore(settings.concurrency)
 
     async def poll_due(self, now: datetime) -> RoundReport:
-        """Poll every enabled feed whose next poll time has come."""
-        return await self.poll_feeds(await self.store.due_feeds(now), now)
+        """Poll every enabled feed whose next poll time has come (claimed for this worker)."""
+        return await self.poll_feeds(await self.store.claim_due(now), now)
 
     async def poll_all(self, now: datetime) -> RoundReport:
         """Poll every enabled feed now, due or not."""
@@ -122,7 +125,16 @@ class Poller:
 
     async def poll_feeds(self, feeds: Sequence[Feed], now: datetime) -> RoundReport:
         """Poll these feeds concurrently (within the fetcher's host and global limits)."""
-        outcomes = await asyncio.gather(*(self._bounded(f, now) for f in feeds))
+        results = await asyncio.gather(
+            *(self._bounded(f, now) for f in feeds), return_exceptions=True
+        )
+        outcomes = []
+        for feed, result in zip(feeds, results, strict=True):
+            if isinstance(result, asyncio.CancelledError):
+                raise result
+            if isinstance(result, BaseException):  # e.g. the database failed recording a failure
+                result = FeedOutcome(feed.url, error=f"{type(result).__name__}: {result}")
+            outcomes.append(result)
         return RoundReport(tuple(outcomes))
 
     async def _bounded(self, feed: Feed, now: datetime) -> FeedOutcome:
@@ -139,7 +151,8 @@ class Poller:
                     _succeeded(row, now, self._next_poll(row, now, fetched.max_age), fetched)
                 return FeedOutcome(feed.url, not_modified=True)
             parsed = await parse(fetched)
-            decision = decide(feed, parsed, await self._seen(feed, parsed.entries))
+            seen = await self._seen(feed, parsed.entries)
+            decision = decide(feed, parsed, seen, max_new=self.settings.max_new_per_poll)
             condensed = await asyncio.gather(*(self._condense(e) for e in decision.candidates))
             async with self.store.transaction() as tx:
                 outcome = await store_poll(tx, feed.id, decision, condensed, now)
@@ -167,9 +180,9 @@ class Poller:
         return outcome
 
     async def _seen(self, feed: Feed, entries: Sequence[Entry]) -> set[str]:
-        keys = [k for e in entries for k in entry_keys(e).values()]
-        async with self.store.transaction() as tx:
-            return await tx.seen_keys(feed.id, keys)
+        return await self.store.seen_keys(
+            feed.id, [k for e in entries for k in entry_keys(e).values()]
+        )
 
     async def _condense(self, entry: Entry) -> Condensed:
         return await condense(entry, self.fetcher, min_page_chars=self.settings.min_page_chars)
@@ -214,9 +227,15 @@ async def fetch_feed(fetcher: Fetcher, feed: Feed, settings: Settings) -> FetchR
 
 
 async def parse(fetched: FetchResult | ParsedFeed) -> ParsedFeed:
-    """Parse phase (in a thread: a large feed must not stall the other polls)."""
+    """Parse phase: small feeds inline, large ones in a thread so they cannot stall other polls.
+
+    (Threads do not parse in parallel under the GIL; for small feeds they only add GIL hand-offs
+    to every database round trip.)
+    """
     if isinstance(fetched, ParsedFeed):
         return fetched
+    if len(fetched.body) <= INLINE_PARSE_BYTES:
+        return parse_feed(fetched.body, content_type=fetched.content_type, url=fetched.url)
     return await asyncio.to_thread(
         parse_feed, fetched.body, content_type=fetched.content_type, url=fetched.url
     )
@@ -230,30 +249,45 @@ class Decision:
     candidates: tuple[Entry, ...]
     keys: tuple[tuple[Entry, dict[str, str]], ...]
     first_poll: bool
+    skipped: int = 0  # new entries over the per-poll limit, recorded as seen
 
 
-def decide(feed: Feed, parsed: ParsedFeed, seen: set[str]) -> Decision:
-    """Which entries are new. On a feed's first poll none are, except the newest `backfill`."""
+def decide(feed: Feed, parsed: ParsedFeed, seen: set[str], *, max_new: int = 10_000) -> Decision:
+    """Which entries are new. On a feed's first poll none are, except the newest `backfill`.
+
+    More than `max_new` new entries at once (a feed rewritten wholesale) keeps the newest
+    `max_new`; the rest are recorded as seen and counted in `skipped`, so a channel is not flooded.
+    """
     keyed = tuple((e, entry_keys(e)) for e in parsed.entries)
     first = feed.identity is None and feed.last_success_at is None
     identity = feed.identity or choose_identity(parsed.entries)
     if identity == "guid" and choose_identity(parsed.entries) != "guid":
         identity = choose_identity(parsed.entries)  # guids stopped being unique in the feed
     if first:
-        newest = sorted(
-            range(len(keyed)),
-            key=lambda i: (keyed[i][0].published is not None, keyed[i][0].published, -i),
-            reverse=True,
-        )
-        chosen = sorted(newest[: feed.backfill])
+        chosen = _newest(keyed, range(len(keyed)), feed.backfill)
         return Decision(identity, tuple(keyed[i][0] for i in chosen), keyed, True)
-    candidates = []
-    for entry, keys in keyed:
+    fresh = []
+    for i, (_entry, keys) in enumerate(keyed):
         old, better = is_seen(keys, seen, identity)
         identity = better or identity
         if not old:
-            candidates.append(entry)
-    return Decision(identity, tuple(candidates), keyed, False)
+            fresh.append(i)
+    chosen = _newest(keyed, fresh, max_new)
+    return Decision(
+        identity, tuple(keyed[i][0] for i in chosen), keyed, False, len(fresh) - len(chosen)
+    )
+
+
+def _newest(
+    keyed: Sequence[tuple[Entry, dict[str, str]]], indexes: Iterable[int], n: int
+) -> list[int]:
+    """The `n` newest of these entries (by date, else feed order), in feed order."""
+    order = sorted(
+        indexes,
+        key=lambda i: (keyed[i][0].published is not None, keyed[i][0].published, -i),
+        reverse=True,
+    )
+    return sorted(order[:n])
 
 
 async def store_poll(
@@ -262,7 +296,8 @@ async def store_poll(
     """Store phase, inside the poll's one transaction: articles, "also reported by", seen keys."""
     feed = await tx.feed(feed_id)
     fresh_seen = await tx.seen_keys(feed_id, [k for _, ks in decision.keys for k in ks.values()])
-    recent = [(i, from_hex(f)) for i, f in await tx.recent_fingerprints(now - DUPLICATE_WINDOW)]
+    since = now - DUPLICATE_WINDOW
+    recent = [(i, from_hex(f)) for i, f in await tx.recent_fingerprints(since)] if condensed else []
     new: list[Story] = []
     dups: list[Duplicate] = []
     keys_of = {id(e): ks for e, ks in decision.keys}
@@ -276,14 +311,14 @@ async def store_poll(
             await _report(tx, existing.duplicate_of or existing.id, feed.url, url, now)
             original = await tx.session.get(Article, existing.duplicate_of or existing.id)
             dups.append(Duplicate(feed.url, url, original.url if original else existing.url))
-            await tx.mark_seen(feed_id, keys.values(), now, existing.id)
+            await tx.mark_seen(feed_id, keys.values(), now, existing.id, known=fresh_seen)
             continue
         fingerprint = simhash(f"{item.entry.title} {item.text}")
         match = next((i for i, f in recent if near_duplicate(fingerprint, f)), None)
         article = _article(feed_id, url, item, fingerprint, match, now)
         await tx.add(article)
         await _report(tx, match or article.id, feed.url, url, now)
-        await tx.mark_seen(feed_id, keys.values(), now, article.id)
+        await tx.mark_seen(feed_id, keys.values(), now, article.id, known=fresh_seen)
         if match:
             original = await tx.session.get(Article, match)
             dups.append(Duplicate(feed.url, url, original.url if original else match))
@@ -291,8 +326,16 @@ async def store_poll(
             recent.append((article.id, fingerprint))
             title = item.digest.title if item.digest else item.entry.title
             new.append(Story(feed.url, url, title, article.id, item.digest, item.note))
-    await tx.mark_seen(feed_id, [k for _, ks in decision.keys for k in ks.values()], now)
-    return FeedOutcome(feed.url, tuple(new), tuple(dups), seen=len(decision.keys) - len(new))
+    await tx.mark_seen(
+        feed_id, [k for _, ks in decision.keys for k in ks.values()], now, known=fresh_seen
+    )
+    return FeedOutcome(
+        feed.url,
+        tuple(new),
+        tuple(dups),
+        seen=len(decision.keys) - len(new),
+        skipped=decision.skipped,
+    )
 
 
 def article_id(url: str) -> str:

@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     backoff_cap: int = Field(default=6 * 3600, ge=1)
     max_failures: int = Field(default=10, ge=1)  # consecutive failures before a feed is disabled
     tick: float = Field(default=30.0, gt=0)  # seconds between scheduler looks at what is due
+    max_new_per_poll: int = Field(default=25, ge=1)  # more at once is a flood: newest kept
     min_page_chars: int = Field(
         default=600, ge=0
     )  # shorter page text: paywall, use the feed's text

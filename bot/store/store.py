@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, delete, event, select
+from sqlalchemy import Connection, delete, event, insert, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
@@ -73,6 +73,11 @@ class Store:
             except SQLAlchemyError as exc:
                 raise StoreError(f"database write failed: {_short(exc)}") from exc
 
+    async def seen_keys(self, feed_id: int, keys: Iterable[str]) -> set[str]:
+        """Which of these identity keys the feed has seen (a read outside any write transaction)."""
+        async with self._sessions() as session:
+            return await Transaction(session).seen_keys(feed_id, keys)
+
     async def feeds(self) -> list[Feed]:
         """Every feed, oldest first."""
         async with self._sessions() as session:
@@ -83,16 +88,32 @@ class Store:
         async with self._sessions() as session:
             return await session.scalar(select(Feed).where(Feed.url == url))
 
-    async def due_feeds(self, now: datetime, *, limit: int = 500) -> list[Feed]:
-        """Enabled feeds whose next poll time has come, most overdue first."""
+    async def claim_due(
+        self, now: datetime, *, lease: timedelta = timedelta(minutes=10), limit: int = 500
+    ) -> list[Feed]:
+        """Take the due feeds (most overdue first) for this worker: each is leased until `now + lease`.
+
+        The conditional UPDATE makes a feed go to one worker even when several share the database;
+        a worker that dies mid-poll loses the lease when it expires, and the feed is polled again.
+        """
         query = (
             select(Feed)
             .where(Feed.disabled_reason.is_(None), Feed.next_poll_at <= now)
             .order_by(Feed.next_poll_at)
             .limit(limit)
         )
-        async with self._sessions() as session:
-            return list((await session.scalars(query)).all())
+        claimed = []
+        async with self.transaction() as tx:
+            for feed in (await tx.session.scalars(query)).all():
+                taken = await tx.session.execute(
+                    update(Feed)
+                    .where(Feed.id == feed.id, Feed.next_poll_at == feed.next_poll_at)
+                    .values(next_poll_at=now + lease)
+                    .execution_options(synchronize_session=False)
+                )
+                if getattr(taken, "rowcount", 0) == 1:
+                    claimed.append(feed)
+        return claimed
 
     async def add_feed(
         self,
@@ -264,16 +285,34 @@ class Transaction:
         return found
 
     async def mark_seen(
-        self, feed_id: int, keys: Iterable[str], now: datetime, article_id: str | None = None
+        self,
+        feed_id: int,
+        keys: Iterable[str],
+        now: datetime,
+        article_id: str | None = None,
+        *,
+        known: set[str] | None = None,
     ) -> None:
-        """Record identity keys as seen (the ones already there are left alone)."""
+        """Record identity keys as seen (the ones already there are left alone).
+
+        `known`, when given, is this transaction's up-to-date set of the feed's seen keys (it saves
+        a query per call, and is updated here).
+        """
         wanted = set(keys)
-        fresh = wanted - await self.seen_keys(feed_id, wanted)
-        self.session.add_all(
-            SeenEntry(feed_id=feed_id, key=k, article_id=article_id, first_seen_at=now)
-            for k in sorted(fresh)
+        if known is None:
+            known = await self.seen_keys(feed_id, wanted)
+        fresh = wanted - known
+        if not fresh:
+            return
+        known.update(fresh)
+        # A bulk INSERT (one executemany), not one ORM object per key: 80 keys per feed add up.
+        await self.session.execute(
+            insert(SeenEntry),
+            [
+                {"feed_id": feed_id, "key": k, "article_id": article_id, "first_seen_at": now}
+                for k in sorted(fresh)
+            ],
         )
-        await self.session.flush()
 
     async def article_by_url(self, url: str) -> Article | None:
         """The stored article with this canonical URL."""
@@ -317,6 +356,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
+    # WAL: readers never wait for the writer; NORMAL sync is still crash-safe (atomic) in WAL mode.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 

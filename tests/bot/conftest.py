@@ -22,7 +22,7 @@ def _no_newsbot_env(monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
     for key in list(os.environ):
-        if key.startswith("NEWSBOT_") and key != "NEWSBOT_DATABASE_URL":
+        if key.startswith("NEWSBOT_"):
             monkeypatch.delenv(key)
     for key in ("DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
         monkeypatch.delenv(key, raising=False)

@@ -26,7 +26,7 @@ async def test_fetch_returns_body_type_and_validators(server: FeedServer, fetche
         etag='"v1"',
     )
     result = await fetcher.fetch(server.url("/f"))
-    assert result.body == b"<rss/>" and result.content_type == "application/rss+xml"
+    assert result.body == b"<rss/>" and result.media_type == "application/rss+xml"
     assert result.etag == '"v1"' and result.last_modified.startswith("Sat, 28 Nov")  # type: ignore[union-attr]
     assert result.max_age == 900
 
@@ -166,3 +166,57 @@ async def test_declared_length_over_limit(server: FeedServer, fetcher: Fetcher) 
     server.static("/big", b"x" * (2 * 2**20))
     with pytest.raises(FetchError, match="too large"):
         await fetcher.fetch(server.url("/big"))
+
+
+async def test_connects_to_the_checked_address(
+    server: FeedServer, fetcher: Fetcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A name is resolved once per hop (stubbed DNS) and the request goes to that address, Host kept.
+
+    Resolving again at connect time is what DNS rebinding exploits; the stub would answer a
+    private address the second time.
+    """
+    answers = iter([["127.0.0.1"], ["10.0.0.1"]])
+    calls: list[str] = []
+
+    async def fake_resolve(host: str, port: int) -> list[ipaddress.IPv4Address]:
+        calls.append(host)
+        return [ipaddress.IPv4Address(a) for a in next(answers)]
+
+    monkeypatch.setattr("bot.fetch._resolve", fake_resolve)
+    server.static("/f", b"ok")
+    result = await fetcher.fetch(f"http://feeds.example:{server.port}/f")
+    assert result.body == b"ok" and calls == ["feeds.example"]
+    assert server.last_headers["/f"]["Host"] == f"feeds.example:{server.port}"
+
+
+async def test_name_resolving_to_private_address_is_refused(
+    server: FeedServer, fetcher: Fetcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A name whose (stubbed) DNS answer includes a private address is refused before connecting."""
+
+    async def fake_resolve(host: str, port: int) -> list[ipaddress.IPv4Address]:
+        return [ipaddress.IPv4Address("127.0.0.1"), ipaddress.IPv4Address("127.0.0.2")]
+
+    monkeypatch.setattr("bot.fetch._resolve", fake_resolve)
+    server.static("/f", b"ok")
+    with pytest.raises(BlockedError, match="private address"):
+        await fetcher.fetch(f"http://evil.example:{server.port}/f")
+    assert server.hits["/f"] == 0
+
+
+async def test_last_modified_sent_back(server: FeedServer, fetcher: Fetcher) -> None:
+    """Last-Modified from the previous answer goes back as If-Modified-Since; 304 follows."""
+    from aiohttp import web
+
+    stamp = "Sat, 28 Nov 2026 10:00:00 GMT"
+
+    async def handler(request: web.Request) -> web.StreamResponse:
+        if request.headers.get("If-Modified-Since") == stamp:
+            return web.Response(status=304)
+        return web.Response(body=b"<rss/>", headers={"Last-Modified": stamp})
+
+    server.routes["/lm"] = handler
+    first = await fetcher.fetch(server.url("/lm"))
+    second = await fetcher.fetch(server.url("/lm"), last_modified=first.last_modified)
+    assert first.last_modified == stamp and second.not_modified

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+from bot.fetch import Fetcher
 from bot.poll import FeedOutcome, Poller
 from bot.settings import Settings
 from bot.store import Store
+from tests.bot.conftest import make_settings
 from tests.servers.feed_server import FeedServer, Item, publish_story, rss
 
 T0 = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -112,7 +115,7 @@ async def test_500s_back_off_then_disable(server: FeedServer, store: Store, poll
     assert feed is not None
     assert feed.state == "disabled" and "HTTP 500" in (feed.disabled_reason or "")
     assert feed.last_error == "HTTP 500"
-    assert await store.due_feeds(now + timedelta(days=30)) == []
+    assert await store.claim_due(now + timedelta(days=30)) == []
 
 
 async def test_success_resets_failures(server: FeedServer, store: Store, poller: Poller) -> None:
@@ -237,3 +240,23 @@ async def test_poll_due_polls_only_due_feeds(
     assert (await poller.poll_due(T0 + timedelta(minutes=1))).outcomes == ()
     assert len((await poller.poll_due(T0 + timedelta(minutes=12))).outcomes) == 1
     assert server.hits["/feed"] == 2 and url
+
+
+async def test_flood_keeps_the_newest(
+    server: FeedServer, store: Store, fetcher: Fetcher, tmp_path: Path
+) -> None:
+    """More new entries than max_new_per_poll at once: the newest are posted, the rest counted."""
+    poller = Poller(store, fetcher, make_settings(tmp_path, max_new_per_poll=2))
+    server.static("/feed", rss([]))
+    url = await _feed(store, server.url("/feed"))
+    await _poll(poller, store, url, T0)
+    items = []
+    for i in range(5):
+        item = publish_story(server, f"fl{i}", f"Flood {i}", 80 + i)
+        items.append(Item(item.guid, item.link, item.title, T0 - timedelta(hours=i)))
+    server.static("/feed", rss(items))
+    outcome = await _poll(poller, store, url, T0 + timedelta(minutes=10))
+    assert sorted(s.title for s in outcome.new) == ["Flood 0", "Flood 1"]
+    assert outcome.skipped == 3
+    again = await _poll(poller, store, url, T0 + timedelta(minutes=20))
+    assert again.new == () and again.skipped == 0

@@ -12,6 +12,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Connection, inspect
 
 from bot.errors import StoreError
+from bot.settings import Settings
 from bot.store import Feed, Store
 from bot.store.models import Base
 
@@ -109,3 +110,17 @@ async def test_remove_feed(store: Store) -> None:
     assert await store.remove_feed("https://example.org/feed") is True
     assert await store.remove_feed("https://example.org/feed") is False
     assert await store.feeds() == []
+
+
+async def test_due_feed_goes_to_one_worker(store: Store, settings: Settings) -> None:
+    """Two workers on one database claiming at once: each due feed is claimed exactly once."""
+    for i in range(5):
+        await store.add_feed(f"https://example.org/{i}", T0)
+    other = Store(settings.db_url)  # a second worker: its own engine and connections
+    try:
+        a, b = await asyncio.gather(store.claim_due(T0), other.claim_due(T0))
+    finally:
+        await other.close()
+    assert sorted(f.url for f in a + b) == [f"https://example.org/{i}" for i in range(5)]
+    assert await store.claim_due(T0 + timedelta(minutes=5)) == []  # leased
+    assert len(await store.claim_due(T0 + timedelta(minutes=11))) == 5  # lease expired
