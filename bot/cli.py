@@ -13,7 +13,7 @@ from typing import Any
 from bot.adapters.console import render_digest
 from bot.app import App, load, open_app
 from bot.commands.wiring import command_extensions
-from bot.config import ALL_TOPICS, Config, ConfigFile, FeedSpec, SubscriptionSpec
+from bot.config import ALL_TOPICS, Config, ConfigFile, FeedSpec, SubscriptionSpec, load_topics
 from bot.errors import NewsbotError
 from bot.fetch import Fetcher
 from bot.poll import Story
@@ -22,7 +22,7 @@ from bot.scheduler import utc_now
 from bot.schedules import Schedule
 from bot.settings import Settings
 from bot.sources import digest_bytes
-from digests import Digest, DigestError, digest_html, digest_text
+from digests import Digest, DigestError, TopicSet, digest_html, digest_text
 
 _MAX_INPUT = 20 * 1024 * 1024
 
@@ -127,10 +127,10 @@ def _cmd_digest(args: argparse.Namespace) -> int:
     if args.batch:
         if args.source:
             raise UsageError("give either SOURCE or --batch, not both")
-        return _digest_batch(Path(args.batch), args.points, args.quotes)
+        return _digest_batch(Path(args.batch), args.points, args.quotes, _topic_set())
     if not args.source:
         raise UsageError("digest needs a SOURCE (path, - or URL) or --batch FILE.jsonl")
-    digest = _digest_source(args.source, args.points, args.quotes)
+    digest = _digest_source(args.source, args.points, args.quotes, _topic_set())
     if args.json:
         print(
             json.dumps(_digest_json(digest, html=_is_html_source(args.source)), ensure_ascii=False)
@@ -148,13 +148,19 @@ def _is_html_source(source: str) -> bool:
     return source.lower().endswith((".html", ".htm")) or "://" in source
 
 
-def _digest_source(source: str, points: int, quotes: int | None) -> Digest:
+def _topic_set() -> TopicSet:
+    """The configured topics (config/topics.toml by default), compiled once per command."""
+    _settings, config = load()
+    return TopicSet(load_topics(config))
+
+
+def _digest_source(source: str, points: int, quotes: int | None, topics: TopicSet) -> Digest:
     if "://" in source:
         scheme = source.split("://", 1)[0].lower()
         if scheme not in ("http", "https"):
             raise UsageError(f"unsupported URL scheme {scheme!r}: only http and https")
         settings, _config = load()
-        return asyncio.run(_digest_url(settings, source, points, quotes))
+        return asyncio.run(_digest_url(settings, source, points, quotes, topics))
     if source == "-":
         data = sys.stdin.buffer.read(_MAX_INPUT + 1)
         name = None
@@ -166,19 +172,21 @@ def _digest_source(source: str, points: int, quotes: int | None) -> Digest:
         name = path.name
     if len(data) > _MAX_INPUT:
         raise UsageError(f"too large: input is over {_MAX_INPUT // 2**20} MB")
-    return digest_bytes(data, name=name, points=points, quotes=quotes)
+    return digest_bytes(data, name=name, points=points, quotes=quotes, topics=topics)
 
 
-def _digest_batch(path: Path, points: int, quotes: int | None) -> int:
+def _digest_batch(path: Path, points: int, quotes: int | None, topics: TopicSet) -> int:
     with path.open(encoding="utf-8", errors="replace") as lines:
         for lineno, line in enumerate(lines, 1):
             if not line.strip():
                 continue
-            print(json.dumps(_batch_line(line, lineno, points, quotes), ensure_ascii=False))
+            print(json.dumps(_batch_line(line, lineno, points, quotes, topics), ensure_ascii=False))
     return 0
 
 
-def _batch_line(line: str, lineno: int, points: int, quotes: int | None) -> dict[str, Any]:
+def _batch_line(
+    line: str, lineno: int, points: int, quotes: int | None, topics: TopicSet
+) -> dict[str, Any]:
     try:
         item = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -193,10 +201,14 @@ def _batch_line(line: str, lineno: int, points: int, quotes: int | None) -> dict
             if value is not None and not isinstance(value, str):
                 raise DigestError(f"{key!r} must be a string")
         if html is not None:
-            digest = digest_html(html, url=url, title=title, points=points, quotes=quotes)
+            digest = digest_html(
+                html, url=url, title=title, points=points, quotes=quotes, topics=topics
+            )
             out = digest.to_json(include_text=True)
         elif text is not None:
-            digest = digest_text(text, url=url, title=title, points=points, quotes=quotes)
+            digest = digest_text(
+                text, url=url, title=title, points=points, quotes=quotes, topics=topics
+            )
             out = digest.to_json()
         else:
             raise DigestError('each line needs "text" or "html"')
@@ -205,13 +217,15 @@ def _batch_line(line: str, lineno: int, points: int, quotes: int | None) -> dict
     return {"id": ident, **out}
 
 
-async def _digest_url(settings: Settings, url: str, points: int, quotes: int | None) -> Digest:
+async def _digest_url(
+    settings: Settings, url: str, points: int, quotes: int | None, topics: TopicSet
+) -> Digest:
     fetcher = Fetcher(settings)
     try:
         page = await fetcher.fetch(url, accept="text/html,application/xhtml+xml;q=0.9")
     finally:
         await fetcher.aclose()
-    return digest_html(page.body, url=page.url, points=points, quotes=quotes)
+    return digest_html(page.body, url=page.url, points=points, quotes=quotes, topics=topics)
 
 
 def _with_app(

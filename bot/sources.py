@@ -8,7 +8,7 @@ from urllib.parse import unquote, urlsplit
 
 from bot.errors import FeedError
 from bot.feeds import Entry, ParsedFeed
-from digests import Digest, DigestError, digest_html, digest_text
+from digests import Digest, DigestError, TopicSet, digest_html, digest_text
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
@@ -63,17 +63,24 @@ def _title(raw: bytes, name: str) -> str:
     return first.lstrip("# ").strip()[:300] or name
 
 
-def digest_bytes(data: bytes, *, name: str | None, points: int, quotes: int | None) -> Digest:
+def digest_bytes(
+    data: bytes,
+    *,
+    name: str | None,
+    points: int,
+    quotes: int | None,
+    topics: TopicSet | None = None,
+) -> Digest:
     """Digest a file's bytes: HTML by name or content, else UTF-8 text."""
     if b"\x00" in data[:8192]:
         raise DigestError("binary data, not an article")
     if _looks_like_html(data, name):
-        return digest_html(data, points=points, quotes=quotes, source=None)
+        return digest_html(data, points=points, quotes=quotes, source=None, topics=topics)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise DigestError("not UTF-8 text (binary data?)") from None
-    return digest_text(text, points=points, quotes=quotes)
+    return digest_text(text, points=points, quotes=quotes, topics=topics)
 
 
 def _looks_like_html(data: bytes, name: str | None) -> bool:

@@ -164,3 +164,11 @@ def test_run_again_repeats_nothing(capsys: pytest.CaptureFixture[str], tmp_db: P
     code, out, _ = _run(capsys, "run", "--once")
     assert code == 0 and "Small lunar probe" not in out
     assert tmp_db.exists()
+
+
+def test_digest_tags_configured_topics(capsys: pytest.CaptureFixture[str]) -> None:
+    """`newsbot digest` tags the article with the configured topics (config/topics.toml)."""
+    _, out, _ = _run(capsys, "digest", str(SEED_ARTICLE), "--json")
+    assert "us-china" in json.loads(out)["topics"]
+    _, out, _ = _run(capsys, "digest", str(SEEDS / "020_lunar_probe.txt"), "--json")
+    assert json.loads(out)["topics"] == ["science"]
