@@ -8,8 +8,9 @@ from datetime import datetime
 from digests.clean import clean_text
 from digests.html import extract_html
 from digests.keypoints import key_points
-from digests.model import Digest, DigestError, Quote, Span
+from digests.model import Digest, DigestError, Span
 from digests.quotes import find_quotes, main_quotes
+from digests.quotes import verbatim as is_verbatim
 from digests.sentences import split_sentences
 from digests.topics import TopicSet
 
@@ -81,15 +82,6 @@ def digest_html(
         quotes=quotes,
         topics=topics,
     )
-
-
-def is_verbatim(quote: Quote, text: str) -> bool:
-    """True when a quote's text is exactly the text under its spans (whitespace collapsed)."""
-    if not quote.spans or any(not (0 <= s < e <= len(text)) for s, e in quote.spans):
-        return False
-    source = " ".join(" ".join(text[s:e] for s, e in quote.spans).split())
-    said = " ".join(quote.text.split())
-    return said == source or said == source.rstrip(",")
 
 
 def _check_text(text: str) -> None:
