@@ -233,12 +233,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
         if args.once:
             await app.poller.poll_all(utc_now())
         else:
-            feeds = [f for f in await app.store.feeds() if not f.disabled_reason]
-            print(
-                f"newsbot: watching {len(feeds)} feed(s); new stories appear below "
-                "(Ctrl-C to stop; `newsbot feeds` shows each feed's state)",
-                flush=True,
-            )
             await run_scheduler(app.poller, tick=app.settings.tick)
         return 0
 
