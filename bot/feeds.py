@@ -24,6 +24,7 @@ _TRACKING = {
 }  # fmt: skip
 _TAGS = re.compile(r"<[^>]+>")
 _JSON_FEED = "https://jsonfeed.org/version/"
+MAX_ENTRIES = 1000  # more in one document is an archive or an attack; the newest are kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +61,7 @@ def parse_feed(body: bytes, *, content_type: str = "", url: str = "") -> ParsedF
         sanitize_html=False,
         resolve_relative_uris=False,
     )
-    entries = tuple(_dedupe(_entry(e, url) for e in parsed.get("entries", [])))
+    entries = _cap(_dedupe(_entry(e, url) for e in parsed.get("entries", [])))
     problem = str(parsed.get("bozo_exception") or "") if parsed.get("bozo") else None
     if not entries and not parsed.get("version"):
         if "html" in media_type or head.lower().startswith((b"<!doctype html", b"<html")):
@@ -112,7 +113,7 @@ def _parse_json_feed(body: bytes, url: str) -> ParsedFeed:
                 or "",
             )
         )
-    return ParsedFeed(title=_str(doc.get("title")), entries=tuple(_dedupe(entries)))
+    return ParsedFeed(title=_str(doc.get("title")), entries=_cap(_dedupe(entries)))
 
 
 def _str(value: Any) -> str | None:
@@ -141,6 +142,17 @@ def _dedupe(entries: Iterable[Entry]) -> list[Entry]:
             seen.add(key)
             out.append(entry)
     return out
+
+
+def _cap(entries: list[Entry]) -> tuple[Entry, ...]:
+    if len(entries) <= MAX_ENTRIES:
+        return tuple(entries)
+    dated = sorted(
+        range(len(entries)),
+        key=lambda i: (entries[i].published is not None, entries[i].published, -i),
+        reverse=True,
+    )
+    return tuple(entries[i] for i in sorted(dated[:MAX_ENTRIES]))
 
 
 def canonical_url(url: str) -> str:

@@ -37,7 +37,13 @@ class Store:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        parsed = make_url(url)
+        try:
+            parsed = make_url(url)
+        except (SQLAlchemyError, ValueError):
+            raise StoreError(
+                "NEWSBOT_DATABASE_URL is not a database URL; fix it "
+                "(e.g. sqlite+aiosqlite:///data/newsbot.db or postgresql+asyncpg://user@host/db)"
+            ) from None
         self._sqlite = parsed.get_backend_name() == "sqlite"
         if self._sqlite and parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

@@ -148,3 +148,17 @@ def test_stable_guid_with_changed_link_is_old() -> None:
         True,
         None,
     )
+
+
+def test_huge_feed_keeps_the_newest_entries() -> None:
+    """A document with more than MAX_ENTRIES items keeps the newest MAX_ENTRIES."""
+    from bot.feeds import MAX_ENTRIES
+
+    items = [
+        {"id": str(i), "title": f"t{i}", "date_published": f"2026-01-01T00:00:{i % 60:02d}Z"}
+        for i in range(MAX_ENTRIES + 60)
+    ]
+    items.append({"id": "newest", "date_published": "2026-11-28T00:00:00Z"})
+    doc = {"version": "https://jsonfeed.org/version/1.1", "items": items}
+    feed = parse_feed(json.dumps(doc).encode(), content_type="application/feed+json")
+    assert len(feed.entries) == MAX_ENTRIES and feed.entries[-1].guid == "newest"

@@ -165,3 +165,12 @@ def test_missing_config_file(
     monkeypatch.setenv("NEWSBOT_CONFIG", str(env.parent / "nope.toml"))
     code, _, err = _run(capsys, "feeds")
     assert code == 2 and "NEWSBOT_CONFIG" in err and "no such file" in err
+
+
+def test_bad_database_url_is_one_line(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A database URL that is not one gets one line naming NEWSBOT_DATABASE_URL."""
+    monkeypatch.setenv("NEWSBOT_DATABASE_URL", "nonsense")
+    code, _, err = _run(capsys, "feeds")
+    assert code == 2 and "NEWSBOT_DATABASE_URL" in err and len(err.strip().splitlines()) == 1
