@@ -1,7 +1,8 @@
 """newsbot's pure digest library: article text or HTML in, `Digest` out. No network, no platforms."""
 
-from digests.digest import digest_html, digest_text, is_verbatim
+from digests.digest import digest_html, digest_text
 from digests.model import Digest, DigestError, Quote, Span
+from digests.quotes import verbatim as is_verbatim
 from digests.topics import (
     Evidence,
     Topic,
