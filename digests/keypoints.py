@@ -1,28 +1,68 @@
-"""Key points: the few sentences that carry the story, tightened without changing their meaning."""
+"""Key points: the few sentences that carry the story, tightened without changing their meaning.
+
+Each sentence gets a score from a small linear model over features that mean the same on raw
+cased text and on lowercased research text: position, length, centrality (how much of the
+article's vocabulary it shares), similarity to the opening, number density, attribution and
+pronoun openings, and how much of it is quotation. The weights ship in `keypoints_weights.json`,
+fitted by `benchmarks/fit_keypoints.py` on the tuning part of the dev sets.
+"""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
+from functools import cache
+from importlib import resources
 
 from digests.model import Span
 
 _LEADING_MARKERS = re.compile(
     r"^(?:but|and|so|yet|however|meanwhile|still|also|instead|moreover|furthermore|indeed|"
-    r"nonetheless|nevertheless|in addition|in fact|of course|then)\b,?\s+",
+    r"nonetheless|nevertheless|in addition|in fact|of course|then|now|plus|besides)"
+    r"(?:\s*,\s*|\s+)(?=\S)",
+    re.IGNORECASE,
+)
+# "WASHINGTON (CNN) --", "(CNN)", "London (Reuters) -" opening a sentence.
+_DATELINE = re.compile(
+    r"^(?:[\w.,'’ -]{0,40}?\s*)?(?:\(|-lrb-)\s*(?:cnn|ap|reuters|afp|upi|ew\.com|wired|"
+    r"cnn\s+\w+|the\s+\w+)\s*(?:\)|-rrb-)\s*(?:--|—|–|-)?\s*",
     re.IGNORECASE,
 )
 _SOURCE_TAG = re.compile(
-    r",\s+(?:the\s+)?(?:[A-Z][\w.&'’-]*\s*){1,5}(?:reports?|reported|said|says|writes|notes)"
-    r"(?:\s+on\s+\w+)?(?=[.!?]?[\"”’]?$)"
+    r"\s*,\s+(?:the\s+)?(?:[A-Z][\w.&'’-]*\s*){1,5}(?:reports?|reported|writes|wrote)"
+    r"(?:\s+on\s+\w+)?(?=\s*[.!?]?\s*[\"”’]?$)"
 )
-_PAREN_ASIDE = re.compile(r"\s*\([^()]{1,200}\)")
-_QUOTE_CHARS = '"“”«»'
+_PAREN_ASIDE = re.compile(r"\s*(?:\([^()]{1,200}\)|-lrb-(?:(?!-rrb-).){1,200}-rrb-)")
+# Quotation marks: doubles of any shape (pages mix straight and curly ones), PTB `` '',
+# and single curly marks.
+_QUOTED = re.compile(
+    r"[\"“”][^\"“”\n]*(?:[\"“”]|(?=\n)|\Z)|``(?:(?!``|'').)*(?:''|(?=``)|$)"
+    r"|(?<!\w)‘(?:[^‘’\n]|’(?=\w))*(?:’|(?=\n)|\Z)",
+)
+_OPEN_QUOTE = ('"', "“", "``", "‘", "'")
+_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+_STOP = frozenset(
+    """a an the and or but if of in on at to for from by with as is are was were be been being
+    has have had do does did it its it's this that these those he she they we i you his her their
+    our my your him them us me not no so than then there here who whom which what when where why
+    how all any some more most other such only own same too very can will would could should may
+    might must shall said says say told also just about after before over into out up down off
+    again further once s t n't 's one two new""".split()
+)
+_PRONOUNS = frozenset("he she they it this these those his her their its there".split())
+_MARKERS = frozenset("but and so yet however meanwhile still also instead".split())
+_ATTRIBUTION = frozenset("said says told according added asked explained".split())
+# Beyond this many sentences from the top, a sentence is rarely a key point; it still counts
+# towards centrality.
+_CANDIDATES = 25
+_SPARE = 1
 
 
 def tighten(sentence: str) -> str:
-    """Drop a leading discourse marker, a trailing source tag and parenthetical asides."""
+    """Drop a leading dateline or discourse marker, a trailing source tag, parenthetical asides."""
     s = " ".join(sentence.split())
+    s = _DATELINE.sub("", s, count=1) if len(s) > 60 else s
     s = _LEADING_MARKERS.sub("", s, count=1)
     s = _PAREN_ASIDE.sub("", s)
     s = _SOURCE_TAG.sub("", s)
@@ -31,11 +71,97 @@ def tighten(sentence: str) -> str:
     return s
 
 
+def quote_marked_spans(text: str) -> list[Span]:
+    """Spans of text inside quotation marks (a paragraph break closes an unclosed quotation)."""
+    return [m.span() for m in _QUOTED.finditer(text)]
+
+
 def quoted_share(text: str, span: Span, quote_spans: Sequence[Span]) -> float:
     """The fraction of a sentence's characters that lie inside direct quotations."""
     start, end = span
     inside = sum(max(0, min(end, qe) - max(start, qs)) for qs, qe in quote_spans)
-    return inside / max(1, end - start)
+    return min(1.0, inside / max(1, end - start))
+
+
+def sentence_features(
+    text: str, sentences: Sequence[Span], quotes: Sequence[Span]
+) -> list[list[float]]:
+    """One feature row per candidate sentence (the first `_CANDIDATES`), for the linear scorer."""
+    tokens = [_WORD.findall(text[a:b].lower()) for a, b in sentences]
+    content = [{w for w in toks if w not in _STOP} for toks in tokens]
+    df: dict[str, int] = {}
+    for words in content:
+        for w in words:
+            df[w] = df.get(w, 0) + 1
+    n = len(sentences)
+    first = content[0] if content else set()
+    centrality = [sum(df[w] - 1 for w in words) / (len(words) + 1.0) for words in content]
+    top = max(centrality[:_CANDIDATES], default=0.0) or 1.0
+    quoted = _quoted_shares(sentences, quotes)
+    rows: list[list[float]] = []
+    for i, (a, b) in enumerate(sentences[:_CANDIDATES]):
+        toks = tokens[i]
+        length = len(toks)
+        lead = toks[0] if toks else ""
+        head = text[a : a + 3]
+        numbers = sum(1 for t in toks if t[0].isdigit())
+        overlap = len(content[i] & first) / (len(content[i]) + 1.0) if i else 1.0
+        rows.append(
+            [
+                1.0,
+                float(i == 0),
+                float(i == 1),
+                float(i == 2),
+                float(i == 3),
+                float(i == 4),
+                1.0 / (i + 1),
+                i / n,
+                min(length, 60) / 60.0,
+                float(length < 10),
+                float(length > 40),
+                centrality[i] / top,
+                overlap,
+                numbers / (length + 1.0),
+                quoted[i],
+                float(head.startswith(_OPEN_QUOTE)),
+                float(bool(_ATTRIBUTION.intersection(toks))),
+                float(lead in _PRONOUNS),
+                float(lead in _MARKERS),
+                float(text[b - 1] == "?" or text[b - 1] == ":"),
+            ]
+        )
+    return rows
+
+
+def _quoted_shares(sentences: Sequence[Span], quotes: Sequence[Span]) -> list[float]:
+    shares = []
+    j = 0
+    for a, b in sentences[:_CANDIDATES]:
+        while j < len(quotes) and quotes[j][1] <= a:
+            j += 1
+        inside = 0
+        k = j
+        while k < len(quotes) and quotes[k][0] < b:
+            inside += max(0, min(b, quotes[k][1]) - max(a, quotes[k][0]))
+            k += 1
+        shares.append(min(1.0, inside / max(1, b - a)))
+    return shares
+
+
+@cache
+def _weights() -> tuple[float, ...]:
+    # Read once per process: package data beside this module, not a file the caller names.
+    raw = resources.files("digests").joinpath("keypoints_weights.json").read_text("utf-8")
+    return tuple(float(w) for w in json.loads(raw)["weights"])
+
+
+def score_sentences(text: str, sentences: Sequence[Span], quotes: Sequence[Span]) -> list[float]:
+    """The scorer's value for each candidate sentence (higher is more of a key point)."""
+    weights = _weights()
+    return [
+        sum(w * f for w, f in zip(weights, row, strict=True))
+        for row in sentence_features(text, sentences, quotes)
+    ]
 
 
 def key_points(
@@ -46,22 +172,39 @@ def key_points(
     title: str | None = None,
     quote_spans: Sequence[Span] = (),
 ) -> list[str]:
-    """Pick n sentences in article order, skipping quotation-led ones, and tighten them."""
-    picked: list[str] = []
+    """The n best-scoring story sentences, tightened, in article order, none a repeat."""
+    if n <= 0 or not sentences:
+        return []
+    quotes = sorted({*quote_marked_spans(text), *quote_spans})
+    scores = score_sentences(text, sentences, quotes)
+    shares = _quoted_shares(sentences, quotes)
     # The title is shown anyway; a body line repeating it (HTML <h1>) is not a key point.
-    seen: set[str] = {" ".join(title.lower().split())} if title else set()
-    for span in sentences:
-        if len(picked) >= n:
+    seen: list[set[str]] = [_content(title)] if title else []
+    chosen: list[tuple[int, str]] = []
+    # The best n of the first n + _SPARE story sentences; later ones only if those run out.
+    # (On both dev sets a wider window lowers ROUGE: the lead carries news stories.)
+    window = n + _SPARE
+    order = sorted(range(len(scores)), key=lambda k: (k >= window, -scores[k]))
+    for i in order:
+        if len(chosen) >= n:
             break
-        raw = text[span[0] : span[1]]
-        if len(raw.split()) < 5 or quoted_share(text, span, quote_spans) > 0.5:
+        a, b = sentences[i]
+        if shares[i] > 0.5 or b - a < 25:
+            continue  # mostly a quotation (those belong in the quotes), or a fragment
+        point = tighten(text[a:b])
+        words = _content(point)
+        if len(point.split()) < 5 or any(_repeats(words, other) for other in seen):
             continue
-        if raw.lstrip()[:1] in _QUOTE_CHARS:
-            continue
-        point = tighten(raw)
-        key = " ".join(point.lower().split())
-        if key in seen:
-            continue
-        seen.add(key)
-        picked.append(point)
-    return picked
+        seen.append(words)
+        chosen.append((i, point))
+    return [point for _, point in sorted(chosen)]
+
+
+def _content(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in _STOP}
+
+
+def _repeats(words: set[str], other: set[str]) -> bool:
+    """True when most of the shorter sentence's content words are in the other one."""
+    small = min(len(words), len(other))
+    return small > 0 and len(words & other) / small > 0.7
