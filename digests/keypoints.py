@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
+from operator import mul
 
 from digests.model import Span
 
@@ -37,8 +38,9 @@ _PAREN_ASIDE = re.compile(r"\s*(?:\([^()]{1,200}\)|-lrb-(?:(?!-rrb-).){1,200}-rr
 # Quotation marks: doubles of any shape (pages mix straight and curly ones), PTB `` '',
 # and single curly marks.
 _QUOTED = re.compile(
-    r"[\"“”][^\"“”\n]*(?:[\"“”]|(?=\n)|\Z)|``(?:(?!``|'').)*(?:''|(?=``)|$)"
-    r"|(?<!\w)‘(?:[^‘’\n]|’(?=\w))*(?:’|(?=\n)|\Z)",
+    # The lookahead lets the engine skip to the next quote mark quickly.
+    r"(?=[\"“”`‘])(?:[\"“”][^\"“”\n]*(?:[\"“”]|(?=\n)|\Z)|``(?:(?!``|'').)*(?:''|(?=``)|$)"
+    r"|(?<!\w)‘(?:[^‘’\n]|’(?=\w))*(?:’|(?=\n)|\Z))",
 )
 _OPEN_QUOTE = ('"', "“", "``", "‘", "'")
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
@@ -87,7 +89,11 @@ def sentence_features(
     text: str, sentences: Sequence[Span], quotes: Sequence[Span]
 ) -> list[list[float]]:
     """One feature row per candidate sentence (the first `_CANDIDATES`), for the linear scorer."""
-    tokens = [_WORD.findall(text[a:b].lower()) for a, b in sentences]
+    lower = text.lower()
+    if len(lower) == len(text):
+        tokens = [_WORD.findall(lower, a, b) for a, b in sentences]
+    else:  # a few characters ("İ") lower to two: offsets would drift
+        tokens = [_WORD.findall(text[a:b].lower()) for a, b in sentences]
     content = [{w for w in toks if w not in _STOP} for toks in tokens]
     df: dict[str, int] = {}
     for words in content:
@@ -158,10 +164,7 @@ def _weights() -> tuple[float, ...]:
 def score_sentences(text: str, sentences: Sequence[Span], quotes: Sequence[Span]) -> list[float]:
     """The scorer's value for each candidate sentence (higher is more of a key point)."""
     weights = _weights()
-    return [
-        sum(w * f for w, f in zip(weights, row, strict=True))
-        for row in sentence_features(text, sentences, quotes)
-    ]
+    return [sum(map(mul, weights, row)) for row in sentence_features(text, sentences, quotes)]
 
 
 def key_points(

@@ -1,0 +1,129 @@
+"""Key points: tightening, quotation handling, order and repeats, on small hand-written texts."""
+
+from __future__ import annotations
+
+import pytest
+
+from digests.keypoints import key_points, quote_marked_spans, tighten
+from digests.sentences import split_sentences
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("But the council approved the plan.", "The council approved the plan."),
+        ("And the river kept rising.", "The river kept rising."),
+        ("However, the mayor disagreed.", "The mayor disagreed."),
+        ("Meanwhile, ferries ran late.", "Ferries ran late."),
+    ],
+)
+def test_tighten_drops_leading_discourse_markers(sentence: str, expected: str) -> None:
+    """A leading "But", "And", "However," goes and the sentence is recapitalised."""
+    assert tighten(sentence) == expected
+
+
+def test_tighten_drops_a_trailing_source_tag() -> None:
+    """ ", the AP reports" at the end of a sentence goes; the full stop stays."""
+    assert tighten("The bridge will reopen in May, the AP reports.") == (
+        "The bridge will reopen in May."
+    )
+
+
+def test_tighten_drops_parenthetical_asides() -> None:
+    """An aside in parentheses goes with the space before it."""
+    assert tighten("The council (which met on Monday) approved the plan.") == (
+        "The council approved the plan."
+    )
+
+
+def test_tighten_drops_an_agency_dateline() -> None:
+    """ "LONDON (Reuters) --" opening a long sentence goes."""
+    sentence = "LONDON (Reuters) -- The central bank held its rate at four percent on Thursday."
+    assert tighten(sentence) == "The central bank held its rate at four percent on Thursday."
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Butter prices rose by a third over the winter.",
+        "Andrea Kim won the race on Sunday.",
+        "The report said costs rose, but the council kept the plan.",
+        "Sales fell, officials said.",
+    ],
+)
+def test_tighten_keeps_meaning_bearing_words(sentence: str) -> None:
+    """Words that merely start like a marker, inner "but", and plain attributions stay."""
+    assert tighten(sentence) == sentence
+
+
+def test_quote_marks_of_mixed_shapes_pair_up() -> None:
+    """A quotation opened with a curly mark and closed with a straight one is one quotation."""
+    text = 'They said the “talks went well." Then they left.'
+    (span,) = quote_marked_spans(text)
+    assert text[span[0] : span[1]] == '“talks went well."'
+
+
+_ARTICLE = (
+    "The city council approved a new flood barrier for the harbour on Tuesday after a long debate. "
+    '"We cannot wait for the next storm to decide this for us," the mayor said. '
+    "The barrier will cost 40 million dollars and take three years to build, officials said. "
+    "Residents of the low-lying east side have asked for protection since the 2019 floods. "
+    "Work is due to start in the spring once the contracts are signed. "
+    "The council will meet again next month to choose a builder for the project."
+)
+
+
+def test_key_points_skip_quotation_led_sentences() -> None:
+    """A sentence that is mostly a direct quotation is never a key point."""
+    points = key_points(_ARTICLE, split_sentences(_ARTICLE), n=3)
+    assert len(points) == 3
+    assert all("next storm" not in p for p in points)
+
+
+def test_key_points_keep_article_order() -> None:
+    """Key points come out in the order of the article."""
+    points = key_points(_ARTICLE, split_sentences(_ARTICLE), n=4)
+    positions = [_ARTICLE.find(p[:30]) for p in points]
+    assert all(p >= 0 for p in positions)
+    assert positions == sorted(positions)
+
+
+def test_key_points_never_repeat_each_other() -> None:
+    """A sentence repeating an earlier one (as a wire story often does) is not a second point."""
+    text = (
+        "Storms closed the main harbour bridge on Monday night, stranding hundreds of drivers. "
+        "Storms closed the main harbour bridge on Monday night, stranding hundreds of drivers again. "
+        "Engineers will inspect the bridge deck for damage before it reopens to traffic. "
+        "The ferry service added extra crossings to carry stranded commuters home."
+    )
+    points = key_points(text, split_sentences(text), n=3)
+    assert sum("stranding hundreds" in p for p in points) == 1
+
+
+def test_key_points_skip_a_line_repeating_the_title() -> None:
+    """A body line that repeats the title is not a key point."""
+    title = "Council approves harbour flood barrier"
+    text = f"{title}\n{_ARTICLE}"
+    points = key_points(text, split_sentences(text), n=3, title=title)
+    assert title not in points
+
+
+def test_key_points_honour_n() -> None:
+    """n=0 gives none and n=2 gives two."""
+    sentences = split_sentences(_ARTICLE)
+    assert key_points(_ARTICLE, sentences, n=0) == []
+    assert len(key_points(_ARTICLE, sentences, n=2)) == 2
+
+
+def test_given_quote_spans_exclude_their_sentences() -> None:
+    """Spans from the quotes finder count as quotation even without marks in the text."""
+    text = (
+        "The river rose two metres overnight and flooded the lower town. "
+        "We have never seen water like this in forty years of living here. "
+        "Emergency crews moved two hundred people to the school gym by morning. "
+        "The regional government promised money for repairs within a week."
+    )
+    sentences = split_sentences(text)
+    quoted = sentences[1]
+    points = key_points(text, sentences, n=3, quote_spans=[quoted])
+    assert all("forty years" not in p for p in points)
