@@ -109,6 +109,7 @@ def main() -> None:
     parser.add_argument("--ridge", type=float, default=1.0)
     parser.add_argument("--target", choices=("f1", "recall"), default="f1")
     parser.add_argument("--window", type=int, default=5, help="fit on the first N sentences")
+    parser.add_argument("--cased-weight", type=float, default=1.0, help="weight of the cased set")
     parser.add_argument("--dry-run", action="store_true", help="print the weights, write nothing")
     args = parser.parse_args()
     root = require(args.data, SEE2017, CASED)
@@ -125,7 +126,7 @@ def main() -> None:
             x += feats
             y += targets
             # Each set weighs the same in the fit, whatever its size.
-            w += [1.0 / len(rows)] * len(feats)
+            w += [(args.cased_weight if name == CASED else 1.0) / len(rows)] * len(feats)
         print(f"{name}: {len(rows)} tuning articles")
     xa, ya, wa = np.array(x), np.array(y), np.sqrt(np.array(w))
     xw = xa * wa[:, None]

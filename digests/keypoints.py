@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
@@ -43,6 +44,7 @@ _QUOTED = re.compile(
     r"|(?<!\w)‘(?:[^‘’\n]|’(?=\w))*(?:’|(?=\n)|\Z))",
 )
 _OPEN_QUOTE = ('"', "“", "``", "‘", "'")
+_NUMBER = re.compile(r"\b[0-9]")
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _STOP = frozenset(
     """a an the and or but if of in on at to for from by with as is are was were be been being
@@ -57,7 +59,8 @@ _MARKERS = frozenset("but and so yet however meanwhile still also instead".split
 _ATTRIBUTION = frozenset("said says told according added asked explained".split())
 # Beyond this many sentences from the top, a sentence is rarely a key point; it still counts
 # towards centrality.
-_CANDIDATES = 25
+_CANDIDATES = 12
+_QUOTED_SHARE = 14  # the column of the quoted share in a feature row
 _SPARE = 1
 
 
@@ -90,18 +93,19 @@ def sentence_features(
 ) -> list[list[float]]:
     """One feature row per candidate sentence (the first `_CANDIDATES`), for the linear scorer."""
     lower = text.lower()
-    if len(lower) == len(text):
-        tokens = [_WORD.findall(lower, a, b) for a, b in sentences]
+    head_spans = sentences[:_CANDIDATES]
+    same_length = len(lower) == len(text)
+    if same_length:
+        tokens = [_WORD.findall(lower, a, b) for a, b in head_spans]
     else:  # a few characters ("İ") lower to two: offsets would drift
-        tokens = [_WORD.findall(text[a:b].lower()) for a, b in sentences]
+        tokens = [_WORD.findall(text[a:b].lower()) for a, b in head_spans]
+    # Centrality: how often the article repeats a sentence's content words (one pass over
+    # the whole text, so long articles cost little more than short ones).
+    tf = Counter(_WORD.findall(lower))
     content = [{w for w in toks if w not in _STOP} for toks in tokens]
-    df: dict[str, int] = {}
-    for words in content:
-        for w in words:
-            df[w] = df.get(w, 0) + 1
     n = len(sentences)
     first = content[0] if content else set()
-    centrality = [sum(df[w] - 1 for w in words) / (len(words) + 1.0) for words in content]
+    centrality = [sum(tf[w] - 1 for w in words) / (len(words) + 1.0) for words in content]
     top = max(centrality[:_CANDIDATES], default=0.0) or 1.0
     quoted = _quoted_shares(sentences, quotes)
     rows: list[list[float]] = []
@@ -110,7 +114,7 @@ def sentence_features(
         length = len(toks)
         lead = toks[0] if toks else ""
         head = text[a : a + 3]
-        numbers = sum(1 for t in toks if t[0].isdigit())
+        numbers = len(_NUMBER.findall(lower, a, b)) if same_length else 0
         overlap = len(content[i] & first) / (len(content[i]) + 1.0) if i else 1.0
         rows.append(
             [
@@ -179,8 +183,10 @@ def key_points(
     if n <= 0 or not sentences:
         return []
     quotes = sorted({*quote_marked_spans(text), *quote_spans})
-    scores = score_sentences(text, sentences, quotes)
-    shares = _quoted_shares(sentences, quotes)
+    rows = sentence_features(text, sentences, quotes)
+    weights = _weights()
+    scores = [sum(map(mul, weights, row)) for row in rows]
+    shares = [row[_QUOTED_SHARE] for row in rows]
     # The title is shown anyway; a body line repeating it (HTML <h1>) is not a key point.
     seen: list[set[str]] = [_content(title)] if title else []
     chosen: list[tuple[int, str]] = []
