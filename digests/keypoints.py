@@ -60,6 +60,7 @@ _ATTRIBUTION = frozenset("said says told according added asked explained".split(
 # Beyond this many sentences from the top, a sentence is rarely a key point; it still counts
 # towards centrality.
 _CANDIDATES = 12
+_BACK_REFERENCES = frozenset("it its they their them this these those he she his her".split())
 _QUOTED_SHARE = 14  # the column of the quoted share in a feature row
 _SPARE = 1
 
@@ -143,10 +144,12 @@ def sentence_features(
     return rows
 
 
-def _quoted_shares(sentences: Sequence[Span], quotes: Sequence[Span]) -> list[float]:
+def _quoted_shares(
+    sentences: Sequence[Span], quotes: Sequence[Span], limit: int = _CANDIDATES
+) -> list[float]:
     shares = []
     j = 0
-    for a, b in sentences[:_CANDIDATES]:
+    for a, b in sentences[:limit]:
         while j < len(quotes) and quotes[j][1] <= a:
             j += 1
         inside = 0
@@ -194,6 +197,10 @@ def key_points(
     # (On both dev sets a wider window lowers ROUGE: the lead carries news stories.)
     window = n + _SPARE
     order = sorted(range(len(scores)), key=lambda k: (k >= window, -scores[k]))
+    by_paragraph = _paragraph_order(text, sentences, quotes, n)
+    if by_paragraph:
+        shares = _quoted_shares(sentences, quotes, len(sentences))
+        order = by_paragraph + [k for k in order if k not in by_paragraph]
     for i in order:
         if len(chosen) >= n:
             break
@@ -207,6 +214,52 @@ def key_points(
         seen.append(words)
         chosen.append((i, point))
     return [point for _, point in sorted(chosen)]
+
+
+def _paragraph_order(
+    text: str, sentences: Sequence[Span], quotes: Sequence[Span], n: int
+) -> list[int]:
+    """For a story told in paragraphs of several sentences: one point per lead paragraph.
+
+    Flat text, and text with one sentence a line (tabloid style), gets [] here: its lead
+    sentences are the units. When each of the first n + 1 paragraphs holds several sentences,
+    the paragraphs are the units instead: from each, its most informative sentence that is
+    neither mostly quotation nor opened by a pronoun pointing back; those carrying any
+    quotation give way first, then the later ones.
+    """
+    units = _paragraphs(text, sentences)[: n + _SPARE]
+    if len(units) < 2 or any(len(u) < 2 for u in units):
+        return []
+    shares = _quoted_shares(sentences, quotes, units[-1][-1] + 1)
+    picks = []
+    for unit in units:
+        standalone = [k for k in unit if shares[k] <= 0.5 and not _dangling(text, sentences[k])]
+        if standalone:
+            picks.append(max(standalone, key=lambda k: (_size(text, sentences[k]), -k)))
+    return sorted(picks, key=lambda k: (shares[k] > 0, k))[:n]
+
+
+def _paragraphs(text: str, sentences: Sequence[Span]) -> list[list[int]]:
+    """Sentence indices grouped by paragraph (a line break between sentences starts one)."""
+    groups: list[list[int]] = []
+    prev_end = 0
+    for i, (a, b) in enumerate(sentences):
+        if not groups or "\n" in text[prev_end:a]:
+            groups.append([])
+        groups[-1].append(i)
+        prev_end = b
+    return groups
+
+
+def _dangling(text: str, span: Span) -> bool:
+    """True when a sentence opens with a pronoun that points back to an earlier one."""
+    head = _WORD.match(text[span[0] : span[0] + 12].lower())
+    return head is not None and head.group() in _BACK_REFERENCES
+
+
+def _size(text: str, span: Span) -> int:
+    """How many content words a sentence carries."""
+    return len(_content(text[span[0] : span[1]]))
 
 
 def _content(text: str) -> set[str]:

@@ -127,3 +127,32 @@ def test_given_quote_spans_exclude_their_sentences() -> None:
     quoted = sentences[1]
     points = key_points(text, sentences, n=3, quote_spans=[quoted])
     assert all("forty years" not in p for p in points)
+
+
+_PARAGRAPHED = (
+    "The harbour authority closed the eastern pier on Monday after divers found cracks in "
+    "three of its concrete piles. It said the closure could last a month.\n"
+    "Inspectors will survey every pile under the pier this week and publish their findings "
+    "by Friday. They will use sonar.\n"
+    'The fishing cooperative called the closure "a disaster for the season" in a statement. '
+    '"We have nowhere else to land the catch," its chair said.\n'
+    "Ferry services will move to the western pier until the repairs are finished, the "
+    "operator told passengers in an email on Tuesday. Timetables are unchanged."
+)
+
+
+def test_paragraphed_story_gives_one_point_per_lead_paragraph() -> None:
+    """Paragraphs of several sentences: each point comes from its own paragraph."""
+    sentences = split_sentences(_PARAGRAPHED)
+    points = key_points(_PARAGRAPHED, sentences, n=3)
+    assert [p[:20] for p in points] == [
+        "The harbour authorit",
+        "Inspectors will surv",
+        "Ferry services will ",
+    ]
+
+
+def test_paragraphed_story_skips_pronoun_led_sentences_that_lean_on_the_previous_one() -> None:
+    """ "It said the closure..." cannot stand alone as a point, so its paragraph gives another."""
+    points = key_points(_PARAGRAPHED, split_sentences(_PARAGRAPHED), n=3)
+    assert all(not p.startswith(("It ", "They ")) for p in points)
