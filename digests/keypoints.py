@@ -205,8 +205,8 @@ def key_points(
         if len(chosen) >= n:
             break
         a, b = sentences[i]
-        if shares[i] > 0.5 or b - a < 25:
-            continue  # mostly a quotation (those belong in the quotes), or a fragment
+        if _is_quotation(text, a, shares[i]) or b - a < 25:
+            continue  # quotations belong in the quotes; fragments nowhere
         point = tighten(text[a:b])
         words = _content(point)
         if len(point.split()) < 5 or any(_repeats(words, other) for other in seen):
@@ -233,7 +233,12 @@ def _paragraph_order(
     shares = _quoted_shares(sentences, quotes, units[-1][-1] + 1)
     picks = []
     for unit in units:
-        standalone = [k for k in unit if shares[k] <= 0.5 and not _dangling(text, sentences[k])]
+        standalone = [
+            k
+            for k in unit
+            if not _is_quotation(text, sentences[k][0], shares[k])
+            and not _dangling(text, sentences[k])
+        ]
         if standalone:
             picks.append(max(standalone, key=lambda k: (_size(text, sentences[k]), -k)))
     return sorted(picks, key=lambda k: (shares[k] > 0, k))[:n]
@@ -249,6 +254,11 @@ def _paragraphs(text: str, sentences: Sequence[Span]) -> list[list[int]]:
         groups[-1].append(i)
         prev_end = b
     return groups
+
+
+def _is_quotation(text: str, start: int, share: float) -> bool:
+    """True for a sentence that is mostly quotation, or led by one (not a short quoted title)."""
+    return share > 0.5 or (share > 0.25 and text.startswith(_OPEN_QUOTE, start))
 
 
 def _dangling(text: str, span: Span) -> bool:

@@ -156,3 +156,31 @@ def test_paragraphed_story_skips_pronoun_led_sentences_that_lean_on_the_previous
     """ "It said the closure..." cannot stand alone as a point, so its paragraph gives another."""
     points = key_points(_PARAGRAPHED, split_sentences(_PARAGRAPHED), n=3)
     assert all(not p.startswith(("It ", "They ")) for p in points)
+
+
+def test_quotation_led_sentences_are_not_key_points() -> None:
+    """A sentence opened by a quotation is not a point even when its tail is longer."""
+    text = (
+        "The regional council voted on Tuesday to close the old ferry terminal by next summer. "
+        '"We had no choice and we will not reopen it," the council leader told reporters after the vote. '
+        "The terminal has lost money for six years and needs repairs costing 12 million euros. "
+        "A new terminal is planned two kilometres north, next to the rail station."
+    )
+    sentences = split_sentences(text)
+    a, b = sentences[1]
+    assert 0.25 < (text.index(",", a) + 2 - a) / (b - a) < 0.5  # led by, not mostly, a quotation
+    points = key_points(text, sentences, n=4)
+    assert len(points) == 3
+    assert all("no choice" not in p for p in points)
+
+
+def test_a_short_quoted_title_opening_a_sentence_does_not_disqualify_it() -> None:
+    """'"Lantern" reached orbit…' opens with a quoted name, not a quotation."""
+    text = (
+        '"Lantern" reached lunar orbit on Wednesday after a four-month journey from Earth. '
+        "The probe weighs fourteen kilograms and was built by a university team. "
+        "It carries one camera and a small radio."
+    )
+    points = key_points(text, split_sentences(text), n=3)
+    assert len(points) == 3
+    assert points[0].startswith('"Lantern" reached')
