@@ -19,16 +19,18 @@ from operator import mul
 
 from digests.model import Span
 
+# Markers in the first group go with or without a comma; the second group only with one,
+# because without it they carry meaning ("So far", "Instead of", "Now that", "In addition to").
 _LEADING_MARKERS = re.compile(
-    r"^(?:but|and|so|yet|however|meanwhile|still|also|instead|moreover|furthermore|indeed|"
-    r"nonetheless|nevertheless|in addition|in fact|of course|then|now|plus|besides)"
-    r"(?:\s*,\s*|\s+)(?=\S)",
+    r"^(?:(?:but|and|however|meanwhile|moreover|furthermore|indeed|nonetheless|nevertheless|"
+    r"in fact|of course|also)(?:\s*,\s*|\s+)"
+    r"|(?:so|yet|still|now|then|plus|besides|instead|in addition|additionally)\s*,\s*)(?=\S)",
     re.IGNORECASE,
 )
 # "WASHINGTON (CNN) --", "(CNN)", "London (Reuters) -" opening a sentence.
 _DATELINE = re.compile(
-    r"^(?:[\w.,'’ -]{0,40}?\s*)?(?:\(|-lrb-)\s*(?:cnn|ap|reuters|afp|upi|ew\.com|wired|"
-    r"cnn\s+\w+|the\s+\w+)\s*(?:\)|-rrb-)\s*(?:--|—|–|-)?\s*",
+    r"^(?:[\w.,'’ -]{0,40}?\s*)?(?:\(|-lrb-)\s*(?:cnn|ap|reuters|afp|upi|bbc|xinhua|bloomberg|"
+    r"ew\.com|wired|cnn\s+\w+)\s*(?:\)|-rrb-)\s*(?:--|—|–|-)?\s*",
     re.IGNORECASE,
 )
 _SOURCE_TAG = re.compile(

@@ -49,6 +49,11 @@ def test_tighten_drops_an_agency_dateline() -> None:
         "Andrea Kim won the race on Sunday.",
         "The report said costs rose, but the council kept the plan.",
         "Sales fell, officials said.",
+        "So far, three ferries have been cancelled.",
+        "Instead of a bridge, the council chose a tunnel.",
+        "In addition to the fine, the firm must repay customers.",
+        "Now that the vote is over, work can start.",
+        "Then the storm reached the coast.",
     ],
 )
 def test_tighten_keeps_meaning_bearing_words(sentence: str) -> None:
