@@ -187,7 +187,7 @@ def key_points(
     """The n best-scoring story sentences, tightened, in article order, none a repeat."""
     if n <= 0 or not sentences:
         return []
-    quotes = sorted({*quote_marked_spans(text), *quote_spans})
+    quotes = _merge([*quote_marked_spans(text), *quote_spans])
     rows = sentence_features(text, sentences, quotes)
     weights = _weights()
     scores = [sum(map(mul, weights, row)) for row in rows]
@@ -256,6 +256,17 @@ def _paragraphs(text: str, sentences: Sequence[Span]) -> list[list[int]]:
         groups[-1].append(i)
         prev_end = b
     return groups
+
+
+def _merge(spans: list[Span]) -> list[Span]:
+    """Sorted, non-overlapping spans (the finder's and the marks' overlap, and must count once)."""
+    merged: list[Span] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _is_quotation(text: str, start: int, share: float) -> bool:

@@ -189,3 +189,18 @@ def test_a_short_quoted_title_opening_a_sentence_does_not_disqualify_it() -> Non
     points = key_points(text, split_sentences(text), n=3)
     assert len(points) == 3
     assert points[0].startswith('"Lantern" reached')
+
+
+def test_overlapping_quote_spans_count_once() -> None:
+    """A finder span over the same quotation as the marks does not double its share."""
+    text = (
+        'The mayor said the plan was "a good start" and promised money for the harbour wall soon. '
+        "Builders will start work in the spring and finish the wall within two years. "
+        "The council approved the budget for the project on Monday evening."
+    )
+    sentences = split_sentences(text)
+    a = text.index('"a good')
+    b = text.index('start"') + len('start"')
+    # Marks and finder overlap on a quarter of the first sentence: not mostly a quotation.
+    points = key_points(text, sentences, n=3, quote_spans=[(a, b), (a + 1, b - 1), (a, b - 2)])
+    assert len(points) == 3
