@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections import Counter
 from pathlib import Path
 
-import numpy as np
-from rouge_score import tokenize
-from rouge_score.rouge_scorer import _create_ngrams
+try:
+    import numpy as np
+    from rouge_score import tokenize
+    from rouge_score.rouge_scorer import _create_ngrams
+except ImportError:
+    sys.exit("this benchmark needs the bench extra: .venv/bin/pip install -e '.[dev,bench]'")
 
 from benchmarks._data import CASED, SEE2017, add_data_argument, is_tuning, read_jsonl, require
 from digests.clean import clean_text

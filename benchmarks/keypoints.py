@@ -15,11 +15,15 @@ from __future__ import annotations
 import argparse
 import re
 import statistics
+import sys
 import time
 from collections.abc import Callable
 
-import numpy as np
-from rouge_score import rouge_scorer
+try:
+    import numpy as np
+    from rouge_score import rouge_scorer
+except ImportError:
+    sys.exit("this benchmark needs the bench extra: .venv/bin/pip install -e '.[dev,bench]'")
 
 from benchmarks._data import CASED, SEE2017, add_data_argument, is_tuning, read_jsonl, require
 from digests import digest_text
