@@ -19,12 +19,16 @@ _TITLES = frozenset(
 )
 # Abbreviations that may also end a sentence: a boundary only before a typical sentence opener.
 _ABBREVIATIONS = frozenset(
-    """no nos vs etc inc ltd co corp dept univ assn bros jr sr esq approx est fig vol ch pp
+    """vs etc inc ltd co corp dept univ assn bros jr sr esq approx est
     jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
     u.s u.k u.n e.g i.e a.m p.m d.c l.a u.s.a ph.d
     ala ariz ark calif colo conn del fla ga ill ind kan ky la md mass mich minn miss mo mont
     neb nev okla ore pa tenn tex va vt wash wis wyo""".split()
 )
+# In cased text these abbreviate only when capitalised (states, months, days, company forms).
+_CAPITALISED = _ABBREVIATIONS - frozenset("vs etc approx est u.s u.k u.n e.g i.e a.m p.m".split())
+# Abbreviations that stand before a number ("No. 2"); before anything else they are words.
+_NUMBERING = frozenset("no nos vol fig ch pp art".split())
 # Words that commonly open a news sentence; after "U.S." or "p.m." they signal a new sentence.
 _OPENERS = frozenset(
     """the a an he she it they we i you his her its their our my this that these those there
@@ -113,8 +117,10 @@ def _mark_is_boundary(
         return True
     if word in _TITLES and (lowered or (raw[:1].isupper() and raw[1:].islower())):
         return False  # "Mr." and "Sen." before a name, but "MS." and "FT." are words
+    if word in _CAPITALISED and not lowered and not raw[:1].isupper():
+        return True  # "fell ill." and "in the sun." are words; "Ill." and "Sun." abbreviations
     if first.isdigit():
-        return word not in _ABBREVIATIONS
+        return word not in _ABBREVIATIONS and word not in _NUMBERING
     if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()) or _DOTTED.fullmatch(word):
         return opener_next
     return True

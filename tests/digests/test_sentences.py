@@ -18,11 +18,28 @@ def _split(text: str) -> list[str]:
         "The U.S. Senate voted on Jan. 12 to fund the bridge. Work starts soon.",
         "Dr. Ames and Gov. Ruiz visited St. Paul on Tuesday. Crowds were small.",
         "The rate rose to 3.5 percent in May. It was 2.9 percent a year ago.",
+        "The No. 2 seed lost in Washington, D.C., on Sunday. Fans left early.",
     ],
 )
 def test_abbreviations_and_decimals_do_not_end_sentences(text: str) -> None:
     """Titles, U.S., month abbreviations and decimals stay inside their sentence."""
     assert len(_split(text)) == 2
+
+
+def test_no_before_a_word_is_the_word_no() -> None:
+    """ "said no. Others…" ends a sentence: "No." abbreviates only before a number."""
+    text = "Rep. Ana Ruiz, D-Texas, said no. Others agreed."
+    assert _split(text) == ["Rep. Ana Ruiz, D-Texas, said no.", "Others agreed."]
+
+
+def test_lower_case_words_spelled_like_abbreviations_end_sentences() -> None:
+    """ "ill." and "sun." are words in cased text, unlike "Ill." (Illinois) or "Sun." (Sunday)."""
+    text = "The driver fell ill. Doctors kept him out of the sun. Marsh said he was fine."
+    assert _split(text) == [
+        "The driver fell ill.",
+        "Doctors kept him out of the sun.",
+        "Marsh said he was fine.",
+    ]
 
 
 def test_initials_stay_with_the_name() -> None:
