@@ -25,8 +25,10 @@ try:
 except ImportError:
     sys.exit("this benchmark needs the bench extra: .venv/bin/pip install -e '.[dev,bench]'")
 
-from benchmarks._data import CASED, SEE2017, add_data_argument, is_tuning, read_jsonl, require
+from benchmarks._data import BBC, CASED, SEE2017, add_data_argument, is_tuning, read_jsonl, require
 from digests import digest_text
+from digests.clean import clean_text
+from digests.keypoints import paragraph_order, quote_marked_spans
 from digests.model import DigestError
 from digests.sentences import split_sentences
 
@@ -118,6 +120,9 @@ def main() -> None:
     add_data_argument(parser)
     parser.add_argument("--limit", type=int, default=0, help="only the first N articles per set")
     parser.add_argument("--part", choices=("heldout", "tuning", "all"), default="heldout")
+    parser.add_argument(
+        "--bbc", action="store_true", help="also the BBC News Summary set (a sanity check only)"
+    )
     args = parser.parse_args()
     root = require(args.data, SEE2017, CASED)
     for name in (SEE2017, CASED):
@@ -126,22 +131,39 @@ def main() -> None:
             rows = [r for r in rows if is_tuning(r["id"]) == (args.part == "tuning")]
         if args.limit:
             rows = rows[: args.limit]
-        table = rouge_table(rows, {"newsbot": newsbot, "lead-3": lead3})
-        diff = table["newsbot"] - table["lead-3"]
-        low, high = bootstrap(diff)
-        print(f"{name} ({args.part}, {len(rows)} articles): ROUGE F1, rouge-score with stemming")
-        print(f"  {'':10} {'R-1':>7} {'R-2':>7} {'R-Lsum':>7}")
-        for system in ("newsbot", "lead-3"):
-            print(f"  {system:10} " + " ".join(f"{v:7.2f}" for v in table[system].mean(axis=0)))
-        print(
-            f"  {'diff':10} "
-            + " ".join(
-                f"{d:+.2f} [{lo:+.2f}, {hi:+.2f}]"
-                for d, lo, hi in zip(diff.mean(axis=0), low, high, strict=True)
-            )
-        )
+        _report(f"{name} ({args.part}, {len(rows)} articles)", rows)
         print(f"  speed on {name}:")
         speed([r["article"] for r in rows])
+    if args.bbc and (root / BBC).exists():
+        rows = list(read_jsonl(root / BBC))[: args.limit or None]
+        paragraphed = sum(_paragraphed(r["article"]) for r in rows)
+        _report(
+            f"{BBC} ({len(rows)} articles, silver extractive references; "
+            f"{paragraphed} use the paragraph rule)",
+            rows,
+        )
+
+
+def _report(label: str, rows: list[dict[str, str]]) -> None:
+    table = rouge_table(rows, {"newsbot": newsbot, "lead-3": lead3})
+    diff = table["newsbot"] - table["lead-3"]
+    low, high = bootstrap(diff)
+    print(f"{label}: ROUGE F1, rouge-score with stemming")
+    print(f"  {'':10} {'R-1':>7} {'R-2':>7} {'R-Lsum':>7}")
+    for system in ("newsbot", "lead-3"):
+        print(f"  {system:10} " + " ".join(f"{v:7.2f}" for v in table[system].mean(axis=0)))
+    print(
+        f"  {'diff':10} "
+        + " ".join(
+            f"{d:+.2f} [{lo:+.2f}, {hi:+.2f}]"
+            for d, lo, hi in zip(diff.mean(axis=0), low, high, strict=True)
+        )
+    )
+
+
+def _paragraphed(article: str) -> bool:
+    text = clean_text(article)
+    return bool(paragraph_order(text, split_sentences(text), quote_marked_spans(text), 3))
 
 
 if __name__ == "__main__":

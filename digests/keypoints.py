@@ -199,7 +199,7 @@ def key_points(
     # (On both dev sets a wider window lowers ROUGE: the lead carries news stories.)
     window = n + _SPARE
     order = sorted(range(len(scores)), key=lambda k: (k >= window, -scores[k]))
-    by_paragraph = _paragraph_order(text, sentences, quotes, n)
+    by_paragraph = paragraph_order(text, sentences, quotes, n)
     if by_paragraph:
         shares = _quoted_shares(sentences, quotes, len(sentences))
         order = by_paragraph + [k for k in order if k not in by_paragraph]
@@ -218,7 +218,7 @@ def key_points(
     return [point for _, point in sorted(chosen)]
 
 
-def _paragraph_order(
+def paragraph_order(
     text: str, sentences: Sequence[Span], quotes: Sequence[Span], n: int
 ) -> list[int]:
     """For a story told in paragraphs of several sentences: one point per lead paragraph.
