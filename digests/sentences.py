@@ -1,4 +1,10 @@
-"""A sentence splitter for news prose that needs no data downloads."""
+"""A sentence splitter for news prose that needs no data downloads.
+
+Candidate boundaries are sentence-final marks (with any closing quotes or brackets after them)
+and line breaks; each candidate is then judged from the word before it and the word after it.
+Cased text uses the case of the next word; lowercased, PTB-tokenised text (research data sets:
+`` '' -lrb- and " . " spacing) is recognised and judged by its own spacing instead.
+"""
 
 from __future__ import annotations
 
@@ -6,54 +12,132 @@ import re
 
 from digests.model import Span
 
-# Words that end in a period without ending a sentence when followed by a capital.
-_ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof sen rep gov gen col lt sgt capt cmdr adm maj st jr sr rev hon pres supt
-    insp det cpl pvt fr mt ft no vs etc inc ltd co corp dept univ assn bros jan feb mar apr jun jul
-    aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun u.s u.k u.n e.g i.e a.m p.m
-    ala ariz ark calif colo conn del fla ga ill ind kan ky la md mass mich minn miss mo mont neb nev
-    okla ore pa tenn tex va vt wash wis wyo""".split()
+# Titles before a name: a period after them never ends a sentence.
+_TITLES = frozenset(
+    """mr mrs ms messrs dr prof sen sens rep reps gov lt gen col maj capt cmdr adm sgt cpl pvt
+    rev hon pres supt insp det fr st mt ft gov-elect atty amb ald""".split()
 )
-_CANDIDATE = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n\s*\n|\n")
+# Abbreviations that may also end a sentence: a boundary only before a typical sentence opener.
+_ABBREVIATIONS = frozenset(
+    """vs etc inc ltd co corp dept univ assn bros jr sr esq approx est
+    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
+    u.s u.k u.n e.g i.e a.m p.m d.c l.a u.s.a ph.d
+    ala ariz ark calif colo conn del fla ga ill ind kan ky la md mass mich minn miss mo mont
+    neb nev okla ore pa tenn tex va vt wash wis wyo""".split()
+)
+# In cased text these abbreviate only when capitalised (states, months, days, company forms).
+_CAPITALISED = _ABBREVIATIONS - frozenset("vs etc approx est u.s u.k u.n e.g i.e a.m p.m".split())
+# Abbreviations that stand before a number ("No. 2"); before anything else they are words.
+_NUMBERING = frozenset("no nos vol fig ch pp art".split())
+# Words that commonly open a news sentence; after "U.S." or "p.m." they signal a new sentence.
+_OPENERS = frozenset(
+    """the a an he she it they we i you his her its their our my this that these those there
+    but and so yet in on at for after before when while as if although though since with by
+    from to of what why how who where some many most all both each not one two three
+    however meanwhile still now then also according other more police officials authorities
+    it's that's there's he's she's i'm we're they're""".split()
+)
+_ATTRIBUTION_OPENERS = frozenset(("he", "she", "they", "said", "says", "asked"))
+# A run of final marks, any closing quotes/brackets (PTB ones after a space), then a space;
+# or a line break.
+_CANDIDATE = re.compile(
+    r"([.!?…]+)[\"'”’)\]»]*(?:[ \t]+(?:''|'|\)|-rrb-|\"|”|’)(?=\s))*(?=\s|\Z)|\n",
+)
+_DOTTED = re.compile(r"(?:[a-z]\.)+[a-z]")
+_STARTS = "\"'“‘([¿¡—–-•*`"
 
 
 def split_sentences(text: str) -> list[Span]:
     """Split text into sentence spans (start, end), trimmed of surrounding whitespace."""
+    lowered = text.islower()
+    ptb = lowered and " . " in text
     spans: list[Span] = []
     start = 0
+    n = len(text)
     for m in _CANDIDATE.finditer(text):
         end = m.end()
-        if m.group()[0] in ".!?…" and not _is_boundary(text, m.start(), end):
+        if end <= start:
+            continue
+        marks = m.group(1)
+        if marks is None:
+            if not _line_break_is_boundary(text, end, n, lowered):
+                continue
+        elif not _mark_is_boundary(text, m.start(), marks, m.group(), end, n, lowered, ptb):
             continue
         _add(text, start, end, spans)
         start = end
-    _add(text, start, len(text), spans)
+    _add(text, start, n, spans)
     return spans
 
 
-def _is_boundary(text: str, dot: int, end: int) -> bool:
-    nxt = end
-    n = len(text)
-    while nxt < n and text[nxt].isspace():
-        nxt += 1
-    if nxt >= n:
+def _next_word(text: str, pos: int, n: int) -> tuple[int, str]:
+    while pos < n and text[pos] in " \t\r\n\f\v\u00a0":
+        pos += 1
+    stop = pos
+    while stop < n and not text[stop].isspace():
+        stop += 1
+    return pos, text[pos:stop]
+
+
+def _line_break_is_boundary(text: str, end: int, n: int, lowered: bool) -> bool:
+    pos, word = _next_word(text, end, n)
+    if not word or "\n" in text[end:pos]:
+        return True  # paragraph break or end of text
+    if lowered:
         return True
-    following = text[nxt]
-    if text[dot] == "." and text[dot:end].rstrip("\"'”’)]") == ".":
-        word_start = dot
-        while (
-            word_start > 0
-            and not text[word_start - 1].isspace()
-            and text[word_start - 1] not in "(\"“‘'"
-        ):
-            word_start -= 1
-        word = text[word_start:dot].lower()
-        if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+    # A hard-wrapped line continues when the next line starts in lower case.
+    return not word[0].islower()
+
+
+def _mark_is_boundary(
+    text: str, dot: int, marks: str, group: str, end: int, n: int, lowered: bool, ptb: bool
+) -> bool:
+    _, nxt = _next_word(text, end, n)
+    if not nxt:
+        return True
+    word_start = text.rfind(" ", 0, dot) + 1
+    newline = text.rfind("\n", 0, dot) + 1
+    raw = text[max(word_start, newline) : dot].lstrip(_STARTS)
+    word = raw.lower()
+    if ptb:
+        return _ptb_boundary(word, marks, group, nxt)
+    first = nxt[0]
+    if lowered:
+        opener_next = nxt.strip(_STARTS + ",;:").lower() in _OPENERS
+    else:
+        if first.islower():
             return False
-        # Initials such as "J.R.R." or "U.S." followed by a name are not boundaries.
-        if re.fullmatch(r"(?:[a-z]\.)+[a-z]", word) and following.isupper() and word != "u.s":
+        opener_next = nxt.strip(_STARTS + ",;:") in _CAP_OPENERS
+        if not (first.isupper() or first.isdigit() or first in _STARTS):
             return False
-    return following.isupper() or following.isdigit() or following in "\"'“‘([¿¡—–-"
+    if marks != ".":
+        # "!" / "?" end a sentence unless an attribution follows ("Stop!" he said).
+        return not (lowered and nxt in _ATTRIBUTION_OPENERS)
+    if not word:
+        return True
+    if word in _TITLES and (lowered or (raw[:1].isupper() and raw[1:].islower())):
+        return False  # "Mr." and "Sen." before a name, but "MS." and "FT." are words
+    if word in _CAPITALISED and not lowered and not raw[:1].isupper():
+        return True  # "fell ill." and "in the sun." are words; "Ill." and "Sun." abbreviations
+    if first.isdigit():
+        return word not in _ABBREVIATIONS and word not in _NUMBERING
+    if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()) or _DOTTED.fullmatch(word):
+        return opener_next
+    return True
+
+
+def _ptb_boundary(word: str, marks: str, group: str, nxt: str) -> bool:
+    # PTB tokenisation separates a sentence's final mark from its word: " . " ends a sentence,
+    # "u.s." or "mr." does not.
+    if word:
+        return False
+    if marks.startswith("..") or marks == "…":
+        return False
+    # "stop ! '' he said": the attribution belongs to the same sentence.
+    return marks == "." or "'" not in group[len(marks) :] or nxt not in _ATTRIBUTION_OPENERS
+
+
+_CAP_OPENERS = frozenset(w[:1].upper() + w[1:] for w in _OPENERS)
 
 
 def _add(text: str, start: int, end: int, spans: list[Span]) -> None:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from digests import digest_text
 
 _QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]")
@@ -19,9 +17,6 @@ def test_seed_key_points_skip_boilerplate(seed_text: str) -> None:
         assert "More President Biden stories" not in point
 
 
-@pytest.mark.xfail(
-    strict=True, reason="lead-based placeholder: the key-point scorer is in progress"
-)
 def test_seed_three_key_points_carry_the_story(seed_text: str) -> None:
     """The call (who, when, amid what), its focus, and Biden's message on rights and trade."""
     points = digest_text(seed_text).key_points

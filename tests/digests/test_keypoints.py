@@ -1,0 +1,206 @@
+"""Key points: tightening, quotation handling, order and repeats, on small hand-written texts."""
+
+from __future__ import annotations
+
+import pytest
+
+from digests.keypoints import key_points, quote_marked_spans, tighten
+from digests.sentences import split_sentences
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("But the council approved the plan.", "The council approved the plan."),
+        ("And the river kept rising.", "The river kept rising."),
+        ("However, the mayor disagreed.", "The mayor disagreed."),
+        ("Meanwhile, ferries ran late.", "Ferries ran late."),
+    ],
+)
+def test_tighten_drops_leading_discourse_markers(sentence: str, expected: str) -> None:
+    """A leading "But", "And", "However," goes and the sentence is recapitalised."""
+    assert tighten(sentence) == expected
+
+
+def test_tighten_drops_a_trailing_source_tag() -> None:
+    """ ", the AP reports" at the end of a sentence goes; the full stop stays."""
+    assert tighten("The bridge will reopen in May, the AP reports.") == (
+        "The bridge will reopen in May."
+    )
+
+
+def test_tighten_drops_parenthetical_asides() -> None:
+    """An aside in parentheses goes with the space before it."""
+    assert tighten("The council (which met on Monday) approved the plan.") == (
+        "The council approved the plan."
+    )
+
+
+def test_tighten_drops_an_agency_dateline() -> None:
+    """ "LONDON (Reuters) --" opening a long sentence goes."""
+    sentence = "LONDON (Reuters) -- The central bank held its rate at four percent on Thursday."
+    assert tighten(sentence) == "The central bank held its rate at four percent on Thursday."
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Butter prices rose by a third over the winter.",
+        "Andrea Kim won the race on Sunday.",
+        "The report said costs rose, but the council kept the plan.",
+        "Sales fell, officials said.",
+        "So far, three ferries have been cancelled.",
+        "Instead of a bridge, the council chose a tunnel.",
+        "In addition to the fine, the firm must repay customers.",
+        "Now that the vote is over, work can start.",
+        "Then the storm reached the coast.",
+    ],
+)
+def test_tighten_keeps_meaning_bearing_words(sentence: str) -> None:
+    """Words that merely start like a marker, inner "but", and plain attributions stay."""
+    assert tighten(sentence) == sentence
+
+
+def test_quote_marks_of_mixed_shapes_pair_up() -> None:
+    """A quotation opened with a curly mark and closed with a straight one is one quotation."""
+    text = 'They said the “talks went well." Then they left.'
+    (span,) = quote_marked_spans(text)
+    assert text[span[0] : span[1]] == '“talks went well."'
+
+
+_ARTICLE = (
+    "The city council approved a new flood barrier for the harbour on Tuesday after a long debate. "
+    '"We cannot wait for the next storm to decide this for us," the mayor said. '
+    "The barrier will cost 40 million dollars and take three years to build, officials said. "
+    "Residents of the low-lying east side have asked for protection since the 2019 floods. "
+    "Work is due to start in the spring once the contracts are signed. "
+    "The council will meet again next month to choose a builder for the project."
+)
+
+
+def test_key_points_skip_quotation_led_sentences() -> None:
+    """A sentence that is mostly a direct quotation is never a key point."""
+    points = key_points(_ARTICLE, split_sentences(_ARTICLE), n=3)
+    assert len(points) == 3
+    assert all("next storm" not in p for p in points)
+
+
+def test_key_points_keep_article_order() -> None:
+    """Key points come out in the order of the article."""
+    points = key_points(_ARTICLE, split_sentences(_ARTICLE), n=4)
+    positions = [_ARTICLE.find(p[:30]) for p in points]
+    assert all(p >= 0 for p in positions)
+    assert positions == sorted(positions)
+
+
+def test_key_points_never_repeat_each_other() -> None:
+    """A sentence repeating an earlier one (as a wire story often does) is not a second point."""
+    text = (
+        "Storms closed the main harbour bridge on Monday night, stranding hundreds of drivers. "
+        "Storms closed the main harbour bridge on Monday night, stranding hundreds of drivers again. "
+        "Engineers will inspect the bridge deck for damage before it reopens to traffic. "
+        "The ferry service added extra crossings to carry stranded commuters home."
+    )
+    points = key_points(text, split_sentences(text), n=3)
+    assert sum("stranding hundreds" in p for p in points) == 1
+
+
+def test_key_points_skip_a_line_repeating_the_title() -> None:
+    """A body line that repeats the title is not a key point."""
+    title = "Council approves harbour flood barrier"
+    text = f"{title}\n{_ARTICLE}"
+    points = key_points(text, split_sentences(text), n=3, title=title)
+    assert title not in points
+
+
+def test_key_points_honour_n() -> None:
+    """n=0 gives none and n=2 gives two."""
+    sentences = split_sentences(_ARTICLE)
+    assert key_points(_ARTICLE, sentences, n=0) == []
+    assert len(key_points(_ARTICLE, sentences, n=2)) == 2
+
+
+def test_given_quote_spans_exclude_their_sentences() -> None:
+    """Spans from the quotes finder count as quotation even without marks in the text."""
+    text = (
+        "The river rose two metres overnight and flooded the lower town. "
+        "We have never seen water like this in forty years of living here. "
+        "Emergency crews moved two hundred people to the school gym by morning. "
+        "The regional government promised money for repairs within a week."
+    )
+    sentences = split_sentences(text)
+    quoted = sentences[1]
+    points = key_points(text, sentences, n=3, quote_spans=[quoted])
+    assert all("forty years" not in p for p in points)
+
+
+_PARAGRAPHED = (
+    "The harbour authority closed the eastern pier on Monday after divers found cracks in "
+    "three of its concrete piles. It said the closure could last a month.\n"
+    "Inspectors will survey every pile under the pier this week and publish their findings "
+    "by Friday. They will use sonar.\n"
+    'The fishing cooperative called the closure "a disaster for the season" in a statement. '
+    '"We have nowhere else to land the catch," its chair said.\n'
+    "Ferry services will move to the western pier until the repairs are finished, the "
+    "operator told passengers in an email on Tuesday. Timetables are unchanged."
+)
+
+
+def test_paragraphed_story_gives_one_point_per_lead_paragraph() -> None:
+    """Paragraphs of several sentences: each point comes from its own paragraph."""
+    sentences = split_sentences(_PARAGRAPHED)
+    points = key_points(_PARAGRAPHED, sentences, n=3)
+    assert [p[:20] for p in points] == [
+        "The harbour authorit",
+        "Inspectors will surv",
+        "Ferry services will ",
+    ]
+
+
+def test_paragraphed_story_skips_pronoun_led_sentences_that_lean_on_the_previous_one() -> None:
+    """ "It said the closure..." cannot stand alone as a point, so its paragraph gives another."""
+    points = key_points(_PARAGRAPHED, split_sentences(_PARAGRAPHED), n=3)
+    assert all(not p.startswith(("It ", "They ")) for p in points)
+
+
+def test_quotation_led_sentences_are_not_key_points() -> None:
+    """A sentence opened by a quotation is not a point even when its tail is longer."""
+    text = (
+        "The regional council voted on Tuesday to close the old ferry terminal by next summer. "
+        '"We had no choice and we will not reopen it," the council leader told reporters after the vote. '
+        "The terminal has lost money for six years and needs repairs costing 12 million euros. "
+        "A new terminal is planned two kilometres north, next to the rail station."
+    )
+    sentences = split_sentences(text)
+    a, b = sentences[1]
+    assert 0.25 < (text.index(",", a) + 2 - a) / (b - a) < 0.5  # led by, not mostly, a quotation
+    points = key_points(text, sentences, n=4)
+    assert len(points) == 3
+    assert all("no choice" not in p for p in points)
+
+
+def test_a_short_quoted_title_opening_a_sentence_does_not_disqualify_it() -> None:
+    """'"Lantern" reached orbit…' opens with a quoted name, not a quotation."""
+    text = (
+        '"Lantern" reached lunar orbit on Wednesday after a four-month journey from Earth. '
+        "The probe weighs fourteen kilograms and was built by a university team. "
+        "It carries one camera and a small radio."
+    )
+    points = key_points(text, split_sentences(text), n=3)
+    assert len(points) == 3
+    assert points[0].startswith('"Lantern" reached')
+
+
+def test_overlapping_quote_spans_count_once() -> None:
+    """A finder span over the same quotation as the marks does not double its share."""
+    text = (
+        'The mayor said the plan was "a good start" and promised money for the harbour wall soon. '
+        "Builders will start work in the spring and finish the wall within two years. "
+        "The council approved the budget for the project on Monday evening."
+    )
+    sentences = split_sentences(text)
+    a = text.index('"a good')
+    b = text.index('start"') + len('start"')
+    # Marks and finder overlap on a quarter of the first sentence: not mostly a quotation.
+    points = key_points(text, sentences, n=3, quote_spans=[(a, b), (a + 1, b - 1), (a, b - 2)])
+    assert len(points) == 3
