@@ -5,6 +5,10 @@ cased text and on lowercased research text: position, length, centrality (how mu
 article's vocabulary it shares), similarity to the opening, number density, attribution and
 pronoun openings, and how much of it is quotation. The weights ship in `keypoints_weights.json`,
 fitted by `benchmarks/fit_keypoints.py` on the tuning part of the dev sets.
+
+The points are the best n of the first n + 1 story sentences (a news story's lead carries it), or,
+for a story told in paragraphs of several sentences, one point from each lead paragraph. Sentences
+that are mostly, or led by, a quotation belong in the quotes and are never key points.
 """
 
 from __future__ import annotations
