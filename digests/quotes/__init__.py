@@ -12,7 +12,7 @@ from digests.quotes.attribution import (
     Mention,
     Token,
     reports,
-    sentences,
+    sentence_bounds,
     speaker_mention,
     tokenize,
 )
@@ -60,21 +60,33 @@ def find_quotes(text: str) -> list[Quote]:
                 if mention is not None:
                     mentions[tokens[0].quote] = (mention, count - 1)
                     cued.add(tokens[0].quote)
-        split = sentences(tokens)
-        lead_in = split[-1] if split and split[-1][-1].text == ":" else None
-        for sent in split:
-            lowered = [t.text.lower() for t in sent]
+        texts = [t.text for t in tokens]
+        # Lowercased once per paragraph in one C call (no token holds a newline).
+        lows = "\n".join(texts).lower().split("\n") if texts else []
+        bounds = sentence_bounds(tokens, texts)
+        if bounds and texts[bounds[-1][1] - 1] == ":":
+            lead_in = tokens[bounds[-1][0] : bounds[-1][1]]
+        else:
+            lead_in = None
+        quoted = [k for k, t in enumerate(texts) if t == "\ue000" and tokens[k].quote >= 0]
+        for a, b in bounds:
+            sent = tokens[a:b]
+            lowered = lows[a:b]
             registry.add_sentence(sent, count, lowered)
             cue = not lx.CUE_VERBS.isdisjoint(lowered)
-            for k, tok in enumerate(sent):
-                if tok.quote < 0 or tok.quote in mentions:
+            for at in quoted:
+                if not a <= at < b:
+                    continue
+                k = at - a
+                tok = sent[k]
+                if tok.quote in mentions:
                     continue
                 # A quote over several paragraphs is attributed wherever its cue stands.
                 if cue:
                     cued.add(tok.quote)
                 if reports(sent, k):
                     framed.add(tok.quote)
-                mention = speaker_mention(sent, k)
+                mention = speaker_mention(sent, k, lowered)
                 if mention is not None:
                     mentions[tok.quote] = (mention, count)
             count += 1

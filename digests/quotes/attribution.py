@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from itertools import accumulate, chain, repeat
+from operator import itemgetter
 from typing import NamedTuple
 
 from digests.model import Span
@@ -22,6 +25,12 @@ _LEADING = frozenset("but and yet so still however meanwhile also then now inste
 _ABBREV = frozenset("mr mrs ms dr prof st jr sr gen gov sen rep lt sgt capt col u.s u.k".split())
 _DASHES = frozenset("—–-")
 _new = tuple.__new__
+_SECOND = itemgetter(1)
+# A word (lx.WORD) with the gap before it: the only characters lx.WORD never matches are
+# whitespace and a lone underscore, so the gaps account for every skipped character.
+_GAP_WORD = re.compile(r"([\s_]*)(" + lx.WORD.pattern + ")")
+_STOPS = frozenset(".!?")
+_CUES_OR_REPORTS = lx.CUE_VERBS | lx.REPORT_CUES
 _NOT_BEFORE_CUE = frozenset("to the a an his her their its our big first last".split())
 
 
@@ -59,40 +68,64 @@ def tokenize(text: str, start: int, end: int, quotes: list[tuple[int, Span]]) ->
 
 
 def _words(text: str, start: int, end: int) -> list[Token]:
-    # tuple.__new__ builds the named tuples without a Python-level __new__ call per word.
-    return [_new(Token, (m.group(), *m.span(), -1)) for m in lx.WORD.finditer(text, start, end)]
+    # The hot loop of the whole quote finder: every word of every paragraph up to the last quote.
+    # One findall yields (gap, word) pairs; the offsets are running sums of their lengths, and the
+    # named tuples are built by tuple.__new__ (no Python-level __new__ call), all without a
+    # Python loop per word.
+    pairs = _GAP_WORD.findall(text, start, end)
+    if not pairs:
+        return []
+    pos = list(accumulate(map(len, chain.from_iterable(pairs)), initial=start))
+    return list(
+        map(_new, repeat(Token), zip(map(_SECOND, pairs), pos[1::2], pos[2::2], repeat(-1)))
+    )
 
 
 def sentences(tokens: list[Token]) -> list[list[Token]]:
     """Split a paragraph's tokens into sentences at . ! ? before a capital or a quotation."""
-    out: list[list[Token]] = []
-    current: list[Token] = []
-    for i, tok in enumerate(tokens):
-        current.append(tok)
-        if tok.text not in ".!?" or i + 1 >= len(tokens):
+    return [tokens[a:b] for a, b in sentence_bounds(tokens, [t.text for t in tokens])]
+
+
+def sentence_bounds(tokens: list[Token], texts: list[str]) -> list[tuple[int, int]]:
+    """The (start, end) token indexes of the sentences of `sentences`; `texts` are the tokens' texts."""
+    out: list[tuple[int, int]] = []
+    begin = 0
+    last = len(tokens) - 1
+    # Only the stops need looking at, and they are found by a C-level scan of the texts.
+    for i in [i for i, w in enumerate(texts) if w in _STOPS]:
+        if i >= last:
             continue
         nxt = tokens[i + 1]
-        prev = tokens[i - 1].text.lower() if i else ""
+        prev = texts[i - 1].lower() if i else ""
         if prev in _ABBREV or (len(prev) == 1 and prev.isalpha()):
             continue
         if nxt.quote >= 0 or nxt.text[:1].isupper() or nxt.text in "\"“‘'(":
-            out.append(current)
-            current = []
-    if current:
-        out.append(current)
+            out.append((begin, i + 1))
+            begin = i + 1
+    if begin <= last:
+        out.append((begin, last + 1))
     return out
 
 
-def speaker_mention(sent: list[Token], q: int) -> Mention | None:
-    """The mention of whoever speaks the quotation at sentence position q, if a cue names one."""
+def speaker_mention(sent: list[Token], q: int, lowered: list[str] | None = None) -> Mention | None:
+    """The mention of whoever speaks the quotation at sentence position q, if a cue names one.
+
+    `lowered`, when given, holds the sentence's token texts in lower case (saves recomputing).
+    """
+    if lowered is None:
+        lowered = [t.text.lower() for t in sent]
+    # Candidates in sentence order: the cue words, and a dash just after the quote ("Q" — X).
+    candidates = [k for k, low in enumerate(lowered) if low in _CUES_OR_REPORTS]
+    for k in (q + 1, q + 2):
+        if k < len(sent) and sent[k].text in _DASHES and (k == q + 1 or sent[q + 1].text == ","):
+            candidates.append(k)
+    if len(candidates) > 1:
+        candidates.sort()
     best: tuple[int, Mention] | None = None
-    for k, tok in enumerate(sent):
-        low = tok.text.lower()
+    for k in candidates:
+        tok = sent[k]
+        low = lowered[k]
         if tok.quote >= 0 or (low not in lx.CUE_VERBS and low not in lx.REPORT_CUES):
-            if not (k == q + 1 and tok.text in _DASHES) and not (
-                k == q + 2 and sent[q + 1].text == "," and tok.text in _DASHES
-            ):
-                continue
             mention = _forward(sent, k + 1)
             rank = 0
         else:
@@ -100,7 +133,7 @@ def speaker_mention(sent: list[Token], q: int) -> Mention | None:
                 continue
             if low in lx.WEAK_CUES and abs(k - q) > 3:
                 continue
-            if k and sent[k - 1].text.lower() in _NOT_BEFORE_CUE:
+            if k and lowered[k - 1] in _NOT_BEFORE_CUE:
                 # "to answer", "the big reveal": an infinitive or a noun, not a speech cue.
                 continue
             mention = _cue_mention(sent, k, q)

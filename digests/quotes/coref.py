@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from operator import itemgetter
 from typing import NamedTuple
 
 from digests.quotes import lexicon as lx
@@ -14,6 +15,9 @@ _INTRO = frozenset(
     as for with without under over following responding writing addressing""".split()
 )
 
+_new = tuple.__new__
+_TEXT = itemgetter(0)
+_ROLES_OR_TITLES = lx.ROLE_NOUNS | lx.TITLES
 # How many sentences back a pronoun or description may find its referent.
 _WINDOW = 6
 # Heads of descriptions that name a document or thing, not a speaker ("the report said").
@@ -63,7 +67,7 @@ class Registry:
 
         `words` are the sentence's token texts, lowercased (shared with the caller).
         """
-        lead_at = _lead_index(sent)
+        lead_at = _lead_index(sent, words)
         # The subject of a sentence with a speech cue is taken to be a person (or organisation).
         # ("Xi ..., telling Biden that ...").
         cued = not _ING_CUES.isdisjoint(words)
@@ -71,28 +75,29 @@ class Registry:
         if pronouns:
             self._pronouns.setdefault(index, set()).update(pronouns)
         if "a" in words or "an" in words:
-            for k, word in enumerate(words[:-1]):
-                head = _head_after(sent, k + 1) if word in ("a", "an") else None
+            for k in [k for k, word in enumerate(words[:-1]) if word == "a" or word == "an"]:
+                head = _head_after(sent, k + 1)
                 if head:
                     self.anonymous.append((sent[k].start, head))
         after = 0
         for i in [k for k, t in enumerate(sent) if t.text[:1].isupper()]:
             if i < after:
                 continue
-            run_end = _run_end(sent, i)
+            run_end = _run_end(sent, i, words)
             if run_end == i:
                 continue
-            entity = _entity(sent, i, run_end, index, i <= lead_at)
+            entity = _entity(sent, i, run_end, index, i <= lead_at, words)
             if i > lead_at:
-                self._mid_caps.update(t.text for t in sent[i:run_end])
+                self._mid_caps.update(map(_TEXT, sent[i:run_end]))
             if entity is None:
                 after = run_end
                 continue
             confirmed = entity.kind != "org" and (
-                (cued and i == lead_at) or _person_context(sent, i, run_end)
+                (cued and i == lead_at) or _person_context(sent, i, run_end, words)
             )
             if confirmed:
-                entity = entity._replace(kind="person", weak=False)
+                name, _, start, sentence, lead, _, roles = entity
+                entity = _new(Entity, (name, "person", start, sentence, lead, False, roles))
             self._add(entity, confirmed)
             after = run_end
 
@@ -223,16 +228,19 @@ class Registry:
         return True
 
 
-def _lead_index(sent: list[Token]) -> int:
-    """Index of the first word after leading conjunctions: where a subject name would start."""
+def _lead_index(sent: list[Token], low: list[str]) -> int:
+    """Index of the first word after leading conjunctions: where a subject name would start.
+
+    `low` holds the sentence's token texts in lower case, as in every helper below.
+    """
     i = 0
-    if sent and sent[0].text.lower() in _INTRO:
+    if sent and low[0] in _INTRO:
         # "Speaking in Vaughan, Ont., on Thursday, Trudeau denied": past the opening phrase.
-        commas = [k for k, t in enumerate(sent[:16]) if t.text == ","]
+        commas = [k for k, w in enumerate(low[:16]) if w == ","]
         nxt = [k for k in commas if k + 1 < len(sent) and sent[k + 1].text[:1].isupper()]
         return nxt[-1] + 1 if nxt else 0
-    while i < len(sent) and (sent[i].text.lower() in lx.NOT_NAMES or sent[i].text in ",—"):
-        if sent[i].text[:1].isupper() and sent[i].text.lower() not in lx.NOT_NAMES:
+    while i < len(sent) and (low[i] in lx.NOT_NAMES or sent[i].text in ",—"):
+        if sent[i].text[:1].isupper() and low[i] not in lx.NOT_NAMES:
             break
         i += 1
         if i > 3:
@@ -240,96 +248,103 @@ def _lead_index(sent: list[Token]) -> int:
     return i
 
 
-def _person_context(sent: list[Token], i: int, j: int) -> bool:
+def _person_context(sent: list[Token], i: int, j: int, low: list[str]) -> bool:
     """True when the words around a name show it names a person (cue, title, role, "who")."""
-    if sent[i].text.lower().rstrip(".") in lx.TITLES and j - i > 1:
+    if low[i].rstrip(".") in lx.TITLES and j - i > 1:
         return True
-    k = _skip_between(sent, j)
-    if k < len(sent) and sent[k].text.lower() in lx.CUE_VERBS:
+    k = _skip_between(sent, j, low)
+    if k < len(sent) and low[k] in lx.CUE_VERBS:
         return True
     if k + 1 < len(sent) and sent[k].text == ",":
-        if sent[k + 1].text.lower() == "who" or _roles_in(sent, k + 1):
+        if low[k + 1] == "who" or _roles_in(sent, k + 1):
             return True
         # "Hiram Macharia, marketing executive at LG Electronics, said": a cue after the aside.
         for c in range(k + 1, min(len(sent), k + 14)):
             if sent[c].quote >= 0:
                 break
             if sent[c].text == ",":
-                after = _skip_between(sent, c + 1)
-                return after < len(sent) and sent[after].text.lower() in lx.CUE_VERBS
-    if i and sent[i - 1].text.lower() in lx.CUE_VERBS:
+                after = _skip_between(sent, c + 1, low)
+                return after < len(sent) and low[after] in lx.CUE_VERBS
+    if i and low[i - 1] in lx.CUE_VERBS:
         return i < 2 or sent[i - 2].text == "," or sent[i - 2].quote >= 0
-    return bool(i and sent[i - 1].text.lower() in lx.ROLE_NOUNS)
+    return bool(i and low[i - 1] in lx.ROLE_NOUNS)
 
 
-def _skip_between(sent: list[Token], k: int) -> int:
+def _skip_between(sent: list[Token], k: int, low: list[str]) -> int:
     while k < len(sent) and (
-        sent[k].text.lower() in lx.BETWEEN
-        or (sent[k].text.endswith("ly") and sent[k].text.islower())
+        low[k] in lx.BETWEEN or (sent[k].text.endswith("ly") and sent[k].text.islower())
     ):
         k += 1
     return k
 
 
-def _run_end(sent: list[Token], i: int) -> int:
+def _run_end(sent: list[Token], i: int, low: list[str]) -> int:
     j = i
-    while j < len(sent):
+    n = len(sent)
+    while j < n:
         tok = sent[j]
         text = tok.text
         if tok.quote >= 0:
             break
-        if text[:1].isupper() and not (j == i and text.lower() in lx.NOT_NAMES):
+        if text[:1].isupper() and not (j == i and low[j] in lx.NOT_NAMES):
             j += 1
             if text.endswith(("'s", "’s")):
                 break
-            if j < len(sent) and sent[j].text == "." and len(text) <= 4:
+            if j < n and sent[j].text == "." and len(text) <= 4:
                 j += 1
             continue
-        connects = j > i and text.lower() in lx.CONNECTORS and j + 1 < len(sent)
+        connects = j > i and low[j] in lx.CONNECTORS and j + 1 < n
         if connects and sent[j + 1].text[:1].isupper():
             j += 1
             continue
-        if j > i and text.lower() in ("of", "for") and j + 1 < len(sent):
+        if j > i and low[j] in ("of", "for") and j + 1 < n:
             nxt = sent[j + 1].text
-            if sent[j - 1].text.lower() in lx.ORG_WORDS and nxt[:1].isupper():
+            if low[j - 1] in lx.ORG_WORDS and nxt[:1].isupper():
                 j += 1
                 continue
         break
     return j
 
 
-def _entity(sent: list[Token], i: int, j: int, index: int, lead: bool) -> Entity | None:
+def _entity(
+    sent: list[Token], i: int, j: int, index: int, lead: bool, low: list[str]
+) -> Entity | None:
     words = [t.text for t in sent[i:j] if t.text != "."]
+    # Only "." lowercases to ".", so this keeps the same words as above.
+    lowered = [w for w in low[i:j] if w != "."]
     if words and words[-1].endswith(("'s", "’s")):
         words[-1] = words[-1][:-2]
-    lowered = [w.lower() for w in words]
-    roles = {w for w in lowered if w in lx.ROLE_NOUNS or w in lx.TITLES}
-    org = any(w in lx.ORG_WORDS for w in lowered)
+        lowered[-1] = lowered[-1][:-2]
+    roles = set(lowered).intersection(_ROLES_OR_TITLES)
+    org = not lx.ORG_WORDS.isdisjoint(lowered)
     # "TransLink CEO Kevin Desmond", "Toronto Mayor John Tory": the name follows the last title.
-    cut = max((k for k, w in enumerate(lowered[:-1]) if w in lx.TITLES), default=-1)
+    cut = -1
+    if not lx.TITLES.isdisjoint(lowered[:-1]):
+        cut = max(k for k, w in enumerate(lowered[:-1]) if w in lx.TITLES)
     if cut >= 0 and not org:
         words = words[cut + 1 :]
     name = _strip_titles(" ".join(words))
-    if not name or name.lower() in lx.NOT_NAMES or name.lower() in lx.TITLES:
+    lower = name.lower()
+    if not name or lower in lx.NOT_NAMES or lower in lx.TITLES:
         return None
     parts = name.split()
-    if i and sent[i - 1].text.lower() in lx.ROLE_NOUNS:
-        roles.add(sent[i - 1].text.lower())
+    if i and low[i - 1] in lx.ROLE_NOUNS:
+        roles.add(low[i - 1])
     if j + 1 < len(sent) and sent[j].text == ",":
         roles |= _roles_in(sent, j + 1)
     if i >= 2 and sent[i - 1].text == ",":
         roles |= _roles_before(sent, i - 2)
-    acronym = any(len(p) > 1 and p.isupper() for p in parts)
-    if org or (acronym and cut < 0):
+    if org or (cut < 0 and any(len(p) > 1 and p.isupper() for p in parts)):
         kind = "org"
     elif cut >= 0 or len(parts) >= 2 or roles:
         kind = "person"
     else:
         kind = "other"
-    if i and sent[i - 1].text.lower() in ("in", "at", "from", "to", "near", "across", "of"):
+    if i and low[i - 1] in ("in", "at", "from", "to", "near", "across", "of"):
         kind = "org" if kind == "org" else "other"
     weak = i == 0 and cut < 0 and len(parts) == 1
-    return Entity(name, kind, sent[i].start, index, lead, weak, frozenset(roles))
+    # tuple.__new__ skips the named tuple's Python-level __new__ (tens of entities per article).
+    return _new(Entity, (name, kind, sent[i].start, index, lead, weak, frozenset(roles)))
 
 
 def _roles_in(sent: list[Token], k: int) -> set[str]:
