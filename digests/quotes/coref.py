@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Iterable
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -47,7 +48,15 @@ class Registry:
     """The names an article introduces, in order, with the roles attached to them."""
 
     def __init__(self) -> None:
-        self.entities: list[Entity] = []
+        # Capitalised runs are recorded as they come, but turned into entities only when a
+        # question about the names needs them (most never do): each entity depends on its own
+        # sentence alone, so the answers are those of recording every name up front.
+        self._runs: list[tuple[list[Token], list[str], int, int, int, bool, bool]] = []
+        self._run_sentences: list[int] = []  # each run's sentence, for bisecting a window
+        self._entity_of: list[Entity | None] = []  # per run, once made
+        self._made: list[bool] = []
+        self._pending: dict[str, list[int]] = {}  # word a run's name may hold -> unmade runs
+        self._pending_long: dict[str, list[int]] = {}  # the same for runs of two words or more
         self.anonymous: list[tuple[int, str]] = []  # (start, head) of "a senior official"
         # Names of two or more words by each of their words, in article order, so that a lone
         # surname finds its full name without scanning every mention.
@@ -59,7 +68,6 @@ class Registry:
         self._pronouns: dict[int, set[str]] = {}  # sentence -> personal pronouns in it
         # Capitalised words seen inside sentences: a capital at a sentence's start proves nothing.
         self._mid_caps: set[str] = set()
-        self._sentences: list[int] = []  # each entity's sentence, for bisecting a window
         self._full_names: dict[int, str] = {}
 
     def add_sentence(self, sent: list[Token], index: int, words: list[str]) -> None:
@@ -86,24 +94,54 @@ class Registry:
             run_end = _run_end(sent, i, words)
             if run_end == i:
                 continue
-            entity = _entity(sent, i, run_end, index, i <= lead_at, words)
             if i > lead_at:
                 self._mid_caps.update(map(_TEXT, sent[i:run_end]))
+            run = len(self._runs)
+            self._runs.append((sent, words, i, run_end, index, i <= lead_at, cued and i == lead_at))
+            self._run_sentences.append(index)
+            self._entity_of.append(None)
+            self._made.append(False)
+            keys, long = _name_words(sent, i, run_end)
+            for key in keys:
+                self._pending.setdefault(key, []).append(run)
+                if long:
+                    self._pending_long.setdefault(key, []).append(run)
+            after = run_end
+
+    @property
+    def entities(self) -> list[Entity]:
+        """Every name recorded so far, in article order."""
+        self._make(range(len(self._runs)))
+        return [e for e in self._entity_of if e is not None]
+
+    def _need(self, word: str, long: bool = False) -> None:
+        """Make the entities of every run whose name may contain this word.
+
+        `long`: only runs whose name may have two words or more (all that _by_word holds).
+        """
+        runs = (self._pending_long if long else self._pending).pop(word, None)
+        if runs:
+            self._make(runs)
+
+    def _make(self, runs: Iterable[int]) -> None:
+        for run in runs:
+            if self._made[run]:
+                continue
+            self._made[run] = True
+            sent, words, i, run_end, index, lead, subject = self._runs[run]
+            entity = _entity(sent, i, run_end, index, lead, words)
             if entity is None:
-                after = run_end
                 continue
             confirmed = entity.kind != "org" and (
-                (cued and i == lead_at) or _person_context(sent, i, run_end, words)
+                subject or _person_context(sent, i, run_end, words)
             )
             if confirmed:
                 name, _, start, sentence, lead, _, roles = entity
                 entity = _new(Entity, (name, "person", start, sentence, lead, False, roles))
+            self._entity_of[run] = entity
             self._add(entity, confirmed)
-            after = run_end
 
     def _add(self, entity: Entity, confirmed: bool) -> None:
-        self.entities.append(entity)
-        self._sentences.append(entity.sentence)
         self._kinds.setdefault(entity.name, set()).add(entity.kind)
         words = entity.name.split()
         given = words[0].lower()
@@ -119,7 +157,13 @@ class Registry:
         if len(words) > 1:
             for word in set(words):
                 names = self._by_word.setdefault(word, {})
-                names.setdefault(entity.name, []).append(entity.start)
+                # Entities are made out of article order: keep each list sorted for bisecting.
+                insort(names.setdefault(entity.name, []), entity.start)
+
+    def _is_person(self, word: str) -> bool:
+        """True when some name ending in this word is shown to be a person's."""
+        self._need(word)
+        return word in self._people
 
     def canonical(self, name: str, before: int) -> str:
         """A surname, given name or shortened form mapped to the full name introduced earlier."""
@@ -130,6 +174,7 @@ class Registry:
         # The full name mentioned latest before the mention, else the first one after it.
         best: tuple[int, str] | None = None  # (latest start before, name)
         after: tuple[int, str] | None = None  # (first start, name)
+        self._need(tokens[0], long=True)
         for full, starts in self._by_word.get(tokens[0], {}).items():
             words = full.split()
             if len(words) <= len(tokens) or not _contains(words, tokens):
@@ -145,10 +190,13 @@ class Registry:
 
     def kind_of(self, name: str) -> str:
         """person, org or other, as the article's mentions of that name suggest."""
+        words = name.split()
+        if words:
+            self._need(words[0])
         kinds = self._kinds.get(name, set())
         if "org" in kinds:
             return "org"
-        if "person" in kinds or name.split()[-1] in self._people:
+        if "person" in kinds or self._is_person(words[-1]):
             return "person"
         return "other"
 
@@ -173,8 +221,15 @@ class Registry:
             return None
         if head in lx.ORG_NOUNS and head not in lx.ROLE_NOUNS:
             return self._salient("it", mention.start, sentence, None)
-        for e in reversed(self.entities):
-            if e.start < mention.start and e.kind == "person" and head in e.roles:
+        for run in range(len(self._runs) - 1, -1, -1):
+            sent, low, i, j = self._runs[run][:4]
+            if sent[i].start >= mention.start:
+                continue  # its entity would start there too: not before the mention
+            if head not in low[max(0, i - 8) : j + 10]:
+                continue  # no role word that near (see _entity): head cannot be among its roles
+            self._make((run,))
+            e = self._entity_of[run]
+            if e is not None and e.kind == "person" and head in e.roles:
                 return self.canonical(e.name, e.start)
         if any(s < mention.start and h == head for s, h in self.anonymous):
             return None
@@ -183,15 +238,11 @@ class Registry:
     def _salient(self, pronoun: str, before: int, sentence: int, last: str | None) -> str | None:
         """The nearest fitting name: this sentence's subject, else the closest sentence back."""
         want = "org" if pronoun == "it" else "person"
-        # Entities are recorded in article order: only the window's slice needs looking at.
-        lo = bisect_left(self._sentences, sentence - _WINDOW)
-        hi = bisect_right(self._sentences, sentence)
-        earlier = [e for e in self.entities[lo:hi] if e.start < before and self._fits(e, pronoun)]
-        here = [e for e in earlier if e.sentence == sentence and e.lead]
+        here = [e for e in self._fitting(sentence, pronoun, before) if e.lead]
         if here:
             return self.canonical(here[0].name, here[0].start)
         for back in range(sentence - 1, sentence - _WINDOW - 1, -1):
-            found = [e for e in earlier if e.sentence == back]
+            found = self._fitting(back, pronoun, before)
             if found:
                 pick = next((e for e in found if e.lead), found[0])
                 return self.canonical(pick.name, pick.start)
@@ -200,6 +251,18 @@ class Registry:
         if last is not None and (want == "org") == (self.kind_of(last) == "org"):
             return last
         return None
+
+    def _fitting(self, sentence: int, pronoun: str, before: int) -> list[Entity]:
+        """The names of one sentence, before a position, that the pronoun may refer to."""
+        # Runs are recorded in article order: a sentence's runs are one slice.
+        lo = bisect_left(self._run_sentences, sentence)
+        hi = bisect_right(self._run_sentences, sentence, lo)
+        self._make(range(lo, hi))
+        return [
+            e
+            for e in self._entity_of[lo:hi]
+            if e is not None and e.start < before and self._fits(e, pronoun)
+        ]
 
     def _full(self, e: Entity) -> str:
         """The full name of an entity's mention, memoised (asked for each pronoun nearby)."""
@@ -217,7 +280,7 @@ class Registry:
         if len(full) == 1 and e.weak and full[0] not in self._mid_caps:
             return False
         if e.kind == "org" or (
-            full[-1] not in self._people and e.name.split()[-1] not in self._people
+            not self._is_person(full[-1]) and not self._is_person(e.name.split()[-1])
         ):
             return False
         given = full[0].lower()
@@ -226,6 +289,20 @@ class Registry:
         if pronoun == "she":
             return given not in lx.MALE
         return True
+
+
+def _name_words(sent: list[Token], i: int, j: int) -> tuple[set[str], bool]:
+    """Every word the entity of the run sent[i:j] may have in its name (see _entity), and
+    whether the name may have two words or more."""
+    out: set[str] = set()
+    words = 0
+    for tok in sent[i:j]:
+        text = tok.text
+        words += text != "."
+        out.add(text.replace("’s", ""))
+        if text.endswith(("'s", "’s")):
+            out.add(text[:-2].replace("’s", ""))
+    return out, words > 1
 
 
 def _lead_index(sent: list[Token], low: list[str]) -> int:
