@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 
@@ -11,6 +12,7 @@ from digests.quotes import lexicon as lx
 from digests.quotes.attribution import (
     Mention,
     Token,
+    capitals,
     reports,
     sentence_bounds,
     speaker_mention,
@@ -69,10 +71,12 @@ def find_quotes(text: str) -> list[Quote]:
         else:
             lead_in = None
         quoted = [k for k, t in enumerate(texts) if t == "\ue000" and tokens[k].quote >= 0]
+        caps = capitals(texts)
         for a, b in bounds:
             sent = tokens[a:b]
             lowered = lows[a:b]
-            registry.add_sentence(sent, count, lowered)
+            here = caps[bisect_left(caps, a) : bisect_left(caps, b)]
+            registry.add_sentence(sent, count, lowered, [k - a for k in here])
             cue = not lx.CUE_VERBS.isdisjoint(lowered)
             for at in quoted:
                 if not a <= at < b:

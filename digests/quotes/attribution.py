@@ -30,6 +30,7 @@ _SECOND = itemgetter(1)
 # whitespace and a lone underscore, so the gaps account for every skipped character.
 _GAP_WORD = re.compile(r"([\s_]*)(" + lx.WORD.pattern + ")")
 _STOPS = frozenset(".!?")
+_FIRST = itemgetter(0)
 _CUES_OR_REPORTS = lx.CUE_VERBS | lx.REPORT_CUES
 _NOT_BEFORE_CUE = frozenset("to the a an his her their its our big first last".split())
 
@@ -79,6 +80,31 @@ def _words(text: str, start: int, end: int) -> list[Token]:
     return list(
         map(_new, repeat(Token), zip(map(_SECOND, pairs), pos[1::2], pos[2::2], repeat(-1)))
     )
+
+
+def capitals(texts: list[str]) -> list[int]:
+    """Indexes of the token texts whose first character is a capital (str.isupper)."""
+    # One regex scan over the first characters instead of a Python test per token.
+    firsts = "".join(map(_FIRST, texts))
+    if firsts.isascii() or max(firsts) <= "\uffff":
+        return [m.start() for m in _UPPER.finditer(firsts)]
+    return [k for k, t in enumerate(texts) if t[:1].isupper()]
+
+
+def _upper_class() -> re.Pattern[str]:
+    """A character class of every capital in the Basic Multilingual Plane, by str.isupper."""
+    ranges: list[list[int]] = []
+    for code in range(0x10000):
+        if chr(code).isupper():
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    parts = (re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
+    return re.compile("[" + "".join(parts) + "]")
+
+
+_UPPER = _upper_class()
 
 
 def sentences(tokens: list[Token]) -> list[list[Token]]:

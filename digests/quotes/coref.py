@@ -70,10 +70,13 @@ class Registry:
         self._mid_caps: set[str] = set()
         self._full_names: dict[int, str] = {}
 
-    def add_sentence(self, sent: list[Token], index: int, words: list[str]) -> None:
+    def add_sentence(
+        self, sent: list[Token], index: int, words: list[str], caps: list[int] | None = None
+    ) -> None:
         """Record the names (and indefinite role descriptions) of one sentence.
 
-        `words` are the sentence's token texts, lowercased (shared with the caller).
+        `words` are the sentence's token texts, lowercased (shared with the caller); `caps`, when
+        given, the indexes of the tokens that start with a capital.
         """
         lead_at = _lead_index(sent, words)
         # The subject of a sentence with a speech cue is taken to be a person (or organisation).
@@ -82,14 +85,18 @@ class Registry:
         pronouns = lx.PERSONAL.intersection(words)
         if pronouns:
             self._pronouns.setdefault(index, set()).update(pronouns)
-        if "a" in words or "an" in words:
+        # An indefinite description needs a role noun: most sentences have none.
+        if ("a" in words or "an" in words) and not lx.ROLE_NOUNS.isdisjoint(words):
             for k in [k for k, word in enumerate(words[:-1]) if word == "a" or word == "an"]:
                 head = _head_after(sent, k + 1)
                 if head:
                     self.anonymous.append((sent[k].start, head))
         after = 0
-        for i in [k for k, t in enumerate(sent) if t.text[:1].isupper()]:
-            if i < after:
+        if caps is None:
+            caps = [k for k, t in enumerate(sent) if t.text[:1].isupper()]
+        for i in caps:
+            if i < after or words[i] in lx.NOT_NAMES:
+                # A run cannot start at a word like "The" or "He" (_run_end would stop there).
                 continue
             run_end = _run_end(sent, i, words)
             if run_end == i:
@@ -294,6 +301,11 @@ class Registry:
 def _name_words(sent: list[Token], i: int, j: int) -> tuple[set[str], bool]:
     """Every word the entity of the run sent[i:j] may have in its name (see _entity), and
     whether the name may have two words or more."""
+    texts = list(map(_TEXT, sent[i:j]))
+    joined = "".join(texts)
+    if "’s" not in joined and "'s" not in joined:
+        # No possessive anywhere: the words are the texts themselves (the usual case).
+        return set(texts), len(texts) - texts.count(".") > 1
     out: set[str] = set()
     words = 0
     for tok in sent[i:j]:
