@@ -16,7 +16,7 @@ from digests.quotes.attribution import (
     reports,
     sentence_bounds,
     speaker_mention,
-    tokenize,
+    tokenize_texts,
 )
 from digests.quotes.coref import Registry
 from digests.quotes.marks import Marked, find_marked, paragraphs
@@ -53,7 +53,7 @@ def find_quotes(text: str) -> list[Quote]:
     # Names introduced after the last quotation cannot be anyone's antecedent: stop there.
     last_para = max(by_para)
     for p, (start, end) in enumerate(paras[: last_para + 1]):
-        tokens = tokenize(text, start, end, by_para.get(p, []))
+        tokens, texts, quoted = tokenize_texts(text, start, end, by_para.get(p, []))
         if tokens and all(t.quote >= 0 or not t.text[:1].isalnum() for t in tokens):
             only_quotes.add(p)
             if lead_in is not None and tokens[0].quote >= 0:
@@ -62,7 +62,6 @@ def find_quotes(text: str) -> list[Quote]:
                 if mention is not None:
                     mentions[tokens[0].quote] = (mention, count - 1)
                     cued.add(tokens[0].quote)
-        texts = [t.text for t in tokens]
         # Lowercased once per paragraph in one C call (no token holds a newline).
         lows = "\n".join(texts).lower().split("\n") if texts else []
         bounds = sentence_bounds(tokens, texts)
@@ -70,7 +69,6 @@ def find_quotes(text: str) -> list[Quote]:
             lead_in = tokens[bounds[-1][0] : bounds[-1][1]]
         else:
             lead_in = None
-        quoted = [k for k, t in enumerate(texts) if t == "\ue000" and tokens[k].quote >= 0]
         caps = capitals(texts)
         for a, b in bounds:
             sent = tokens[a:b]

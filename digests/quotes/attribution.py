@@ -58,28 +58,39 @@ class Mention:
 
 def tokenize(text: str, start: int, end: int, quotes: list[tuple[int, Span]]) -> list[Token]:
     """A paragraph's tokens, each quotation (index, extent) collapsed into one token."""
+    return tokenize_texts(text, start, end, quotes)[0]
+
+
+def tokenize_texts(
+    text: str, start: int, end: int, quotes: list[tuple[int, Span]]
+) -> tuple[list[Token], list[str], list[int]]:
+    """`tokenize`, with the tokens' texts and the positions of the quotation tokens."""
     out: list[Token] = []
+    texts: list[str] = []
+    quoted: list[int] = []
     pos = start
     for index, (qs, qe) in sorted(quotes, key=lambda q: q[1]):
-        out += _words(text, pos, qs)
+        _words(text, pos, qs, out, texts)
+        quoted.append(len(out))
         out.append(Token("\ue000", qs, qe, index))
+        texts.append("\ue000")
         pos = qe
-    out += _words(text, pos, end)
-    return out
+    _words(text, pos, end, out, texts)
+    return out, texts, quoted
 
 
-def _words(text: str, start: int, end: int) -> list[Token]:
+def _words(text: str, start: int, end: int, out: list[Token], texts: list[str]) -> None:
     # The hot loop of the whole quote finder: every word of every paragraph up to the last quote.
     # One findall yields (gap, word) pairs; the offsets are running sums of their lengths, and the
     # named tuples are built by tuple.__new__ (no Python-level __new__ call), all without a
     # Python loop per word.
     pairs = _GAP_WORD.findall(text, start, end)
     if not pairs:
-        return []
+        return
     pos = list(accumulate(map(len, chain.from_iterable(pairs)), initial=start))
-    return list(
-        map(_new, repeat(Token), zip(map(_SECOND, pairs), pos[1::2], pos[2::2], repeat(-1)))
-    )
+    words = list(map(_SECOND, pairs))
+    out += map(_new, repeat(Token), zip(words, pos[1::2], pos[2::2], repeat(-1)))
+    texts += words
 
 
 def capitals(texts: list[str]) -> list[int]:
