@@ -10,13 +10,15 @@ from collections.abc import Sequence
 from digests.model import Quote, Span
 from digests.quotes import lexicon as lx
 from digests.quotes.attribution import (
+    QUOTE_TEXT,
     Mention,
     Token,
     capitals,
+    paragraph_words,
     reports,
     sentence_bounds,
     speaker_mention,
-    tokenize_texts,
+    tokens_of,
 )
 from digests.quotes.coref import Registry
 from digests.quotes.marks import Marked, find_marked, paragraphs
@@ -53,44 +55,47 @@ def find_quotes(text: str) -> list[Quote]:
     # Names introduced after the last quotation cannot be anyone's antecedent: stop there.
     last_para = max(by_para)
     for p, (start, end) in enumerate(paras[: last_para + 1]):
-        tokens, texts, quoted = tokenize_texts(text, start, end, by_para.get(p, []))
-        if tokens and all(t.quote >= 0 or not t.text[:1].isalnum() for t in tokens):
+        pw = paragraph_words(text, start, end, by_para.get(p, []))
+        texts = pw.texts
+        if texts and all(not t[:1].isalnum() for t in texts):
+            # Nothing but quotations and marks (a quotation's token starts with no letter).
             only_quotes.add(p)
-            if lead_in is not None and tokens[0].quote >= 0:
+            if lead_in is not None and texts[0] == QUOTE_TEXT:
                 # The colon's sentence introduces the quotation set off below it.
-                mention = speaker_mention([*lead_in, tokens[0]], len(lead_in))
+                first = tokens_of(pw, 0, 1)
+                mention = speaker_mention([*lead_in, *first], len(lead_in))
                 if mention is not None:
-                    mentions[tokens[0].quote] = (mention, count - 1)
-                    cued.add(tokens[0].quote)
+                    mentions[first[0].quote] = (mention, count - 1)
+                    cued.add(first[0].quote)
         # Lowercased once per paragraph in one C call (no token holds a newline).
         lows = "\n".join(texts).lower().split("\n") if texts else []
-        bounds = sentence_bounds(tokens, texts)
-        if bounds and texts[bounds[-1][1] - 1] == ":":
-            lead_in = tokens[bounds[-1][0] : bounds[-1][1]]
-        else:
-            lead_in = None
+        bounds = sentence_bounds(texts)
+        colon = bool(bounds) and texts[bounds[-1][1] - 1] == ":"
+        lead_in = tokens_of(pw, *bounds[-1]) if colon else None
         caps = capitals(texts)
+        starts = pw.starts
         for a, b in bounds:
-            sent = tokens[a:b]
             lowered = lows[a:b]
             here = caps[bisect_left(caps, a) : bisect_left(caps, b)]
-            registry.add_sentence(sent, count, lowered, [k - a for k in here])
-            cue = not lx.CUE_VERBS.isdisjoint(lowered)
-            for at in quoted:
-                if not a <= at < b:
-                    continue
-                k = at - a
-                tok = sent[k]
-                if tok.quote in mentions:
-                    continue
-                # A quote over several paragraphs is attributed wherever its cue stands.
-                if cue:
-                    cued.add(tok.quote)
-                if reports(sent, k):
-                    framed.add(tok.quote)
-                mention = speaker_mention(sent, k, lowered)
-                if mention is not None:
-                    mentions[tok.quote] = (mention, count)
+            registry.add_sentence(texts[a:b], lowered, starts[a:b], count, [k - a for k in here])
+            quotes_here = [at for at, _ in pw.quoted if a <= at < b]
+            if quotes_here:
+                # Only sentences with a quotation need tokens and the attribution rules.
+                sent = tokens_of(pw, a, b)
+                cue = not lx.CUE_VERBS.isdisjoint(lowered)
+                for at in quotes_here:
+                    k = at - a
+                    tok = sent[k]
+                    if tok.quote in mentions:
+                        continue
+                    # A quote over several paragraphs is attributed wherever its cue stands.
+                    if cue:
+                        cued.add(tok.quote)
+                    if reports(sent, k):
+                        framed.add(tok.quote)
+                    mention = speaker_mention(sent, k, lowered)
+                    if mention is not None:
+                        mentions[tok.quote] = (mention, count)
             count += 1
     speakers = _speakers(marked, registry, mentions, only_quotes)
     out: list[Quote] = []

@@ -30,6 +30,9 @@ _SECOND = itemgetter(1)
 # whitespace and a lone underscore, so the gaps account for every skipped character.
 _GAP_WORD = re.compile(r"([\s_]*)(" + lx.WORD.pattern + ")")
 _STOPS = frozenset(".!?")
+# The text of a quotation's token: two characters, so that no word or mark of the text (one
+# character, or starting with a letter or digit) can read the same.
+QUOTE_TEXT = "\ue000\ue000"
 _FIRST = itemgetter(0)
 _CUES_OR_REPORTS = lx.CUE_VERBS | lx.REPORT_CUES
 _NOT_BEFORE_CUE = frozenset("to the a an his her their its our big first last".split())
@@ -58,39 +61,65 @@ class Mention:
 
 def tokenize(text: str, start: int, end: int, quotes: list[tuple[int, Span]]) -> list[Token]:
     """A paragraph's tokens, each quotation (index, extent) collapsed into one token."""
-    return tokenize_texts(text, start, end, quotes)[0]
+    words = paragraph_words(text, start, end, quotes)
+    return tokens_of(words, 0, len(words.texts))
 
 
-def tokenize_texts(
-    text: str, start: int, end: int, quotes: list[tuple[int, Span]]
-) -> tuple[list[Token], list[str], list[int]]:
-    """`tokenize`, with the tokens' texts and the positions of the quotation tokens."""
-    out: list[Token] = []
+class Words(NamedTuple):
+    """A paragraph's tokens as parallel lists (no object per word: most are only looked at)."""
+
+    texts: list[str]  # a quotation's token reads QUOTE_TEXT
+    starts: list[int]
+    ends: list[int]
+    quoted: list[tuple[int, int]]  # (position, quote index) of each quotation's token
+
+
+def paragraph_words(text: str, start: int, end: int, quotes: list[tuple[int, Span]]) -> Words:
+    """The words of text[start:end], each quotation (index, extent) collapsed into one token."""
     texts: list[str] = []
-    quoted: list[int] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    quoted: list[tuple[int, int]] = []
     pos = start
     for index, (qs, qe) in sorted(quotes, key=lambda q: q[1]):
-        _words(text, pos, qs, out, texts)
-        quoted.append(len(out))
-        out.append(Token("\ue000", qs, qe, index))
-        texts.append("\ue000")
+        _words(text, pos, qs, texts, starts, ends)
+        quoted.append((len(texts), index))
+        texts.append(QUOTE_TEXT)
+        starts.append(qs)
+        ends.append(qe)
         pos = qe
-    _words(text, pos, end, out, texts)
-    return out, texts, quoted
+    _words(text, pos, end, texts, starts, ends)
+    return Words(texts, starts, ends, quoted)
 
 
-def _words(text: str, start: int, end: int, out: list[Token], texts: list[str]) -> None:
+def tokens_of(words: Words, a: int, b: int) -> list[Token]:
+    """The tokens a:b of a paragraph, for the sentences whose attribution needs them."""
+    out = list(
+        map(
+            _new,
+            repeat(Token),
+            zip(words.texts[a:b], words.starts[a:b], words.ends[a:b], repeat(-1)),
+        )
+    )
+    for at, index in words.quoted:
+        if a <= at < b:
+            out[at - a] = Token(QUOTE_TEXT, words.starts[at], words.ends[at], index)
+    return out
+
+
+def _words(
+    text: str, start: int, end: int, texts: list[str], starts: list[int], ends: list[int]
+) -> None:
     # The hot loop of the whole quote finder: every word of every paragraph up to the last quote.
-    # One findall yields (gap, word) pairs; the offsets are running sums of their lengths, and the
-    # named tuples are built by tuple.__new__ (no Python-level __new__ call), all without a
-    # Python loop per word.
+    # One findall yields (gap, word) pairs; the offsets are running sums of their lengths, all
+    # without a Python loop per word.
     pairs = _GAP_WORD.findall(text, start, end)
     if not pairs:
         return
     pos = list(accumulate(map(len, chain.from_iterable(pairs)), initial=start))
-    words = list(map(_SECOND, pairs))
-    out += map(_new, repeat(Token), zip(words, pos[1::2], pos[2::2], repeat(-1)))
-    texts += words
+    texts += map(_SECOND, pairs)
+    starts += pos[1::2]
+    ends += pos[2::2]
 
 
 def capitals(texts: list[str]) -> list[int]:
@@ -120,23 +149,24 @@ _UPPER = _upper_class()
 
 def sentences(tokens: list[Token]) -> list[list[Token]]:
     """Split a paragraph's tokens into sentences at . ! ? before a capital or a quotation."""
-    return [tokens[a:b] for a, b in sentence_bounds(tokens, [t.text for t in tokens])]
+    texts = [QUOTE_TEXT if t.quote >= 0 else t.text for t in tokens]
+    return [tokens[a:b] for a, b in sentence_bounds(texts)]
 
 
-def sentence_bounds(tokens: list[Token], texts: list[str]) -> list[tuple[int, int]]:
-    """The (start, end) token indexes of the sentences of `sentences`; `texts` are the tokens' texts."""
+def sentence_bounds(texts: list[str]) -> list[tuple[int, int]]:
+    """The (start, end) token indexes of a paragraph's sentences (see `sentences`)."""
     out: list[tuple[int, int]] = []
     begin = 0
-    last = len(tokens) - 1
+    last = len(texts) - 1
     # Only the stops need looking at, and they are found by a C-level scan of the texts.
     for i in [i for i, w in enumerate(texts) if w in _STOPS]:
         if i >= last:
             continue
-        nxt = tokens[i + 1]
+        nxt = texts[i + 1]
         prev = texts[i - 1].lower() if i else ""
         if prev in _ABBREV or (len(prev) == 1 and prev.isalpha()):
             continue
-        if nxt.quote >= 0 or nxt.text[:1].isupper() or nxt.text in "\"“‘'(":
+        if nxt == QUOTE_TEXT or nxt[:1].isupper() or nxt in "\"“‘'(":
             out.append((begin, i + 1))
             begin = i + 1
     if begin <= last:

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
-from operator import itemgetter
 
 from digests.quotes import lexicon as lx
 from digests.quotes import names as nm
-from digests.quotes.attribution import Mention, Token
+from digests.quotes.attribution import Mention
 from digests.quotes.names import Entity
 
 _ING_CUES = frozenset(w for w in lx.CUE_VERBS if w.endswith("ing"))
 _new = tuple.__new__
-_TEXT = itemgetter(0)
 # How many sentences back a pronoun or description may find its referent.
 _WINDOW = 6
 # Heads of descriptions that name a document or thing, not a speaker ("the report said").
@@ -34,7 +32,8 @@ class Registry:
         # Capitalised runs are recorded as they come, but turned into entities only when a
         # question about the names needs them (most never do): each entity depends on its own
         # sentence alone, so the answers are those of recording every name up front.
-        self._runs: list[tuple[list[Token], list[str], int, int, int, bool, bool]] = []
+        # (texts, lowered texts, start, i, j, sentence, lead, subject of a cue) of sentence[i:j]
+        self._runs: list[tuple[list[str], list[str], int, int, int, int, bool, bool]] = []
         self._run_sentences: list[int] = []  # each run's sentence, for bisecting a window
         self._entity_of: list[Entity | None] = []  # per run, once made
         self._made: list[bool] = []
@@ -54,14 +53,20 @@ class Registry:
         self._full_names: dict[int, str] = {}
 
     def add_sentence(
-        self, sent: list[Token], index: int, words: list[str], caps: list[int] | None = None
+        self,
+        text: list[str],
+        words: list[str],
+        starts: list[int],
+        index: int,
+        caps: list[int] | None = None,
     ) -> None:
         """Record the names (and indefinite role descriptions) of one sentence.
 
-        `words` are the sentence's token texts, lowercased (shared with the caller); `caps`, when
-        given, the indexes of the tokens that start with a capital.
+        `text` holds the sentence's token texts (a quotation stands as QUOTE_TEXT), `words` the
+        same lowercased, `starts` their offsets; `caps`, when given, the indexes of the tokens
+        that start with a capital. The lists are kept, not copied.
         """
-        lead_at = nm.lead_index(sent, words)
+        lead_at = nm.lead_index(text, words)
         # The subject of a sentence with a speech cue is taken to be a person (or organisation).
         # ("Xi ..., telling Biden that ...").
         cued = not _ING_CUES.isdisjoint(words)
@@ -71,27 +76,28 @@ class Registry:
         # An indefinite description needs a role noun: most sentences have none.
         if ("a" in words or "an" in words) and not lx.ROLE_NOUNS.isdisjoint(words):
             for k in [k for k, word in enumerate(words[:-1]) if word == "a" or word == "an"]:
-                head = nm.head_after(sent, k + 1)
+                head = nm.head_after(text, k + 1)
                 if head:
-                    self.anonymous.append((sent[k].start, head))
+                    self.anonymous.append((starts[k], head))
         after = 0
         if caps is None:
-            caps = [k for k, t in enumerate(sent) if t.text[:1].isupper()]
+            caps = [k for k, t in enumerate(text) if t[:1].isupper()]
         for i in caps:
             if i < after or words[i] in lx.NOT_NAMES:
-                # A run cannot start at a word like "The" or "He" (_run_end would stop there).
+                # A run cannot start at a word like "The" or "He" (run_end would stop there).
                 continue
-            run_end = nm.run_end(sent, i, words)
+            run_end = nm.run_end(text, i, words)
             if run_end == i:
                 continue
             if i > lead_at:
-                self._mid_caps.update(map(_TEXT, sent[i:run_end]))
+                self._mid_caps.update(text[i:run_end])
             run = len(self._runs)
-            self._runs.append((sent, words, i, run_end, index, i <= lead_at, cued and i == lead_at))
+            subject = cued and i == lead_at
+            self._runs.append((text, words, starts[i], i, run_end, index, i <= lead_at, subject))
             self._run_sentences.append(index)
             self._entity_of.append(None)
             self._made.append(False)
-            keys, long = nm.name_words(sent, i, run_end)
+            keys, long = nm.name_words(text, i, run_end)
             for key in keys:
                 self._pending.setdefault(key, []).append(run)
                 if long:
@@ -118,12 +124,12 @@ class Registry:
             if self._made[run]:
                 continue
             self._made[run] = True
-            sent, words, i, run_end, index, lead, subject = self._runs[run]
-            entity = nm.entity(sent, i, run_end, index, lead, words)
+            text, words, start, i, run_end, index, lead, subject = self._runs[run]
+            entity = nm.entity(text, start, i, run_end, index, lead, words)
             if entity is None:
                 continue
             confirmed = entity.kind != "org" and (
-                subject or nm.person_context(sent, i, run_end, words)
+                subject or nm.person_context(text, i, run_end, words)
             )
             if confirmed:
                 name, _, start, sentence, lead, _, roles = entity
@@ -212,8 +218,8 @@ class Registry:
         if head in lx.ORG_NOUNS and head not in lx.ROLE_NOUNS:
             return self._salient("it", mention.start, sentence, None)
         for run in range(len(self._runs) - 1, -1, -1):
-            sent, low, i, j = self._runs[run][:4]
-            if sent[i].start >= mention.start:
+            _, low, start, i, j = self._runs[run][:5]
+            if start >= mention.start:
                 continue  # its entity would start there too: not before the mention
             if head not in low[max(0, i - 8) : j + 10]:
                 continue  # no role word that near (see _entity): head cannot be among its roles

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from operator import itemgetter
 from typing import NamedTuple
 
 from digests.quotes import lexicon as lx
-from digests.quotes.attribution import Token
+from digests.quotes.attribution import QUOTE_TEXT
 
 _INTRO = frozenset(
     """in on at after before during when while speaking asked earlier later last since despite
     as for with without under over following responding writing addressing""".split()
 )
 _new = tuple.__new__
-_TEXT = itemgetter(0)
 _ROLES_OR_TITLES = lx.ROLE_NOUNS | lx.TITLES
 
 
@@ -29,38 +27,36 @@ class Entity(NamedTuple):
     roles: frozenset[str]
 
 
-def name_words(sent: list[Token], i: int, j: int) -> tuple[set[str], bool]:
-    """Every word the entity of the run sent[i:j] may have in its name (see _entity), and
+def name_words(text: list[str], i: int, j: int) -> tuple[set[str], bool]:
+    """Every word the entity of the run text[i:j] may have in its name (see `entity`), and
     whether the name may have two words or more."""
-    texts = list(map(_TEXT, sent[i:j]))
+    texts = text[i:j]
     joined = "".join(texts)
     if "’s" not in joined and "'s" not in joined:
         # No possessive anywhere: the words are the texts themselves (the usual case).
         return set(texts), len(texts) - texts.count(".") > 1
     out: set[str] = set()
-    words = 0
-    for tok in sent[i:j]:
-        text = tok.text
-        words += text != "."
-        out.add(text.replace("’s", ""))
-        if text.endswith(("'s", "’s")):
-            out.add(text[:-2].replace("’s", ""))
-    return out, words > 1
+    for word in texts:
+        out.add(word.replace("’s", ""))
+        if word.endswith(("'s", "’s")):
+            out.add(word[:-2].replace("’s", ""))
+    return out, len(texts) - texts.count(".") > 1
 
 
-def lead_index(sent: list[Token], low: list[str]) -> int:
+def lead_index(text: list[str], low: list[str]) -> int:
     """Index of the first word after leading conjunctions: where a subject name would start.
 
-    `low` holds the sentence's token texts in lower case, as in every helper below.
+    Every helper here reads one sentence as its token texts (`text`, a quotation standing as
+    QUOTE_TEXT) and the same lowercased (`low`).
     """
     i = 0
-    if sent and low[0] in _INTRO:
+    if text and low[0] in _INTRO:
         # "Speaking in Vaughan, Ont., on Thursday, Trudeau denied": past the opening phrase.
         commas = [k for k, w in enumerate(low[:16]) if w == ","]
-        nxt = [k for k in commas if k + 1 < len(sent) and sent[k + 1].text[:1].isupper()]
+        nxt = [k for k in commas if k + 1 < len(text) and text[k + 1][:1].isupper()]
         return nxt[-1] + 1 if nxt else 0
-    while i < len(sent) and (low[i] in lx.NOT_NAMES or sent[i].text in ",—"):
-        if sent[i].text[:1].isupper() and low[i] not in lx.NOT_NAMES:
+    while i < len(text) and (low[i] in lx.NOT_NAMES or text[i] in ",—"):
+        if text[i][:1].isupper() and low[i] not in lx.NOT_NAMES:
             break
         i += 1
         if i > 3:
@@ -68,58 +64,57 @@ def lead_index(sent: list[Token], low: list[str]) -> int:
     return i
 
 
-def person_context(sent: list[Token], i: int, j: int, low: list[str]) -> bool:
+def person_context(text: list[str], i: int, j: int, low: list[str]) -> bool:
     """True when the words around a name show it names a person (cue, title, role, "who")."""
     if low[i].rstrip(".") in lx.TITLES and j - i > 1:
         return True
-    k = _skip_between(sent, j, low)
-    if k < len(sent) and low[k] in lx.CUE_VERBS:
+    k = _skip_between(text, j, low)
+    if k < len(text) and low[k] in lx.CUE_VERBS:
         return True
-    if k + 1 < len(sent) and sent[k].text == ",":
-        if low[k + 1] == "who" or _roles_in(sent, k + 1):
+    if k + 1 < len(text) and text[k] == ",":
+        if low[k + 1] == "who" or _roles_in(text, k + 1):
             return True
         # "Hiram Macharia, marketing executive at LG Electronics, said": a cue after the aside.
-        for c in range(k + 1, min(len(sent), k + 14)):
-            if sent[c].quote >= 0:
+        for c in range(k + 1, min(len(text), k + 14)):
+            if text[c] == QUOTE_TEXT:
                 break
-            if sent[c].text == ",":
-                after = _skip_between(sent, c + 1, low)
-                return after < len(sent) and low[after] in lx.CUE_VERBS
+            if text[c] == ",":
+                after = _skip_between(text, c + 1, low)
+                return after < len(text) and low[after] in lx.CUE_VERBS
     if i and low[i - 1] in lx.CUE_VERBS:
-        return i < 2 or sent[i - 2].text == "," or sent[i - 2].quote >= 0
+        return i < 2 or text[i - 2] == "," or text[i - 2] == QUOTE_TEXT
     return bool(i and low[i - 1] in lx.ROLE_NOUNS)
 
 
-def _skip_between(sent: list[Token], k: int, low: list[str]) -> int:
-    while k < len(sent) and (
-        low[k] in lx.BETWEEN or (sent[k].text.endswith("ly") and sent[k].text.islower())
+def _skip_between(text: list[str], k: int, low: list[str]) -> int:
+    while k < len(text) and (
+        low[k] in lx.BETWEEN or (text[k].endswith("ly") and text[k].islower())
     ):
         k += 1
     return k
 
 
-def run_end(sent: list[Token], i: int, low: list[str]) -> int:
+def run_end(text: list[str], i: int, low: list[str]) -> int:
     """End of the capitalised run (a name) starting at sentence position i; i when none."""
     j = i
-    n = len(sent)
+    n = len(text)
     while j < n:
-        tok = sent[j]
-        text = tok.text
-        if tok.quote >= 0:
+        word = text[j]
+        if word == QUOTE_TEXT:
             break
-        if text[:1].isupper() and not (j == i and low[j] in lx.NOT_NAMES):
+        if word[:1].isupper() and not (j == i and low[j] in lx.NOT_NAMES):
             j += 1
-            if text.endswith(("'s", "’s")):
+            if word.endswith(("'s", "’s")):
                 break
-            if j < n and sent[j].text == "." and len(text) <= 4:
+            if j < n and text[j] == "." and len(word) <= 4:
                 j += 1
             continue
         connects = j > i and low[j] in lx.CONNECTORS and j + 1 < n
-        if connects and sent[j + 1].text[:1].isupper():
+        if connects and text[j + 1][:1].isupper():
             j += 1
             continue
         if j > i and low[j] in ("of", "for") and j + 1 < n:
-            nxt = sent[j + 1].text
+            nxt = text[j + 1]
             if low[j - 1] in lx.ORG_WORDS and nxt[:1].isupper():
                 j += 1
                 continue
@@ -128,10 +123,10 @@ def run_end(sent: list[Token], i: int, low: list[str]) -> int:
 
 
 def entity(
-    sent: list[Token], i: int, j: int, index: int, lead: bool, low: list[str]
+    text: list[str], start: int, i: int, j: int, index: int, lead: bool, low: list[str]
 ) -> Entity | None:
-    """The name of the run sent[i:j] (sentence `index`), or None when it names nobody."""
-    words = [t.text for t in sent[i:j] if t.text != "."]
+    """The name of the run text[i:j] (at `start`, in sentence `index`), or None if nobody's."""
+    words = [w for w in text[i:j] if w != "."]
     # Only "." lowercases to ".", so this keeps the same words as above.
     lowered = [w for w in low[i:j] if w != "."]
     if words and words[-1].endswith(("'s", "’s")):
@@ -152,10 +147,10 @@ def entity(
     parts = name.split()
     if i and low[i - 1] in lx.ROLE_NOUNS:
         roles.add(low[i - 1])
-    if j + 1 < len(sent) and sent[j].text == ",":
-        roles |= _roles_in(sent, j + 1)
-    if i >= 2 and sent[i - 1].text == ",":
-        roles |= _roles_before(sent, i - 2)
+    if j + 1 < len(text) and text[j] == ",":
+        roles |= _roles_in(text, j + 1)
+    if i >= 2 and text[i - 1] == ",":
+        roles |= _roles_before(text, i - 2)
     if org or (cut < 0 and any(len(p) > 1 and p.isupper() for p in parts)):
         kind = "org"
     elif cut >= 0 or len(parts) >= 2 or roles:
@@ -166,36 +161,36 @@ def entity(
         kind = "org" if kind == "org" else "other"
     weak = i == 0 and cut < 0 and len(parts) == 1
     # tuple.__new__ skips the named tuple's Python-level __new__ (tens of entities per article).
-    return _new(Entity, (name, kind, sent[i].start, index, lead, weak, frozenset(roles)))
+    return _new(Entity, (name, kind, start, index, lead, weak, frozenset(roles)))
 
 
-def _roles_in(sent: list[Token], k: int) -> set[str]:
+def _roles_in(text: list[str], k: int) -> set[str]:
     """Role words of an appositive after a name: 'Jane Smith, the city's engineer,'."""
     out: set[str] = set()
-    for tok in sent[k : k + 9]:
-        if tok.text in ",.;:" or tok.quote >= 0:
+    for word in text[k : k + 9]:
+        if word in ",.;:" or word == QUOTE_TEXT:
             break
-        low = tok.text.lower()
+        low = word.lower()
         if low in lx.ROLE_NOUNS or low in lx.TITLES:
             out.add(low)
     return out
 
 
-def _roles_before(sent: list[Token], k: int) -> set[str]:
+def _roles_before(text: list[str], k: int) -> set[str]:
     """Role words of a description just before a name: 'The city's chief engineer, Priya'."""
     out: set[str] = set()
-    for tok in sent[max(0, k - 6) : k + 1]:
-        low = tok.text.lower()
+    for word in text[max(0, k - 6) : k + 1]:
+        low = word.lower()
         if low in lx.ROLE_NOUNS:
             out.add(low)
     return out
 
 
-def head_after(sent: list[Token], k: int) -> str | None:
+def head_after(text: list[str], k: int) -> str | None:
     """The role noun of an indefinite description starting at k ("a senior official")."""
-    for tok in sent[k : k + 5]:
-        low = tok.text.lower()
-        if not tok.text[:1].isalpha() or tok.quote >= 0:
+    for word in text[k : k + 5]:
+        low = word.lower()
+        if not word[:1].isalpha() or word == QUOTE_TEXT:
             return None
         if low in lx.ROLE_NOUNS:
             return low
