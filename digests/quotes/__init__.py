@@ -9,19 +9,17 @@ from collections.abc import Sequence
 
 from digests.model import Quote, Span
 from digests.quotes import lexicon as lx
-from digests.quotes.attribution import (
+from digests.quotes.attribution import Mention, reports, speaker_mention
+from digests.quotes.coref import Registry
+from digests.quotes.marks import Marked, find_marked, paragraphs
+from digests.quotes.tokens import (
     QUOTE_TEXT,
-    Mention,
     Token,
     capitals,
     paragraph_words,
-    reports,
     sentence_bounds,
-    speaker_mention,
     tokens_of,
 )
-from digests.quotes.coref import Registry
-from digests.quotes.marks import Marked, find_marked, paragraphs
 
 __all__ = ["find_quotes", "main_quotes", "verbatim"]
 

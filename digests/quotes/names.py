@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from digests.quotes import lexicon as lx
-from digests.quotes.attribution import QUOTE_TEXT
+from digests.quotes.tokens import QUOTE_TEXT
 
 _INTRO = frozenset(
     """in on at after before during when while speaking asked earlier later last since despite
