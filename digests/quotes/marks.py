@@ -20,9 +20,10 @@ _ELISION = re.compile(r"(?:\d\d|n['’]|em\b|cause\b|til\b|tis\b|twas\b|bout\b|r
 _PARAGRAPH = re.compile(r"[^\n]+")
 _DOUBLE_MARK = re.compile("[" + _DOUBLE + "]")
 # A single mark where one may open (see _single_opens): after a space, the text's start or an
-# opening character, before a letter, digit or "…$£€(". Most apostrophes (it's) never match.
+# opening character, before a letter, digit or "…$£€(". Most apostrophes (it's) never match. The
+# mark comes first in the pattern (the lookbehind after it) so that the scan jumps between marks.
 _SINGLE_OPEN = re.compile(
-    "(?<![^\\s" + re.escape(_BEFORE_OPEN + _DOUBLE) + "])[‘'](?=[^\\W_]|[…$£€(])"
+    "[‘'](?<![^\\s" + re.escape(_BEFORE_OPEN + _DOUBLE) + "][‘'])(?=[^\\W_]|[…$£€(])"
 )
 _SINGLE_MARK = re.compile("[‘’']")
 # How far (in characters) a single-quoted quotation may run before its closing mark.
