@@ -76,7 +76,7 @@ def find_quotes(text: str) -> list[Quote]:
             lowered = lows[a:b]
             here = caps[bisect_left(caps, a) : bisect_left(caps, b)]
             registry.add_sentence(texts[a:b], lowered, starts[a:b], count, [k - a for k in here])
-            quotes_here = [at for at, _ in pw.quoted if a <= at < b]
+            quotes_here = [at for at, _ in pw.quoted if a <= at < b] if pw.quoted else ()
             if quotes_here:
                 # Only sentences with a quotation need tokens and the attribution rules.
                 sent = tokens_of(pw, a, b)

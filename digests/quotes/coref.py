@@ -35,8 +35,7 @@ class Registry:
         # (texts, lowered texts, start, i, j, sentence, lead, subject of a cue) of sentence[i:j]
         self._runs: list[tuple[list[str], list[str], int, int, int, int, bool, bool]] = []
         self._run_sentences: list[int] = []  # each run's sentence, for bisecting a window
-        self._entity_of: list[Entity | None] = []  # per run, once made
-        self._made: list[bool] = []
+        self._entity_of: dict[int, Entity | None] = {}  # run -> its entity, once made
         self._pending: dict[str, list[int]] = {}  # word a run's name may hold -> unmade runs
         self._pending_long: dict[str, list[int]] = {}  # the same for runs of two words or more
         self.anonymous: list[tuple[int, str]] = []  # (start, head) of "a senior official"
@@ -95,9 +94,12 @@ class Registry:
             subject = cued and i == lead_at
             self._runs.append((text, words, starts[i], i, run_end, index, i <= lead_at, subject))
             self._run_sentences.append(index)
-            self._entity_of.append(None)
-            self._made.append(False)
-            keys, long = nm.name_words(text, i, run_end)
+            word = text[i]
+            keys: Iterable[str]
+            if run_end == i + 1 and "’s" not in word and "'s" not in word:
+                keys, long = (word,), False  # a one-word name (see nm.name_words)
+            else:
+                keys, long = nm.name_words(text, i, run_end)
             for key in keys:
                 self._pending.setdefault(key, []).append(run)
                 if long:
@@ -108,7 +110,7 @@ class Registry:
     def entities(self) -> list[Entity]:
         """Every name recorded so far, in article order."""
         self._make(range(len(self._runs)))
-        return [e for e in self._entity_of if e is not None]
+        return [e for e in map(self._entity_of.get, range(len(self._runs))) if e is not None]
 
     def _need(self, word: str, long: bool = False) -> None:
         """Make the entities of every run whose name may contain this word.
@@ -121,9 +123,9 @@ class Registry:
 
     def _make(self, runs: Iterable[int]) -> None:
         for run in runs:
-            if self._made[run]:
+            if run in self._entity_of:
                 continue
-            self._made[run] = True
+            self._entity_of[run] = None
             text, words, start, i, run_end, index, lead, subject = self._runs[run]
             entity = nm.entity(text, start, i, run_end, index, lead, words)
             if entity is None:
@@ -224,7 +226,7 @@ class Registry:
             if head not in low[max(0, i - 8) : j + 10]:
                 continue  # no role word that near (see _entity): head cannot be among its roles
             self._make((run,))
-            e = self._entity_of[run]
+            e = self._entity_of.get(run)
             if e is not None and e.kind == "person" and head in e.roles:
                 return self.canonical(e.name, e.start)
         if any(s < mention.start and h == head for s, h in self.anonymous):
@@ -256,7 +258,7 @@ class Registry:
         self._make(range(lo, hi))
         return [
             e
-            for e in self._entity_of[lo:hi]
+            for e in map(self._entity_of.get, range(lo, hi))
             if e is not None and e.start < before and self._fits(e, pronoun)
         ]
 
