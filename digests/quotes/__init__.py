@@ -33,10 +33,10 @@ _LINK_LINE = re.compile(
 
 def find_quotes(text: str) -> list[Quote]:
     """Every direct quotation in the text, in order, verbatim, with its speaker when known."""
-    marked = find_marked(text)
+    paras = paragraphs(text)
+    marked = find_marked(text, paras)
     if not marked:
         return []
-    paras = paragraphs(text)
     by_para: dict[int, list[tuple[int, Span]]] = {}
     for index, m in enumerate(marked):
         for para, extent in zip(m.paragraphs, m.extents, strict=True):
@@ -46,7 +46,9 @@ def find_quotes(text: str) -> list[Quote]:
     cued: set[int] = set()  # quotes whose sentence has a speech cue
     only_quotes: set[int] = set()
     framed: set[int] = set()  # quotes a speech verb leads into ("caused “serious difficulties”")
-    headings = {p for p, (s, e) in enumerate(paras) if _is_heading(text[s:e])}
+    # Only the paragraphs a quotation opens in are ever asked about.
+    opening = {m.paragraphs[0] for m in marked}
+    headings = {p for p in opening if _is_heading(text[paras[p][0] : paras[p][1]])}
     count = 0
     # The last sentence of the previous paragraph when it ends in a colon ("Cruz continued:").
     lead_in: list[Token] | None = None

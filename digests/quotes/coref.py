@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
+from functools import lru_cache
 
 from digests.quotes import lexicon as lx
 from digests.quotes import names as nm
@@ -23,6 +24,13 @@ _THINGS = frozenset(
 )
 # Things a person issues: "her statement read", "his office said" stand for that person.
 _ISSUED = frozenset("statement office post letter email tweet release website".split())
+
+
+@lru_cache(maxsize=4096)
+def _bare(name: str) -> tuple[str, list[str]]:
+    """A name without its titles, and its words (memoised: speakers recur in an article)."""
+    bare = nm.strip_titles(nm.after_titles(name))
+    return bare, bare.split()
 
 
 class Registry:
@@ -165,8 +173,7 @@ class Registry:
 
     def canonical(self, name: str, before: int) -> str:
         """A surname, given name or shortened form mapped to the full name introduced earlier."""
-        name = nm.strip_titles(nm.after_titles(name))
-        tokens = name.split()
+        name, tokens = _bare(name)
         if not tokens:
             return name
         # The full name mentioned latest before the mention, else the first one after it.

@@ -44,9 +44,13 @@ def paragraphs(text: str) -> list[Span]:
     return [(m.start(), m.end()) for m in _PARAGRAPH.finditer(text) if m.group().strip()]
 
 
-def find_marked(text: str) -> list[Marked]:
-    """Every quotation delimited by marks, in order; nested quotations are left inside theirs."""
-    paras = paragraphs(text)
+def find_marked(text: str, paras: list[Span] | None = None) -> list[Marked]:
+    """Every quotation delimited by marks, in order; nested quotations are left inside theirs.
+
+    `paras`: the text's `paragraphs`, when the caller has them already.
+    """
+    if paras is None:
+        paras = paragraphs(text)
     found: list[Marked] = []
     # A quotation whose paragraph ended without a closing mark, waiting for the next paragraph to
     # reopen it (the convention for quotes running over several paragraphs).
