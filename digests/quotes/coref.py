@@ -243,7 +243,7 @@ class Registry:
     def _salient(self, pronoun: str, before: int, sentence: int, last: str | None) -> str | None:
         """The nearest fitting name: this sentence's subject, else the closest sentence back."""
         want = "org" if pronoun == "it" else "person"
-        here = [e for e in self._fitting(sentence, pronoun, before) if e.lead]
+        here = self._fitting(sentence, pronoun, before, lead_only=True)
         if here:
             return self.canonical(here[0].name, here[0].start)
         for back in range(sentence - 1, sentence - _WINDOW - 1, -1):
@@ -257,16 +257,20 @@ class Registry:
             return last
         return None
 
-    def _fitting(self, sentence: int, pronoun: str, before: int) -> list[Entity]:
+    def _fitting(
+        self, sentence: int, pronoun: str, before: int, lead_only: bool = False
+    ) -> list[Entity]:
         """The names of one sentence, before a position, that the pronoun may refer to."""
-        # Runs are recorded in article order: a sentence's runs are one slice.
+        # Runs are recorded in article order: a sentence's runs are one slice. A run's entity
+        # starts where the run does, so runs from `before` on need not be made at all.
         lo = bisect_left(self._run_sentences, sentence)
         hi = bisect_right(self._run_sentences, sentence, lo)
-        self._make(range(lo, hi))
+        runs = [r for r in range(lo, hi) if self._runs[r][2] < before]
+        self._make(runs)
         return [
             e
-            for e in map(self._entity_of.get, range(lo, hi))
-            if e is not None and e.start < before and self._fits(e, pronoun)
+            for e in map(self._entity_of.get, runs)
+            if e is not None and (e.lead or not lead_only) and self._fits(e, pronoun)
         ]
 
     def _full(self, e: Entity) -> str:
@@ -281,6 +285,8 @@ class Registry:
             return e.kind == "org"
         # Only names the article shows to be people (a lone surname counts through its full
         # name): "he" is never "Kinder Morgan" or "Christmas Day".
+        if e.kind == "org":
+            return False
         full = self._full(e).split()
         if len(full) == 1 and e.weak and full[0] not in self._mid_caps:
             return False
