@@ -42,7 +42,11 @@ def speaker_mention(sent: list[Token], q: int, lowered: list[str] | None = None)
     if lowered is None:
         lowered = [t.text.lower() for t in sent]
     # Candidates in sentence order: the cue words, and a dash just after the quote ("Q" — X).
-    candidates = [k for k, low in enumerate(lowered) if low in _CUES_OR_REPORTS]
+    candidates = (
+        []
+        if _CUES_OR_REPORTS.isdisjoint(lowered)
+        else [k for k, low in enumerate(lowered) if low in _CUES_OR_REPORTS]
+    )
     for k in (q + 1, q + 2):
         if k < len(sent) and sent[k].text in _DASHES and (k == q + 1 or sent[q + 1].text == ","):
             candidates.append(k)

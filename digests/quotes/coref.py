@@ -12,6 +12,8 @@ from digests.quotes.attribution import Mention
 from digests.quotes.names import Entity
 
 _ING_CUES = frozenset(w for w in lx.CUE_VERBS if w.endswith("ing"))
+# Words after a capitalised word that may carry its name on ("Jean de la", "U.S.", "Bank of").
+_RUN_GOES_ON = lx.CONNECTORS | {"of", "for", "."}
 _new = tuple.__new__
 # How many sentences back a pronoun or description may find its referent.
 _WINDOW = 6
@@ -93,7 +95,13 @@ class Registry:
             if i < after or words[i] in lx.NOT_NAMES:
                 # A run cannot start at a word like "The" or "He" (run_end would stop there).
                 continue
-            run_end = nm.run_end(text, i, words)
+            if i + 1 == len(text) or (
+                not text[i + 1][:1].isupper() and words[i + 1] not in _RUN_GOES_ON
+            ):
+                # The usual one-word name: nothing after it can extend the run (nm.run_end).
+                run_end = i + 1
+            else:
+                run_end = nm.run_end(text, i, words)
             if run_end == i:
                 continue
             if i > lead_at:
