@@ -134,12 +134,9 @@ def _stops(texts: list[str]) -> list[int]:
     out: list[int] = []
     for stop in _STOPS:
         k = -1
-        try:
-            while True:
-                k = texts.index(stop, k + 1)
-                out.append(k)
-        except ValueError:
-            pass
+        for _ in range(texts.count(stop)):
+            k = texts.index(stop, k + 1)
+            out.append(k)
     out.sort()
     return out
 
