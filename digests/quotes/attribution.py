@@ -57,6 +57,8 @@ def speaker_mention(sent: list[Token], q: int, lowered: list[str] | None = None)
         tok = sent[k]
         low = lowered[k]
         if tok.quote >= 0 or (low not in lx.CUE_VERBS and low not in lx.REPORT_CUES):
+            if best is not None and best[0] <= 0:
+                continue  # rank 0 cannot beat it (the mention is looked for only when it may win)
             mention = _forward(sent, k + 1)
             rank = 0
         else:
@@ -67,7 +69,6 @@ def speaker_mention(sent: list[Token], q: int, lowered: list[str] | None = None)
             if k and lowered[k - 1] in _NOT_BEFORE_CUE:
                 # "to answer", "the big reveal": an infinitive or a noun, not a speech cue.
                 continue
-            mention = _cue_mention(sent, k, q)
             # Ranks: a cue right after the quote ("…," she said) beats one right before it
             # (She said: "…"), which beats cues further off or across another quotation; a
             # report ("…, Xinhua reported") only names the speaker when nothing else does.
@@ -80,6 +81,9 @@ def speaker_mention(sent: list[Token], q: int, lowered: list[str] | None = None)
                 rank = 1 if len(between) <= 6 else 10 + len(between)
             if low in lx.REPORT_CUES:
                 rank += 100
+            if best is not None and rank >= best[0]:
+                continue
+            mention = _cue_mention(sent, k, q)
         if mention is not None and (best is None or rank < best[0]):
             best = (rank, mention)
     if best is None and q and sent[q - 1].text == ":":
