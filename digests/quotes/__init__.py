@@ -74,11 +74,17 @@ def find_quotes(text: str) -> list[Quote]:
         lead_in = tokens_of(pw, *bounds[-1]) if colon else None
         caps = capitals(texts)
         starts = pw.starts
+        quoted = [at for at, _ in pw.quoted]  # in order, as the sentences are
+        ci = qi = 0
         for a, b in bounds:
             lowered = lows[a:b]
-            here = caps[bisect_left(caps, a) : bisect_left(caps, b)]
-            registry.add_sentence(texts[a:b], lowered, starts[a:b], count, [k - a for k in here])
-            quotes_here = [at for at, _ in pw.quoted if a <= at < b] if pw.quoted else ()
+            cj = bisect_left(caps, b, ci)
+            registry.add_sentence(
+                texts[a:b], lowered, starts[a:b], count, [k - a for k in caps[ci:cj]]
+            )
+            qj = bisect_left(quoted, b, qi)
+            quotes_here = quoted[qi:qj]
+            ci, qi = cj, qj
             if quotes_here:
                 # Only sentences with a quotation need tokens and the attribution rules.
                 sent = tokens_of(pw, a, b)

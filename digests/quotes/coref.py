@@ -75,7 +75,11 @@ class Registry:
         same lowercased, `starts` their offsets; `caps`, when given, the indexes of the tokens
         that start with a capital. The lists are kept, not copied.
         """
-        lead_at = nm.lead_index(text, words)
+        if caps is None:
+            caps = [k for k, t in enumerate(text) if t[:1].isupper()]
+        # Runs start at capitals other than "The", "He", ... (run_end would stop there at once).
+        caps = [i for i in caps if words[i] not in lx.NOT_NAMES]
+        lead_at = nm.lead_index(text, words) if caps else 0
         # The subject of a sentence with a speech cue is taken to be a person (or organisation).
         # ("Xi ..., telling Biden that ...").
         cued = not _ING_CUES.isdisjoint(words)
@@ -89,11 +93,8 @@ class Registry:
                 if head:
                     self.anonymous.append((starts[k], head))
         after = 0
-        if caps is None:
-            caps = [k for k, t in enumerate(text) if t[:1].isupper()]
         for i in caps:
-            if i < after or words[i] in lx.NOT_NAMES:
-                # A run cannot start at a word like "The" or "He" (run_end would stop there).
+            if i < after:
                 continue
             if i + 1 == len(text) or (
                 not text[i + 1][:1].isupper() and words[i + 1] not in _RUN_GOES_ON
