@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 
 from digests.model import Quote, Span
 from digests.quotes import lexicon as lx
-from digests.quotes.attribution import (
-    Mention,
-    Token,
-    reports,
-    sentences,
-    speaker_mention,
-    tokenize,
-)
+from digests.quotes.attribution import Mention, reports, speaker_mention
 from digests.quotes.coref import Registry
 from digests.quotes.marks import Marked, find_marked, paragraphs
+from digests.quotes.tokens import (
+    QUOTE_TEXT,
+    Token,
+    capitals,
+    paragraph_words,
+    sentence_bounds,
+    tokens_of,
+)
 
 __all__ = ["find_quotes", "main_quotes", "verbatim"]
 
@@ -31,10 +33,10 @@ _LINK_LINE = re.compile(
 
 def find_quotes(text: str) -> list[Quote]:
     """Every direct quotation in the text, in order, verbatim, with its speaker when known."""
-    marked = find_marked(text)
+    paras = paragraphs(text)
+    marked = find_marked(text, paras)
     if not marked:
         return []
-    paras = paragraphs(text)
     by_para: dict[int, list[tuple[int, Span]]] = {}
     for index, m in enumerate(marked):
         for para, extent in zip(m.paragraphs, m.extents, strict=True):
@@ -44,39 +46,62 @@ def find_quotes(text: str) -> list[Quote]:
     cued: set[int] = set()  # quotes whose sentence has a speech cue
     only_quotes: set[int] = set()
     framed: set[int] = set()  # quotes a speech verb leads into ("caused “serious difficulties”")
-    headings = {p for p, (s, e) in enumerate(paras) if _is_heading(text[s:e])}
+    # Only the paragraphs a quotation opens in are ever asked about.
+    opening = {m.paragraphs[0] for m in marked}
+    headings = {p for p in opening if _is_heading(text[paras[p][0] : paras[p][1]])}
     count = 0
     # The last sentence of the previous paragraph when it ends in a colon ("Cruz continued:").
     lead_in: list[Token] | None = None
     # Names introduced after the last quotation cannot be anyone's antecedent: stop there.
     last_para = max(by_para)
     for p, (start, end) in enumerate(paras[: last_para + 1]):
-        tokens = tokenize(text, start, end, by_para.get(p, []))
-        if tokens and all(t.quote >= 0 or not t.text[:1].isalnum() for t in tokens):
+        pw = paragraph_words(text, start, end, by_para.get(p, []))
+        texts = pw.texts
+        if texts and all(not t[:1].isalnum() for t in texts):
+            # Nothing but quotations and marks (a quotation's token starts with no letter).
             only_quotes.add(p)
-            if lead_in is not None and tokens[0].quote >= 0:
+            if lead_in is not None and texts[0] == QUOTE_TEXT:
                 # The colon's sentence introduces the quotation set off below it.
-                mention = speaker_mention([*lead_in, tokens[0]], len(lead_in))
+                first = tokens_of(pw, 0, 1)
+                mention = speaker_mention([*lead_in, *first], len(lead_in))
                 if mention is not None:
-                    mentions[tokens[0].quote] = (mention, count - 1)
-                    cued.add(tokens[0].quote)
-        split = sentences(tokens)
-        lead_in = split[-1] if split and split[-1][-1].text == ":" else None
-        for sent in split:
-            lowered = [t.text.lower() for t in sent]
-            registry.add_sentence(sent, count, lowered)
-            cue = not lx.CUE_VERBS.isdisjoint(lowered)
-            for k, tok in enumerate(sent):
-                if tok.quote < 0 or tok.quote in mentions:
-                    continue
-                # A quote over several paragraphs is attributed wherever its cue stands.
-                if cue:
-                    cued.add(tok.quote)
-                if reports(sent, k):
-                    framed.add(tok.quote)
-                mention = speaker_mention(sent, k)
-                if mention is not None:
-                    mentions[tok.quote] = (mention, count)
+                    mentions[first[0].quote] = (mention, count - 1)
+                    cued.add(first[0].quote)
+        # Lowercased once per paragraph in one C call (no token holds a newline).
+        lows = "\n".join(texts).lower().split("\n") if texts else []
+        bounds = sentence_bounds(texts)
+        colon = bool(bounds) and texts[bounds[-1][1] - 1] == ":"
+        lead_in = tokens_of(pw, *bounds[-1]) if colon else None
+        caps = capitals(texts)
+        starts = pw.starts
+        quoted = [at for at, _ in pw.quoted]  # in order, as the sentences are
+        ci = qi = 0
+        for a, b in bounds:
+            lowered = lows[a:b]
+            cj = bisect_left(caps, b, ci)
+            registry.add_sentence(
+                texts[a:b], lowered, starts[a:b], count, [k - a for k in caps[ci:cj]]
+            )
+            qj = bisect_left(quoted, b, qi)
+            quotes_here = quoted[qi:qj]
+            ci, qi = cj, qj
+            if quotes_here:
+                # Only sentences with a quotation need tokens and the attribution rules.
+                sent = tokens_of(pw, a, b)
+                cue = not lx.CUE_VERBS.isdisjoint(lowered)
+                for at in quotes_here:
+                    k = at - a
+                    tok = sent[k]
+                    if tok.quote in mentions:
+                        continue
+                    # A quote over several paragraphs is attributed wherever its cue stands.
+                    if cue:
+                        cued.add(tok.quote)
+                    if reports(sent, k):
+                        framed.add(tok.quote)
+                    mention = speaker_mention(sent, k, lowered)
+                    if mention is not None:
+                        mentions[tok.quote] = (mention, count)
             count += 1
     speakers = _speakers(marked, registry, mentions, only_quotes)
     out: list[Quote] = []

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
 
-from digests.model import Span
 from digests.quotes import lexicon as lx
+from digests.quotes.tokens import ABBREV as _ABBREV
+from digests.quotes.tokens import Token
 
 _DETERMINERS = frozenset("the a an his her their its our this that one another".split())
 _NP_STOP = frozenset(
@@ -19,21 +19,9 @@ _INTRO = frozenset(
     as for with without under over following responding writing addressing""".split()
 )
 _LEADING = frozenset("but and yet so still however meanwhile also then now instead".split())
-_ABBREV = frozenset("mr mrs ms dr prof st jr sr gen gov sen rep lt sgt capt col u.s u.k".split())
 _DASHES = frozenset("—–-")
-_new = tuple.__new__
+_CUES_OR_REPORTS = lx.CUE_VERBS | lx.REPORT_CUES
 _NOT_BEFORE_CUE = frozenset("to the a an his her their its our big first last".split())
-
-
-class Token(NamedTuple):
-    """A word or punctuation mark of a paragraph, or a whole quotation (quote >= 0)."""
-
-    # A named tuple rather than a dataclass: articles have thousands of tokens, and tuples are
-    # several times cheaper to build.
-    text: str
-    start: int
-    end: int
-    quote: int = -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,53 +34,31 @@ class Mention:
     indefinite: bool = False
 
 
-def tokenize(text: str, start: int, end: int, quotes: list[tuple[int, Span]]) -> list[Token]:
-    """A paragraph's tokens, each quotation (index, extent) collapsed into one token."""
-    out: list[Token] = []
-    pos = start
-    for index, (qs, qe) in sorted(quotes, key=lambda q: q[1]):
-        out += _words(text, pos, qs)
-        out.append(Token("\ue000", qs, qe, index))
-        pos = qe
-    out += _words(text, pos, end)
-    return out
+def speaker_mention(sent: list[Token], q: int, lowered: list[str] | None = None) -> Mention | None:
+    """The mention of whoever speaks the quotation at sentence position q, if a cue names one.
 
-
-def _words(text: str, start: int, end: int) -> list[Token]:
-    # tuple.__new__ builds the named tuples without a Python-level __new__ call per word.
-    return [_new(Token, (m.group(), *m.span(), -1)) for m in lx.WORD.finditer(text, start, end)]
-
-
-def sentences(tokens: list[Token]) -> list[list[Token]]:
-    """Split a paragraph's tokens into sentences at . ! ? before a capital or a quotation."""
-    out: list[list[Token]] = []
-    current: list[Token] = []
-    for i, tok in enumerate(tokens):
-        current.append(tok)
-        if tok.text not in ".!?" or i + 1 >= len(tokens):
-            continue
-        nxt = tokens[i + 1]
-        prev = tokens[i - 1].text.lower() if i else ""
-        if prev in _ABBREV or (len(prev) == 1 and prev.isalpha()):
-            continue
-        if nxt.quote >= 0 or nxt.text[:1].isupper() or nxt.text in "\"“‘'(":
-            out.append(current)
-            current = []
-    if current:
-        out.append(current)
-    return out
-
-
-def speaker_mention(sent: list[Token], q: int) -> Mention | None:
-    """The mention of whoever speaks the quotation at sentence position q, if a cue names one."""
+    `lowered`, when given, holds the sentence's token texts in lower case (saves recomputing).
+    """
+    if lowered is None:
+        lowered = [t.text.lower() for t in sent]
+    # Candidates in sentence order: the cue words, and a dash just after the quote ("Q" — X).
+    candidates = (
+        []
+        if _CUES_OR_REPORTS.isdisjoint(lowered)
+        else [k for k, low in enumerate(lowered) if low in _CUES_OR_REPORTS]
+    )
+    for k in (q + 1, q + 2):
+        if k < len(sent) and sent[k].text in _DASHES and (k == q + 1 or sent[q + 1].text == ","):
+            candidates.append(k)
+    if len(candidates) > 1:
+        candidates.sort()
     best: tuple[int, Mention] | None = None
-    for k, tok in enumerate(sent):
-        low = tok.text.lower()
+    for k in candidates:
+        tok = sent[k]
+        low = lowered[k]
         if tok.quote >= 0 or (low not in lx.CUE_VERBS and low not in lx.REPORT_CUES):
-            if not (k == q + 1 and tok.text in _DASHES) and not (
-                k == q + 2 and sent[q + 1].text == "," and tok.text in _DASHES
-            ):
-                continue
+            if best is not None and best[0] <= 0:
+                continue  # rank 0 cannot beat it (the mention is looked for only when it may win)
             mention = _forward(sent, k + 1)
             rank = 0
         else:
@@ -100,10 +66,9 @@ def speaker_mention(sent: list[Token], q: int) -> Mention | None:
                 continue
             if low in lx.WEAK_CUES and abs(k - q) > 3:
                 continue
-            if k and sent[k - 1].text.lower() in _NOT_BEFORE_CUE:
+            if k and lowered[k - 1] in _NOT_BEFORE_CUE:
                 # "to answer", "the big reveal": an infinitive or a noun, not a speech cue.
                 continue
-            mention = _cue_mention(sent, k, q)
             # Ranks: a cue right after the quote ("…," she said) beats one right before it
             # (She said: "…"), which beats cues further off or across another quotation; a
             # report ("…, Xinhua reported") only names the speaker when nothing else does.
@@ -116,6 +81,9 @@ def speaker_mention(sent: list[Token], q: int) -> Mention | None:
                 rank = 1 if len(between) <= 6 else 10 + len(between)
             if low in lx.REPORT_CUES:
                 rank += 100
+            if best is not None and rank >= best[0]:
+                continue
+            mention = _cue_mention(sent, k, q)
         if mention is not None and (best is None or rank < best[0]):
             best = (rank, mention)
     if best is None and q and sent[q - 1].text == ":":

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from typing import NamedTuple
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Iterable
+from functools import lru_cache
 
 from digests.quotes import lexicon as lx
-from digests.quotes.attribution import Mention, Token
+from digests.quotes import names as nm
+from digests.quotes.attribution import Mention
+from digests.quotes.names import Entity
 
 _ING_CUES = frozenset(w for w in lx.CUE_VERBS if w.endswith("ing"))
-_INTRO = frozenset(
-    """in on at after before during when while speaking asked earlier later last since despite
-    as for with without under over following responding writing addressing""".split()
-)
-
+# Words after a capitalised word that may carry its name on ("Jean de la", "U.S.", "Bank of").
+_RUN_GOES_ON = lx.CONNECTORS | {"of", "for", "."}
+_new = tuple.__new__
 # How many sentences back a pronoun or description may find its referent.
 _WINDOW = 6
 # Heads of descriptions that name a document or thing, not a speaker ("the report said").
@@ -27,23 +28,26 @@ _THINGS = frozenset(
 _ISSUED = frozenset("statement office post letter email tweet release website".split())
 
 
-class Entity(NamedTuple):
-    """A capitalised name mentioned in the article outside quotations."""
-
-    name: str  # titles stripped, e.g. "Ana Okafor"
-    kind: str  # "person" | "org" | "other"
-    start: int
-    sentence: int  # index of the sentence in the article
-    lead: bool  # stands at the start of its sentence (a likely subject)
-    weak: bool  # a lone capitalised word opening a sentence: maybe not a name at all
-    roles: frozenset[str]
+@lru_cache(maxsize=4096)
+def _bare(name: str) -> tuple[str, list[str]]:
+    """A name without its titles, and its words (memoised: speakers recur in an article)."""
+    bare = nm.strip_titles(nm.after_titles(name))
+    return bare, bare.split()
 
 
 class Registry:
     """The names an article introduces, in order, with the roles attached to them."""
 
     def __init__(self) -> None:
-        self.entities: list[Entity] = []
+        # Capitalised runs are recorded as they come, but turned into entities only when a
+        # question about the names needs them (most never do): each entity depends on its own
+        # sentence alone, so the answers are those of recording every name up front.
+        # (texts, lowered texts, start, i, j, sentence, lead, subject of a cue) of sentence[i:j]
+        self._runs: list[tuple[list[str], list[str], int, int, int, int, bool, bool]] = []
+        self._run_sentences: list[int] = []  # each run's sentence, for bisecting a window
+        self._entity_of: dict[int, Entity | None] = {}  # run -> its entity, once made
+        self._pending: dict[str, list[int]] = {}  # word a run's name may hold -> unmade runs
+        self._pending_long: dict[str, list[int]] = {}  # the same for runs of two words or more
         self.anonymous: list[tuple[int, str]] = []  # (start, head) of "a senior official"
         # Names of two or more words by each of their words, in article order, so that a lone
         # surname finds its full name without scanning every mention.
@@ -55,50 +59,104 @@ class Registry:
         self._pronouns: dict[int, set[str]] = {}  # sentence -> personal pronouns in it
         # Capitalised words seen inside sentences: a capital at a sentence's start proves nothing.
         self._mid_caps: set[str] = set()
-        self._sentences: list[int] = []  # each entity's sentence, for bisecting a window
         self._full_names: dict[int, str] = {}
 
-    def add_sentence(self, sent: list[Token], index: int, words: list[str]) -> None:
+    def add_sentence(
+        self,
+        text: list[str],
+        words: list[str],
+        starts: list[int],
+        index: int,
+        caps: list[int] | None = None,
+    ) -> None:
         """Record the names (and indefinite role descriptions) of one sentence.
 
-        `words` are the sentence's token texts, lowercased (shared with the caller).
+        `text` holds the sentence's token texts (a quotation stands as QUOTE_TEXT), `words` the
+        same lowercased, `starts` their offsets; `caps`, when given, the indexes of the tokens
+        that start with a capital. The lists are kept, not copied.
         """
-        lead_at = _lead_index(sent)
+        if caps is None:
+            caps = [k for k, t in enumerate(text) if t[:1].isupper()]
+        # Runs start at capitals other than "The", "He", ... (run_end would stop there at once).
+        caps = [i for i in caps if words[i] not in lx.NOT_NAMES]
+        lead_at = nm.lead_index(text, words) if caps else 0
         # The subject of a sentence with a speech cue is taken to be a person (or organisation).
         # ("Xi ..., telling Biden that ...").
         cued = not _ING_CUES.isdisjoint(words)
         pronouns = lx.PERSONAL.intersection(words)
         if pronouns:
             self._pronouns.setdefault(index, set()).update(pronouns)
-        if "a" in words or "an" in words:
-            for k, word in enumerate(words[:-1]):
-                head = _head_after(sent, k + 1) if word in ("a", "an") else None
+        # An indefinite description needs a role noun: most sentences have none.
+        if ("a" in words or "an" in words) and not lx.ROLE_NOUNS.isdisjoint(words):
+            for k in [k for k, word in enumerate(words[:-1]) if word == "a" or word == "an"]:
+                head = nm.head_after(text, k + 1)
                 if head:
-                    self.anonymous.append((sent[k].start, head))
+                    self.anonymous.append((starts[k], head))
         after = 0
-        for i in [k for k, t in enumerate(sent) if t.text[:1].isupper()]:
+        for i in caps:
             if i < after:
                 continue
-            run_end = _run_end(sent, i)
+            if i + 1 == len(text) or (
+                not text[i + 1][:1].isupper() and words[i + 1] not in _RUN_GOES_ON
+            ):
+                # The usual one-word name: nothing after it can extend the run (nm.run_end).
+                run_end = i + 1
+            else:
+                run_end = nm.run_end(text, i, words)
             if run_end == i:
                 continue
-            entity = _entity(sent, i, run_end, index, i <= lead_at)
             if i > lead_at:
-                self._mid_caps.update(t.text for t in sent[i:run_end])
-            if entity is None:
-                after = run_end
-                continue
-            confirmed = entity.kind != "org" and (
-                (cued and i == lead_at) or _person_context(sent, i, run_end)
-            )
-            if confirmed:
-                entity = entity._replace(kind="person", weak=False)
-            self._add(entity, confirmed)
+                self._mid_caps.update(text[i:run_end])
+            run = len(self._runs)
+            subject = cued and i == lead_at
+            self._runs.append((text, words, starts[i], i, run_end, index, i <= lead_at, subject))
+            self._run_sentences.append(index)
+            word = text[i]
+            keys: Iterable[str]
+            if run_end == i + 1 and "’s" not in word and "'s" not in word:
+                keys, long = (word,), False  # a one-word name (see nm.name_words)
+            else:
+                keys, long = nm.name_words(text, i, run_end)
+            for key in keys:
+                self._pending.setdefault(key, []).append(run)
+                if long:
+                    self._pending_long.setdefault(key, []).append(run)
             after = run_end
 
+    @property
+    def entities(self) -> list[Entity]:
+        """Every name recorded so far, in article order."""
+        self._make(range(len(self._runs)))
+        return [e for e in map(self._entity_of.get, range(len(self._runs))) if e is not None]
+
+    def _need(self, word: str, long: bool = False) -> None:
+        """Make the entities of every run whose name may contain this word.
+
+        `long`: only runs whose name may have two words or more (all that _by_word holds).
+        """
+        runs = (self._pending_long if long else self._pending).pop(word, None)
+        if runs:
+            self._make(runs)
+
+    def _make(self, runs: Iterable[int]) -> None:
+        for run in runs:
+            if run in self._entity_of:
+                continue
+            self._entity_of[run] = None
+            text, words, start, i, run_end, index, lead, subject = self._runs[run]
+            entity = nm.entity(text, start, i, run_end, index, lead, words)
+            if entity is None:
+                continue
+            confirmed = entity.kind != "org" and (
+                subject or nm.person_context(text, i, run_end, words)
+            )
+            if confirmed:
+                name, _, start, sentence, lead, _, roles = entity
+                entity = _new(Entity, (name, "person", start, sentence, lead, False, roles))
+            self._entity_of[run] = entity
+            self._add(entity, confirmed)
+
     def _add(self, entity: Entity, confirmed: bool) -> None:
-        self.entities.append(entity)
-        self._sentences.append(entity.sentence)
         self._kinds.setdefault(entity.name, set()).add(entity.kind)
         words = entity.name.split()
         given = words[0].lower()
@@ -114,20 +172,26 @@ class Registry:
         if len(words) > 1:
             for word in set(words):
                 names = self._by_word.setdefault(word, {})
-                names.setdefault(entity.name, []).append(entity.start)
+                # Entities are made out of article order: keep each list sorted for bisecting.
+                insort(names.setdefault(entity.name, []), entity.start)
+
+    def _is_person(self, word: str) -> bool:
+        """True when some name ending in this word is shown to be a person's."""
+        self._need(word)
+        return word in self._people
 
     def canonical(self, name: str, before: int) -> str:
         """A surname, given name or shortened form mapped to the full name introduced earlier."""
-        name = _strip_titles(_after_titles(name))
-        tokens = name.split()
+        name, tokens = _bare(name)
         if not tokens:
             return name
         # The full name mentioned latest before the mention, else the first one after it.
         best: tuple[int, str] | None = None  # (latest start before, name)
         after: tuple[int, str] | None = None  # (first start, name)
+        self._need(tokens[0], long=True)
         for full, starts in self._by_word.get(tokens[0], {}).items():
             words = full.split()
-            if len(words) <= len(tokens) or not _contains(words, tokens):
+            if len(words) <= len(tokens) or not nm.contains(words, tokens):
                 continue
             k = bisect_left(starts, before)
             if k:
@@ -140,10 +204,13 @@ class Registry:
 
     def kind_of(self, name: str) -> str:
         """person, org or other, as the article's mentions of that name suggest."""
+        words = name.split()
+        if words:
+            self._need(words[0])
         kinds = self._kinds.get(name, set())
         if "org" in kinds:
             return "org"
-        if "person" in kinds or name.split()[-1] in self._people:
+        if "person" in kinds or self._is_person(words[-1]):
             return "person"
         return "other"
 
@@ -168,8 +235,15 @@ class Registry:
             return None
         if head in lx.ORG_NOUNS and head not in lx.ROLE_NOUNS:
             return self._salient("it", mention.start, sentence, None)
-        for e in reversed(self.entities):
-            if e.start < mention.start and e.kind == "person" and head in e.roles:
+        for run in range(len(self._runs) - 1, -1, -1):
+            _, low, start, i, j = self._runs[run][:5]
+            if start >= mention.start:
+                continue  # its entity would start there too: not before the mention
+            if head not in low[max(0, i - 8) : j + 10]:
+                continue  # no role word that near (see _entity): head cannot be among its roles
+            self._make((run,))
+            e = self._entity_of.get(run)
+            if e is not None and e.kind == "person" and head in e.roles:
                 return self.canonical(e.name, e.start)
         if any(s < mention.start and h == head for s, h in self.anonymous):
             return None
@@ -178,15 +252,11 @@ class Registry:
     def _salient(self, pronoun: str, before: int, sentence: int, last: str | None) -> str | None:
         """The nearest fitting name: this sentence's subject, else the closest sentence back."""
         want = "org" if pronoun == "it" else "person"
-        # Entities are recorded in article order: only the window's slice needs looking at.
-        lo = bisect_left(self._sentences, sentence - _WINDOW)
-        hi = bisect_right(self._sentences, sentence)
-        earlier = [e for e in self.entities[lo:hi] if e.start < before and self._fits(e, pronoun)]
-        here = [e for e in earlier if e.sentence == sentence and e.lead]
+        here = self._fitting(sentence, pronoun, before, lead_only=True)
         if here:
             return self.canonical(here[0].name, here[0].start)
         for back in range(sentence - 1, sentence - _WINDOW - 1, -1):
-            found = [e for e in earlier if e.sentence == back]
+            found = self._fitting(back, pronoun, before)
             if found:
                 pick = next((e for e in found if e.lead), found[0])
                 return self.canonical(pick.name, pick.start)
@@ -195,6 +265,22 @@ class Registry:
         if last is not None and (want == "org") == (self.kind_of(last) == "org"):
             return last
         return None
+
+    def _fitting(
+        self, sentence: int, pronoun: str, before: int, lead_only: bool = False
+    ) -> list[Entity]:
+        """The names of one sentence, before a position, that the pronoun may refer to."""
+        # Runs are recorded in article order: a sentence's runs are one slice. A run's entity
+        # starts where the run does, so runs from `before` on need not be made at all.
+        lo = bisect_left(self._run_sentences, sentence)
+        hi = bisect_right(self._run_sentences, sentence, lo)
+        runs = [r for r in range(lo, hi) if self._runs[r][2] < before]
+        self._make(runs)
+        return [
+            e
+            for e in map(self._entity_of.get, runs)
+            if e is not None and (e.lead or not lead_only) and self._fits(e, pronoun)
+        ]
 
     def _full(self, e: Entity) -> str:
         """The full name of an entity's mention, memoised (asked for each pronoun nearby)."""
@@ -208,11 +294,13 @@ class Registry:
             return e.kind == "org"
         # Only names the article shows to be people (a lone surname counts through its full
         # name): "he" is never "Kinder Morgan" or "Christmas Day".
+        if e.kind == "org":
+            return False
         full = self._full(e).split()
         if len(full) == 1 and e.weak and full[0] not in self._mid_caps:
             return False
         if e.kind == "org" or (
-            full[-1] not in self._people and e.name.split()[-1] not in self._people
+            not self._is_person(full[-1]) and not self._is_person(e.name.split()[-1])
         ):
             return False
         given = full[0].lower()
@@ -221,169 +309,3 @@ class Registry:
         if pronoun == "she":
             return given not in lx.MALE
         return True
-
-
-def _lead_index(sent: list[Token]) -> int:
-    """Index of the first word after leading conjunctions: where a subject name would start."""
-    i = 0
-    if sent and sent[0].text.lower() in _INTRO:
-        # "Speaking in Vaughan, Ont., on Thursday, Trudeau denied": past the opening phrase.
-        commas = [k for k, t in enumerate(sent[:16]) if t.text == ","]
-        nxt = [k for k in commas if k + 1 < len(sent) and sent[k + 1].text[:1].isupper()]
-        return nxt[-1] + 1 if nxt else 0
-    while i < len(sent) and (sent[i].text.lower() in lx.NOT_NAMES or sent[i].text in ",—"):
-        if sent[i].text[:1].isupper() and sent[i].text.lower() not in lx.NOT_NAMES:
-            break
-        i += 1
-        if i > 3:
-            return 0
-    return i
-
-
-def _person_context(sent: list[Token], i: int, j: int) -> bool:
-    """True when the words around a name show it names a person (cue, title, role, "who")."""
-    if sent[i].text.lower().rstrip(".") in lx.TITLES and j - i > 1:
-        return True
-    k = _skip_between(sent, j)
-    if k < len(sent) and sent[k].text.lower() in lx.CUE_VERBS:
-        return True
-    if k + 1 < len(sent) and sent[k].text == ",":
-        if sent[k + 1].text.lower() == "who" or _roles_in(sent, k + 1):
-            return True
-        # "Hiram Macharia, marketing executive at LG Electronics, said": a cue after the aside.
-        for c in range(k + 1, min(len(sent), k + 14)):
-            if sent[c].quote >= 0:
-                break
-            if sent[c].text == ",":
-                after = _skip_between(sent, c + 1)
-                return after < len(sent) and sent[after].text.lower() in lx.CUE_VERBS
-    if i and sent[i - 1].text.lower() in lx.CUE_VERBS:
-        return i < 2 or sent[i - 2].text == "," or sent[i - 2].quote >= 0
-    return bool(i and sent[i - 1].text.lower() in lx.ROLE_NOUNS)
-
-
-def _skip_between(sent: list[Token], k: int) -> int:
-    while k < len(sent) and (
-        sent[k].text.lower() in lx.BETWEEN
-        or (sent[k].text.endswith("ly") and sent[k].text.islower())
-    ):
-        k += 1
-    return k
-
-
-def _run_end(sent: list[Token], i: int) -> int:
-    j = i
-    while j < len(sent):
-        tok = sent[j]
-        text = tok.text
-        if tok.quote >= 0:
-            break
-        if text[:1].isupper() and not (j == i and text.lower() in lx.NOT_NAMES):
-            j += 1
-            if text.endswith(("'s", "’s")):
-                break
-            if j < len(sent) and sent[j].text == "." and len(text) <= 4:
-                j += 1
-            continue
-        connects = j > i and text.lower() in lx.CONNECTORS and j + 1 < len(sent)
-        if connects and sent[j + 1].text[:1].isupper():
-            j += 1
-            continue
-        if j > i and text.lower() in ("of", "for") and j + 1 < len(sent):
-            nxt = sent[j + 1].text
-            if sent[j - 1].text.lower() in lx.ORG_WORDS and nxt[:1].isupper():
-                j += 1
-                continue
-        break
-    return j
-
-
-def _entity(sent: list[Token], i: int, j: int, index: int, lead: bool) -> Entity | None:
-    words = [t.text for t in sent[i:j] if t.text != "."]
-    if words and words[-1].endswith(("'s", "’s")):
-        words[-1] = words[-1][:-2]
-    lowered = [w.lower() for w in words]
-    roles = {w for w in lowered if w in lx.ROLE_NOUNS or w in lx.TITLES}
-    org = any(w in lx.ORG_WORDS for w in lowered)
-    # "TransLink CEO Kevin Desmond", "Toronto Mayor John Tory": the name follows the last title.
-    cut = max((k for k, w in enumerate(lowered[:-1]) if w in lx.TITLES), default=-1)
-    if cut >= 0 and not org:
-        words = words[cut + 1 :]
-    name = _strip_titles(" ".join(words))
-    if not name or name.lower() in lx.NOT_NAMES or name.lower() in lx.TITLES:
-        return None
-    parts = name.split()
-    if i and sent[i - 1].text.lower() in lx.ROLE_NOUNS:
-        roles.add(sent[i - 1].text.lower())
-    if j + 1 < len(sent) and sent[j].text == ",":
-        roles |= _roles_in(sent, j + 1)
-    if i >= 2 and sent[i - 1].text == ",":
-        roles |= _roles_before(sent, i - 2)
-    acronym = any(len(p) > 1 and p.isupper() for p in parts)
-    if org or (acronym and cut < 0):
-        kind = "org"
-    elif cut >= 0 or len(parts) >= 2 or roles:
-        kind = "person"
-    else:
-        kind = "other"
-    if i and sent[i - 1].text.lower() in ("in", "at", "from", "to", "near", "across", "of"):
-        kind = "org" if kind == "org" else "other"
-    weak = i == 0 and cut < 0 and len(parts) == 1
-    return Entity(name, kind, sent[i].start, index, lead, weak, frozenset(roles))
-
-
-def _roles_in(sent: list[Token], k: int) -> set[str]:
-    """Role words of an appositive after a name: 'Jane Smith, the city's engineer,'."""
-    out: set[str] = set()
-    for tok in sent[k : k + 9]:
-        if tok.text in ",.;:" or tok.quote >= 0:
-            break
-        low = tok.text.lower()
-        if low in lx.ROLE_NOUNS or low in lx.TITLES:
-            out.add(low)
-    return out
-
-
-def _roles_before(sent: list[Token], k: int) -> set[str]:
-    """Role words of a description just before a name: 'The city's chief engineer, Priya'."""
-    out: set[str] = set()
-    for tok in sent[max(0, k - 6) : k + 1]:
-        low = tok.text.lower()
-        if low in lx.ROLE_NOUNS:
-            out.add(low)
-    return out
-
-
-def _head_after(sent: list[Token], k: int) -> str | None:
-    for tok in sent[k : k + 5]:
-        low = tok.text.lower()
-        if not tok.text[:1].isalpha() or tok.quote >= 0:
-            return None
-        if low in lx.ROLE_NOUNS:
-            return low
-    return None
-
-
-def _after_titles(name: str) -> str:
-    """ "Washington Political Editor Matthew Boyle" -> "Matthew Boyle" (not for organisations)."""
-    words = name.split()
-    lowered = [w.lower().rstrip(".") for w in words]
-    if any(w in lx.ORG_WORDS for w in lowered):
-        return name
-    cut = max((k for k, w in enumerate(lowered[:-1]) if w in lx.TITLES), default=-1)
-    rest = words[cut + 1 :]
-    if len(rest) > 2 and rest[0] == "of":
-        rest = rest[2:]  # "Secretary of State Madeleine Albright"
-    return " ".join(rest) if rest else name
-
-
-def _strip_titles(name: str) -> str:
-    parts = name.replace("’s", "").split()
-    while len(parts) > 1 and (parts[0].lower() in lx.TITLES or parts[0].lower() == "the"):
-        parts = parts[1:]
-    return " ".join(parts)
-
-
-def _contains(full: list[str], part: list[str]) -> bool:
-    n = len(part)
-    return any(full[i : i + n] == part for i in range(len(full) - n + 1))

@@ -19,7 +19,12 @@ _AFTER_CLOSE = ".,;:!?)]}—–-…/"
 _ELISION = re.compile(r"(?:\d\d|n['’]|em\b|cause\b|til\b|tis\b|twas\b|bout\b|round\b)", re.I)
 _PARAGRAPH = re.compile(r"[^\n]+")
 _DOUBLE_MARK = re.compile("[" + _DOUBLE + "]")
-_SINGLE_OPEN = re.compile("[‘']")
+# A single mark where one may open (see _single_opens): after a space, the text's start or an
+# opening character, before a letter, digit or "…$£€(". Most apostrophes (it's) never match. The
+# mark comes first in the pattern (the lookbehind after it) so that the scan jumps between marks.
+_SINGLE_OPEN = re.compile(
+    "[‘'](?<![^\\s" + re.escape(_BEFORE_OPEN + _DOUBLE) + "][‘'])(?=[^\\W_]|[…$£€(])"
+)
 _SINGLE_MARK = re.compile("[‘’']")
 # How far (in characters) a single-quoted quotation may run before its closing mark.
 _SINGLE_REACH = 3000
@@ -39,9 +44,13 @@ def paragraphs(text: str) -> list[Span]:
     return [(m.start(), m.end()) for m in _PARAGRAPH.finditer(text) if m.group().strip()]
 
 
-def find_marked(text: str) -> list[Marked]:
-    """Every quotation delimited by marks, in order; nested quotations are left inside theirs."""
-    paras = paragraphs(text)
+def find_marked(text: str, paras: list[Span] | None = None) -> list[Marked]:
+    """Every quotation delimited by marks, in order; nested quotations are left inside theirs.
+
+    `paras`: the text's `paragraphs`, when the caller has them already.
+    """
+    if paras is None:
+        paras = paragraphs(text)
     found: list[Marked] = []
     # A quotation whose paragraph ended without a closing mark, waiting for the next paragraph to
     # reopen it (the convention for quotes running over several paragraphs).

@@ -1,0 +1,224 @@
+"""Names in a sentence: capitalised runs of words, their kind (person, organisation) and roles."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from digests.quotes import lexicon as lx
+from digests.quotes.tokens import QUOTE_TEXT
+
+_INTRO = frozenset(
+    """in on at after before during when while speaking asked earlier later last since despite
+    as for with without under over following responding writing addressing""".split()
+)
+_new = tuple.__new__
+_ROLES_OR_TITLES = lx.ROLE_NOUNS | lx.TITLES
+
+
+class Entity(NamedTuple):
+    """A capitalised name mentioned in the article outside quotations."""
+
+    name: str  # titles stripped, e.g. "Ana Okafor"
+    kind: str  # "person" | "org" | "other"
+    start: int
+    sentence: int  # index of the sentence in the article
+    lead: bool  # stands at the start of its sentence (a likely subject)
+    weak: bool  # a lone capitalised word opening a sentence: maybe not a name at all
+    roles: frozenset[str]
+
+
+def name_words(text: list[str], i: int, j: int) -> tuple[set[str], bool]:
+    """Every word the entity of the run text[i:j] may have in its name (see `entity`), and
+    whether the name may have two words or more."""
+    texts = text[i:j]
+    joined = "".join(texts)
+    if "’s" not in joined and "'s" not in joined:
+        # No possessive anywhere: the words are the texts themselves (the usual case).
+        return set(texts), len(texts) - texts.count(".") > 1
+    out: set[str] = set()
+    for word in texts:
+        out.add(word.replace("’s", ""))
+        if word.endswith(("'s", "’s")):
+            out.add(word[:-2].replace("’s", ""))
+    return out, len(texts) - texts.count(".") > 1
+
+
+def lead_index(text: list[str], low: list[str]) -> int:
+    """Index of the first word after leading conjunctions: where a subject name would start.
+
+    Every helper here reads one sentence as its token texts (`text`, a quotation standing as
+    QUOTE_TEXT) and the same lowercased (`low`).
+    """
+    i = 0
+    if text and low[0] in _INTRO:
+        # "Speaking in Vaughan, Ont., on Thursday, Trudeau denied": past the opening phrase.
+        commas = [k for k, w in enumerate(low[:16]) if w == ","]
+        nxt = [k for k in commas if k + 1 < len(text) and text[k + 1][:1].isupper()]
+        return nxt[-1] + 1 if nxt else 0
+    while i < len(text) and (low[i] in lx.NOT_NAMES or text[i] in ",—"):
+        if text[i][:1].isupper() and low[i] not in lx.NOT_NAMES:
+            break
+        i += 1
+        if i > 3:
+            return 0
+    return i
+
+
+def person_context(text: list[str], i: int, j: int, low: list[str]) -> bool:
+    """True when the words around a name show it names a person (cue, title, role, "who")."""
+    if low[i].rstrip(".") in lx.TITLES and j - i > 1:
+        return True
+    k = _skip_between(text, j, low)
+    if k < len(text) and low[k] in lx.CUE_VERBS:
+        return True
+    if k + 1 < len(text) and text[k] == ",":
+        if low[k + 1] == "who" or _roles_in(text, k + 1):
+            return True
+        # "Hiram Macharia, marketing executive at LG Electronics, said": a cue after the aside.
+        for c in range(k + 1, min(len(text), k + 14)):
+            if text[c] == QUOTE_TEXT:
+                break
+            if text[c] == ",":
+                after = _skip_between(text, c + 1, low)
+                return after < len(text) and low[after] in lx.CUE_VERBS
+    if i and low[i - 1] in lx.CUE_VERBS:
+        return i < 2 or text[i - 2] == "," or text[i - 2] == QUOTE_TEXT
+    return bool(i and low[i - 1] in lx.ROLE_NOUNS)
+
+
+def _skip_between(text: list[str], k: int, low: list[str]) -> int:
+    while k < len(text) and (
+        low[k] in lx.BETWEEN or (text[k].endswith("ly") and text[k].islower())
+    ):
+        k += 1
+    return k
+
+
+def run_end(text: list[str], i: int, low: list[str]) -> int:
+    """End of the capitalised run (a name) starting at sentence position i; i when none."""
+    j = i
+    n = len(text)
+    while j < n:
+        word = text[j]
+        if word == QUOTE_TEXT:
+            break
+        if word[:1].isupper() and not (j == i and low[j] in lx.NOT_NAMES):
+            j += 1
+            if word.endswith(("'s", "’s")):
+                break
+            if j < n and text[j] == "." and len(word) <= 4:
+                j += 1
+            continue
+        connects = j > i and low[j] in lx.CONNECTORS and j + 1 < n
+        if connects and text[j + 1][:1].isupper():
+            j += 1
+            continue
+        if j > i and low[j] in ("of", "for") and j + 1 < n:
+            nxt = text[j + 1]
+            if low[j - 1] in lx.ORG_WORDS and nxt[:1].isupper():
+                j += 1
+                continue
+        break
+    return j
+
+
+def entity(
+    text: list[str], start: int, i: int, j: int, index: int, lead: bool, low: list[str]
+) -> Entity | None:
+    """The name of the run text[i:j] (at `start`, in sentence `index`), or None if nobody's."""
+    words = [w for w in text[i:j] if w != "."]
+    # Only "." lowercases to ".", so this keeps the same words as above.
+    lowered = [w for w in low[i:j] if w != "."]
+    if words and words[-1].endswith(("'s", "’s")):
+        words[-1] = words[-1][:-2]
+        lowered[-1] = lowered[-1][:-2]
+    roles = set(lowered).intersection(_ROLES_OR_TITLES)
+    org = not lx.ORG_WORDS.isdisjoint(lowered)
+    # "TransLink CEO Kevin Desmond", "Toronto Mayor John Tory": the name follows the last title.
+    cut = -1
+    if not lx.TITLES.isdisjoint(lowered[:-1]):
+        cut = max(k for k, w in enumerate(lowered[:-1]) if w in lx.TITLES)
+    if cut >= 0 and not org:
+        words = words[cut + 1 :]
+    name = strip_titles(" ".join(words))
+    lower = name.lower()
+    if not name or lower in lx.NOT_NAMES or lower in lx.TITLES:
+        return None
+    parts = name.split()
+    if i and low[i - 1] in lx.ROLE_NOUNS:
+        roles.add(low[i - 1])
+    if j + 1 < len(text) and text[j] == ",":
+        roles |= _roles_in(text, j + 1)
+    if i >= 2 and text[i - 1] == ",":
+        roles |= _roles_before(text, i - 2)
+    if org or (cut < 0 and any(len(p) > 1 and p.isupper() for p in parts)):
+        kind = "org"
+    elif cut >= 0 or len(parts) >= 2 or roles:
+        kind = "person"
+    else:
+        kind = "other"
+    if i and low[i - 1] in ("in", "at", "from", "to", "near", "across", "of"):
+        kind = "org" if kind == "org" else "other"
+    weak = i == 0 and cut < 0 and len(parts) == 1
+    # tuple.__new__ skips the named tuple's Python-level __new__ (tens of entities per article).
+    return _new(Entity, (name, kind, start, index, lead, weak, frozenset(roles)))
+
+
+def _roles_in(text: list[str], k: int) -> set[str]:
+    """Role words of an appositive after a name: 'Jane Smith, the city's engineer,'."""
+    out: set[str] = set()
+    for word in text[k : k + 9]:
+        if word in ",.;:" or word == QUOTE_TEXT:
+            break
+        low = word.lower()
+        if low in lx.ROLE_NOUNS or low in lx.TITLES:
+            out.add(low)
+    return out
+
+
+def _roles_before(text: list[str], k: int) -> set[str]:
+    """Role words of a description just before a name: 'The city's chief engineer, Priya'."""
+    out: set[str] = set()
+    for word in text[max(0, k - 6) : k + 1]:
+        low = word.lower()
+        if low in lx.ROLE_NOUNS:
+            out.add(low)
+    return out
+
+
+def head_after(text: list[str], k: int) -> str | None:
+    """The role noun of an indefinite description starting at k ("a senior official")."""
+    for word in text[k : k + 5]:
+        low = word.lower()
+        if not word[:1].isalpha() or word == QUOTE_TEXT:
+            return None
+        if low in lx.ROLE_NOUNS:
+            return low
+    return None
+
+
+def after_titles(name: str) -> str:
+    """ "Washington Political Editor Matthew Boyle" -> "Matthew Boyle" (not for organisations)."""
+    words = name.split()
+    lowered = [w.lower().rstrip(".") for w in words]
+    if any(w in lx.ORG_WORDS for w in lowered):
+        return name
+    cut = max((k for k, w in enumerate(lowered[:-1]) if w in lx.TITLES), default=-1)
+    rest = words[cut + 1 :]
+    if len(rest) > 2 and rest[0] == "of":
+        rest = rest[2:]  # "Secretary of State Madeleine Albright"
+    return " ".join(rest) if rest else name
+
+
+def strip_titles(name: str) -> str:
+    """A name without a leading title or article, and without "’s"."""
+    parts = name.replace("’s", "").split()
+    while len(parts) > 1 and (parts[0].lower() in lx.TITLES or parts[0].lower() == "the"):
+        parts = parts[1:]
+    return " ".join(parts)
+
+
+def contains(full: list[str], part: list[str]) -> bool:
+    """True when the words `part` appear in a row within `full`."""
+    n = len(part)
+    return any(full[i : i + n] == part for i in range(len(full) - n + 1))

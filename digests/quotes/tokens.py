@@ -1,0 +1,162 @@
+"""Tokens of a paragraph: words and marks, each quotation collapsed into one, and sentences."""
+
+from __future__ import annotations
+
+import re
+from itertools import accumulate, chain, repeat
+from operator import itemgetter
+from typing import NamedTuple
+
+from digests.model import Span
+from digests.quotes import lexicon as lx
+
+# Abbreviations whose period ends no sentence.
+ABBREV = frozenset("mr mrs ms dr prof st jr sr gen gov sen rep lt sgt capt col u.s u.k".split())
+# The text of a quotation's token: two characters, so that no word or mark of the text (one
+# character, or starting with a letter or digit) can read the same.
+QUOTE_TEXT = "\ue000\ue000"
+_new = tuple.__new__
+_FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
+# A word (lx.WORD) with the gap before it: the only characters lx.WORD never matches are
+# whitespace and a lone underscore, so the gaps account for every skipped character.
+_GAP_WORD = re.compile(r"([\s_]*)(" + lx.WORD.pattern + ")")
+_STOPS = frozenset(".!?")
+
+
+class Token(NamedTuple):
+    """A word or punctuation mark of a paragraph, or a whole quotation (quote >= 0)."""
+
+    # A named tuple rather than a dataclass: articles have thousands of tokens, and tuples are
+    # several times cheaper to build.
+    text: str
+    start: int
+    end: int
+    quote: int = -1
+
+
+def tokenize(text: str, start: int, end: int, quotes: list[tuple[int, Span]]) -> list[Token]:
+    """A paragraph's tokens, each quotation (index, extent) collapsed into one token."""
+    words = paragraph_words(text, start, end, quotes)
+    return tokens_of(words, 0, len(words.texts))
+
+
+class Words(NamedTuple):
+    """A paragraph's tokens as parallel lists (no object per word: most are only looked at)."""
+
+    texts: list[str]  # a quotation's token reads QUOTE_TEXT
+    starts: list[int]
+    ends: list[int]
+    quoted: list[tuple[int, int]]  # (position, quote index) of each quotation's token
+
+
+def paragraph_words(text: str, start: int, end: int, quotes: list[tuple[int, Span]]) -> Words:
+    """The words of text[start:end], each quotation (index, extent) collapsed into one token."""
+    texts: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    quoted: list[tuple[int, int]] = []
+    pos = start
+    for index, (qs, qe) in sorted(quotes, key=lambda q: q[1]):
+        _words(text, pos, qs, texts, starts, ends)
+        quoted.append((len(texts), index))
+        texts.append(QUOTE_TEXT)
+        starts.append(qs)
+        ends.append(qe)
+        pos = qe
+    _words(text, pos, end, texts, starts, ends)
+    return Words(texts, starts, ends, quoted)
+
+
+def tokens_of(words: Words, a: int, b: int) -> list[Token]:
+    """The tokens a:b of a paragraph, for the sentences whose attribution needs them."""
+    out = list(
+        map(
+            _new,
+            repeat(Token),
+            zip(words.texts[a:b], words.starts[a:b], words.ends[a:b], repeat(-1)),
+        )
+    )
+    for at, index in words.quoted:
+        if a <= at < b:
+            out[at - a] = Token(QUOTE_TEXT, words.starts[at], words.ends[at], index)
+    return out
+
+
+def _words(
+    text: str, start: int, end: int, texts: list[str], starts: list[int], ends: list[int]
+) -> None:
+    # The hot loop of the whole quote finder: every word of every paragraph up to the last quote.
+    # One findall yields (gap, word) pairs; the offsets are running sums of their lengths, all
+    # without a Python loop per word.
+    pairs = _GAP_WORD.findall(text, start, end)
+    if not pairs:
+        return
+    pos = list(accumulate(map(len, chain.from_iterable(pairs)), initial=start))
+    texts += map(_SECOND, pairs)
+    starts += pos[1::2]
+    ends += pos[2::2]
+
+
+def capitals(texts: list[str]) -> list[int]:
+    """Indexes of the token texts whose first character is a capital (str.isupper)."""
+    # One regex scan over the first characters instead of a Python test per token.
+    firsts = "".join(map(_FIRST, texts))
+    if firsts.isascii() or max(firsts) <= "\uffff":
+        return [m.start() for m in _UPPER.finditer(firsts)]
+    return [k for k, t in enumerate(texts) if t[:1].isupper()]
+
+
+def _upper_class() -> re.Pattern[str]:
+    """A character class of every capital in the Basic Multilingual Plane, by str.isupper."""
+    ranges: list[list[int]] = []
+    for code in range(0x10000):
+        if chr(code).isupper():
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    parts = (re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
+    return re.compile("[" + "".join(parts) + "]")
+
+
+_UPPER = _upper_class()
+
+
+def sentences(tokens: list[Token]) -> list[list[Token]]:
+    """Split a paragraph's tokens into sentences at . ! ? before a capital or a quotation."""
+    texts = [QUOTE_TEXT if t.quote >= 0 else t.text for t in tokens]
+    return [tokens[a:b] for a, b in sentence_bounds(texts)]
+
+
+def _stops(texts: list[str]) -> list[int]:
+    """Positions of the tokens . ! ? in order, found by list.index (a C-level scan)."""
+    out: list[int] = []
+    for stop in _STOPS:
+        k = -1
+        for _ in range(texts.count(stop)):
+            k = texts.index(stop, k + 1)
+            out.append(k)
+    out.sort()
+    return out
+
+
+def sentence_bounds(texts: list[str]) -> list[tuple[int, int]]:
+    """The (start, end) token indexes of a paragraph's sentences (see `sentences`)."""
+    out: list[tuple[int, int]] = []
+    begin = 0
+    last = len(texts) - 1
+    # Only the stops need looking at, and they are found by a C-level scan of the texts.
+    for i in _stops(texts):
+        if i >= last:
+            continue
+        nxt = texts[i + 1]
+        prev = texts[i - 1].lower() if i else ""
+        if prev in ABBREV or (len(prev) == 1 and prev.isalpha()):
+            continue
+        if nxt == QUOTE_TEXT or nxt[:1].isupper() or nxt in "\"“‘'(":
+            out.append((begin, i + 1))
+            begin = i + 1
+    if begin <= last:
+        out.append((begin, last + 1))
+    return out

@@ -1,0 +1,45 @@
+"""Tokens and lazily made names: the fast paths give the answers of the plain rules."""
+
+from __future__ import annotations
+
+from digests.quotes import find_quotes
+from digests.quotes.tokens import capitals, paragraph_words
+
+
+def test_capitals_follow_str_isupper_in_and_beyond_the_basic_plane() -> None:
+    """Capitals are found by a regex over the Basic Multilingual Plane, else word by word."""
+    assert capitals(["Élan", "élan", "Ωmega", "\ue000", "3D"]) == [0, 2]
+    assert capitals(["\U0001d400bc", "x", "Y"]) == [0, 2]  # MATHEMATICAL BOLD CAPITAL A
+
+
+def test_paragraph_words_give_offsets_into_the_text() -> None:
+    """Each word's offsets point at that word (gaps of spaces or a lone underscore skipped)."""
+    text = 'Ana Okafor _  said: "Fix it." Then  left.'
+    opening = text.index('"')
+    words = paragraph_words(text, 0, len(text), [(0, (opening, text.index('"', opening + 1) + 1))])
+    spans = zip(words.starts, words.ends, strict=True)
+    assert [text[s:e] for s, e in spans] == [
+        "Ana",
+        "Okafor",
+        "said",
+        ":",
+        '"Fix it."',
+        "Then",
+        "left",
+        ".",
+    ]
+    assert words.quoted == [(4, 0)]
+
+
+def test_private_use_character_is_not_read_as_a_quotation() -> None:
+    """A stray U+E000 in the text is a mark like any other, not a quotation's token."""
+    text = 'Ana Okafor spoke \ue000 to reporters.\n\n"We will fix the bridge," she said.'
+    assert [(q.text, q.speaker) for q in find_quotes(text)] == [
+        ("We will fix the bridge", "Ana Okafor")
+    ]
+
+
+def test_surname_finds_a_full_name_given_later_in_the_paragraph() -> None:
+    """With no full name before it, a surname takes the first one after it (names made lazily)."""
+    text = 'Reporters met the mayor. "We will fix the bridge," Okafor said. Ana Okafor won in May.'
+    assert [q.speaker for q in find_quotes(text)] == ["Ana Okafor"]
