@@ -196,8 +196,8 @@ def _is_title(words: str, embedded: bool) -> bool:
 
 def verbatim(quote: Quote, text: str) -> bool:
     """True when a quote's text is exactly the text under its spans (whitespace collapsed)."""
-    # The same check as digests.digest.is_verbatim, which the pipeline applies again; kept here
-    # because digest.py imports this package (importing it back would be circular).
+    # The one verbatim check: find_quotes applies it, and the pipeline (digest.is_verbatim) again
+    # against the original input, since cleaning only masks and offsets must still match.
     if not quote.spans or any(not (0 <= s < e <= len(text)) for s, e in quote.spans):
         return False
     source = " ".join(" ".join(text[s:e] for s, e in quote.spans).split())
