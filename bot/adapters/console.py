@@ -38,6 +38,8 @@ def render_digest(digest: Digest) -> str:
         lines.append("Quotes")
         for q in digest.quotes:
             said = f"“{one_line(q.text)}” — {one_line(q.speaker or '') or 'unattributed'}"
+            if q.partial:  # a fragment quoted inside a sentence, not a full statement
+                said += " (partial)"
             lines.append(_wrap(said, "  ", "    "))
     return "\n".join(lines)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.adapters.console import render_digest, render_roundup
+from digests import Quote
 from tests.bot.render_samples import digest, quote, words
 
 
@@ -62,3 +63,13 @@ def test_roundup_key_point_is_shortened() -> None:
     """A very long first key point is cut with an ellipsis in a roundup."""
     [out] = render_roundup("R", [digest(key_points=(words(500, "long"),))])
     assert "long…" in out and len(out) < 1000
+
+
+def test_partial_quotes_are_marked() -> None:
+    """A quoted fragment (shown with --quotes all) says it is partial; full quotes do not."""
+    fragment = Quote(
+        text="coercive and unfair", speaker="White House", partial=True, spans=((0, 19),)
+    )
+    out = render_digest(digest(quotes=(fragment, quote("We will not let it rust.", "Ana Okafor"))))
+    assert "  “coercive and unfair” — White House (partial)" in out.splitlines()
+    assert "  “We will not let it rust.” — Ana Okafor" in out.splitlines()
