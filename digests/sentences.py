@@ -70,13 +70,15 @@ def split_sentences(text: str) -> list[Span]:
     return spans
 
 
+# The next word: past spaces and line breaks, up to the next whitespace (in CPython's re
+# \S is exactly the characters str.isspace rejects).
+_NEXT_WORD = re.compile(r"[ \t\r\n\f\v\u00a0]*(\S*)")
+
+
 def _next_word(text: str, pos: int, n: int) -> tuple[int, str]:
-    while pos < n and text[pos] in " \t\r\n\f\v\u00a0":
-        pos += 1
-    stop = pos
-    while stop < n and not text[stop].isspace():
-        stop += 1
-    return pos, text[pos:stop]
+    m = _NEXT_WORD.match(text, pos, n)
+    assert m is not None  # the pattern matches the empty string
+    return m.start(1), m.group(1)
 
 
 def _line_break_is_boundary(text: str, end: int, n: int, lowered: bool) -> bool:
@@ -95,24 +97,19 @@ def _mark_is_boundary(
     _, nxt = _next_word(text, end, n)
     if not nxt:
         return True
-    word_start = text.rfind(" ", 0, dot) + 1
-    newline = text.rfind("\n", 0, dot) + 1
-    raw = text[max(word_start, newline) : dot].lstrip(_STARTS)
-    word = raw.lower()
     if ptb:
-        return _ptb_boundary(word, marks, group, nxt)
+        return _ptb_boundary(_word_before(text, dot)[1], marks, group, nxt)
     first = nxt[0]
-    if lowered:
-        opener_next = nxt.strip(_STARTS + ",;:").lower() in _OPENERS
-    else:
-        if first.islower():
-            return False
-        opener_next = nxt.strip(_STARTS + ",;:") in _CAP_OPENERS
-        if not (first.isupper() or first.isdigit() or first in _STARTS):
-            return False
+    # The cheap tests on the next word come first: in cased text most candidates are settled
+    # by them, before the word ending at the mark is looked at.
+    if not lowered and (
+        first.islower() or not (first.isupper() or first.isdigit() or first in _STARTS)
+    ):
+        return False
     if marks != ".":
         # "!" / "?" end a sentence unless an attribution follows ("Stop!" he said).
         return not (lowered and nxt in _ATTRIBUTION_OPENERS)
+    raw, word = _word_before(text, dot)
     if not word:
         return True
     if word in _TITLES and (lowered or (raw[:1].isupper() and raw[1:].islower())):
@@ -122,8 +119,19 @@ def _mark_is_boundary(
     if first.isdigit():
         return word not in _ABBREVIATIONS and word not in _NUMBERING
     if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()) or _DOTTED.fullmatch(word):
-        return opener_next
+        if lowered:
+            return nxt.strip(_STARTS + ",;:").lower() in _OPENERS
+        return nxt.strip(_STARTS + ",;:") in _CAP_OPENERS
     return True
+
+
+def _word_before(text: str, dot: int) -> tuple[str, str]:
+    """The word ending at a sentence mark, as written and lowercased (opening marks stripped)."""
+    word_start = text.rfind(" ", 0, dot) + 1
+    # A line break can only matter after the last space (and the search stays short).
+    newline = text.rfind("\n", word_start, dot) + 1
+    raw = text[max(word_start, newline) : dot].lstrip(_STARTS)
+    return raw, raw.lower()
 
 
 def _ptb_boundary(word: str, marks: str, group: str, nxt: str) -> bool:

@@ -159,7 +159,8 @@ def _is_heading(paragraph: str) -> bool:
     line = paragraph.strip()
     if _LINK_LINE.match(line):
         return True
-    if len(line.split()) > 16 or "—" in line or " – " in line:
+    # maxsplit: a long paragraph is told from a heading without splitting all of it.
+    if len(line.split(None, 16)) > 16 or "—" in line or " – " in line:
         return False
     return line.rstrip("\"”’'")[-1:] not in ".!?…:;,"
 
