@@ -40,8 +40,11 @@ _OPENERS = frozenset(
 _ATTRIBUTION_OPENERS = frozenset(("he", "she", "they", "said", "says", "asked"))
 # A run of final marks, any closing quotes/brackets (PTB ones after a space), then a space;
 # or a line break.
+# The lookahead after it captures the spaces and the next word (up to whitespace; in CPython's
+# re \S is exactly the characters str.isspace rejects), which judge the candidate.
 _CANDIDATE = re.compile(
-    r"([.!?…]+)[\"'”’)\]»]*(?:[ \t]+(?:''|'|\)|-rrb-|\"|”|’)(?=\s))*(?=\s|\Z)|\n",
+    r"(?:([.!?…]+)[\"'”’)\]»]*(?:[ \t]+(?:''|'|\)|-rrb-|\"|”|’)(?=\s))*(?=\s|\Z)|\n)"
+    r"(?=([ \t\r\n\f\v\u00a0]*)(\S*))",
 )
 _DOTTED = re.compile(r"(?:[a-z]\.)+[a-z]")
 _STARTS = "\"'“‘([¿¡—–-•*`"
@@ -58,11 +61,15 @@ def split_sentences(text: str) -> list[Span]:
         end = m.end()
         if end <= start:
             continue
-        marks = m.group(1)
+        marks, gap, nxt = m.groups()
         if marks is None:
-            if not _line_break_is_boundary(text, end, n, lowered):
+            if not _line_break_is_boundary(gap, nxt, lowered):
                 continue
-        elif not _mark_is_boundary(text, m.start(), marks, m.group(), end, n, lowered, ptb):
+        elif not nxt:
+            pass  # the end of the text
+        elif not lowered and nxt[0].islower():
+            continue  # the usual mid-sentence period ("No. 2" aside, cased text goes on)
+        elif not _mark_is_boundary(text, m.start(), marks, m.group(), nxt, lowered, ptb):
             continue
         _add(text, start, end, spans)
         start = end
@@ -70,20 +77,8 @@ def split_sentences(text: str) -> list[Span]:
     return spans
 
 
-# The next word: past spaces and line breaks, up to the next whitespace (in CPython's re
-# \S is exactly the characters str.isspace rejects).
-_NEXT_WORD = re.compile(r"[ \t\r\n\f\v\u00a0]*(\S*)")
-
-
-def _next_word(text: str, pos: int, n: int) -> tuple[int, str]:
-    m = _NEXT_WORD.match(text, pos, n)
-    assert m is not None  # the pattern matches the empty string
-    return m.start(1), m.group(1)
-
-
-def _line_break_is_boundary(text: str, end: int, n: int, lowered: bool) -> bool:
-    pos, word = _next_word(text, end, n)
-    if not word or "\n" in text[end:pos]:
+def _line_break_is_boundary(gap: str, word: str, lowered: bool) -> bool:
+    if not word or "\n" in gap:
         return True  # paragraph break or end of text
     if lowered:
         return True
@@ -92,11 +87,9 @@ def _line_break_is_boundary(text: str, end: int, n: int, lowered: bool) -> bool:
 
 
 def _mark_is_boundary(
-    text: str, dot: int, marks: str, group: str, end: int, n: int, lowered: bool, ptb: bool
+    text: str, dot: int, marks: str, group: str, nxt: str, lowered: bool, ptb: bool
 ) -> bool:
-    _, nxt = _next_word(text, end, n)
-    if not nxt:
-        return True
+    """Whether the final marks at `dot` end a sentence, `nxt` being the next word (not empty)."""
     if ptb:
         return _ptb_boundary(_word_before(text, dot)[1], marks, group, nxt)
     first = nxt[0]
