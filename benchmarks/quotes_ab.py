@@ -1,6 +1,7 @@
 """Quote speed, old code against new, interleaved article by article in one process.
 
-Run: `.venv/bin/python -m benchmarks.quotes_ab --data /work/shared/data --old DIR [--set cnn]`,
+Run: `.venv/bin/python -m benchmarks.quotes_ab --data /work/shared/data --old DIR [--set cnn]`
+(sets: cnn, ggt, polnear, see2017 — the lowercased CNN/DailyMail dev set),
 where DIR holds an older `digests` package, e.g. made by
 `mkdir DIR && git archive REV digests | tar -x -C DIR`.
 
@@ -13,6 +14,7 @@ script also counts the articles where the two return different quotes, speakers 
 from __future__ import annotations
 
 import argparse
+import gzip
 import importlib
 import json
 import re
@@ -34,6 +36,7 @@ _SETS = {
     "cnn": (Path("summ") / "cnndm_cased_dev.jsonl", "article"),
     "ggt": (Path("quotes") / "ggt_dev49.jsonl", "text"),
     "polnear": (Path("quotes") / "polnear_train.jsonl", "text"),
+    "see2017": (Path("summ") / "cnndm_see2017_dev.jsonl.gz", "article"),
 }
 
 
@@ -51,7 +54,8 @@ def _load_old(folder: Path, tmp: Path) -> ModuleType:
 
 
 def _texts(path: Path, key: str, limit: int | None) -> Iterator[str]:
-    with path.open(encoding="utf-8") as fh:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as fh:
         for i, line in enumerate(fh):
             if limit is not None and i >= limit:
                 return

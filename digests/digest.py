@@ -17,6 +17,7 @@ from digests.topics import TopicSet
 is_verbatim = verbatim
 _WORDS_PER_MINUTE = 230
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])
 
 
 def digest_text(
@@ -89,8 +90,17 @@ def _check_text(text: str) -> None:
     if not text.strip():
         raise DigestError("empty article")
     sample = text[:8192]
-    if "\x00" in sample or len(_CONTROL.findall(sample)) > len(sample) // 100 + 2:
+    if "\x00" in sample or _controls(sample) > len(sample) // 100 + 2:
         raise DigestError("binary data, not article text")
+
+
+def _controls(sample: str) -> int:
+    """How many control characters (other than tab, line breaks and form feed) the sample holds."""
+    if sample.isascii():
+        # bytes.translate deletes them in one C pass, several times faster than a regex scan.
+        raw = sample.encode("ascii")
+        return len(raw) - len(raw.translate(None, _CONTROL_BYTES))
+    return len(_CONTROL.findall(sample))
 
 
 def _split_title_line(text: str) -> tuple[str | None, str]:

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
+from itertools import chain, pairwise, repeat
 from operator import mul
 
 from digests.model import Span
@@ -44,13 +45,17 @@ _SOURCE_TAG = re.compile(
 _PAREN_ASIDE = re.compile(r"\s*(?:\([^()]{1,200}\)|-lrb-(?:(?!-rrb-).){1,200}-rrb-)")
 # Quotation marks: doubles of any shape (pages mix straight and curly ones), PTB `` '',
 # and single curly marks.
+# Every alternative opens with a literal mark (the lookbehind comes after the ‘): re then skips
+# to the next mark in C instead of trying the pattern at every position.
+_DOUBLE_REST = r"[^\"“”\n]*(?:[\"“”]|(?=\n)|\Z)"
 _QUOTED = re.compile(
-    # The lookahead lets the engine skip to the next quote mark quickly.
-    r"(?=[\"“”`‘])(?:[\"“”][^\"“”\n]*(?:[\"“”]|(?=\n)|\Z)|``(?:(?!``|'').)*(?:''|(?=``)|$)"
-    r"|(?<!\w)‘(?:[^‘’\n]|’(?=\w))*(?:’|(?=\n)|\Z))",
+    f'"{_DOUBLE_REST}|“{_DOUBLE_REST}|”{_DOUBLE_REST}'
+    r"|``(?:(?!``|'').)*(?:''|(?=``)|$)"
+    r"|‘(?<!\w‘)(?:[^‘’\n]|’(?=\w))*(?:’|(?=\n)|\Z)",
 )
 _OPEN_QUOTE = ('"', "“", "``", "‘", "'")
-_NUMBER = re.compile(r"\b[0-9]")
+# A digit starting a word (r"\b[0-9]"), with the digit first so that re scans for digits in C.
+_NUMBER = re.compile(r"[0-9](?<!\w[0-9])")
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _STOP = frozenset(
     """a an the and or but if of in on at to for from by with as is are was were be been being
@@ -108,11 +113,19 @@ def sentence_features(
         tokens = [_WORD.findall(text[a:b].lower()) for a, b in head_spans]
     # Centrality: how often the article repeats a sentence's content words (one pass over
     # the whole text, so long articles cost little more than short ones).
-    tf = Counter(_WORD.findall(lower))
-    content = [{w for w in toks if w not in _STOP} for toks in tokens]
+    if same_length and _covers(lower, head_spans):
+        # The head sentences' words are already split out: only the rest is scanned again.
+        tf = Counter(chain.from_iterable(tokens))
+        tf.update(_WORD.findall(lower, head_spans[-1][1]))
+    else:
+        tf = Counter(_WORD.findall(lower))
+    content = [set(toks).difference(_STOP) for toks in tokens]
     n = len(sentences)
     first = content[0] if content else set()
-    centrality = [sum(tf[w] - 1 for w in words) / (len(words) + 1.0) for words in content]
+    # dict.get in C; a word the whole-text split misses (offset drift) counts 0, as in a Counter.
+    centrality = [
+        (sum(map(tf.get, words, repeat(0))) - len(words)) / (len(words) + 1.0) for words in content
+    ]
     top = max(centrality[:_CANDIDATES], default=0.0) or 1.0
     quoted = _quoted_shares(sentences, quotes)
     rows: list[list[float]] = []
@@ -148,6 +161,23 @@ def sentence_features(
             ]
         )
     return rows
+
+
+def _covers(lower: str, spans: Sequence[Span]) -> bool:
+    """True when only whitespace lies before, between and just after the spans (non-empty).
+
+    Then no word runs across a span's edge, and splitting each span and the rest of the text
+    gives exactly the words of splitting the whole text.
+    """
+    if not spans:
+        return False
+    if spans[0][0] and not lower[: spans[0][0]].isspace():
+        return False
+    for (_, end), (start, _) in pairwise(spans):
+        if not lower[end:start].isspace():
+            return False
+    end = spans[-1][1]
+    return end >= len(lower) or lower[end].isspace()
 
 
 def _quoted_shares(

@@ -40,8 +40,11 @@ _OPENERS = frozenset(
 _ATTRIBUTION_OPENERS = frozenset(("he", "she", "they", "said", "says", "asked"))
 # A run of final marks, any closing quotes/brackets (PTB ones after a space), then a space;
 # or a line break.
+# The lookahead after it captures the spaces and the next word (up to whitespace; in CPython's
+# re \S is exactly the characters str.isspace rejects), which judge the candidate.
 _CANDIDATE = re.compile(
-    r"([.!?…]+)[\"'”’)\]»]*(?:[ \t]+(?:''|'|\)|-rrb-|\"|”|’)(?=\s))*(?=\s|\Z)|\n",
+    r"(?:([.!?…]+)[\"'”’)\]»]*(?:[ \t]+(?:''|'|\)|-rrb-|\"|”|’)(?=\s))*(?=\s|\Z)|\n)"
+    r"(?=([ \t\r\n\f\v\u00a0]*)(\S*))",
 )
 _DOTTED = re.compile(r"(?:[a-z]\.)+[a-z]")
 _STARTS = "\"'“‘([¿¡—–-•*`"
@@ -58,11 +61,15 @@ def split_sentences(text: str) -> list[Span]:
         end = m.end()
         if end <= start:
             continue
-        marks = m.group(1)
+        marks, gap, nxt = m.groups()
         if marks is None:
-            if not _line_break_is_boundary(text, end, n, lowered):
+            if not _line_break_is_boundary(gap, nxt, lowered):
                 continue
-        elif not _mark_is_boundary(text, m.start(), marks, m.group(), end, n, lowered, ptb):
+        elif not nxt:
+            pass  # the end of the text
+        elif not lowered and nxt[0].islower():
+            continue  # the usual mid-sentence period ("No. 2" aside, cased text goes on)
+        elif not _mark_is_boundary(text, m.start(), marks, m.group(), nxt, lowered, ptb):
             continue
         _add(text, start, end, spans)
         start = end
@@ -70,18 +77,8 @@ def split_sentences(text: str) -> list[Span]:
     return spans
 
 
-def _next_word(text: str, pos: int, n: int) -> tuple[int, str]:
-    while pos < n and text[pos] in " \t\r\n\f\v\u00a0":
-        pos += 1
-    stop = pos
-    while stop < n and not text[stop].isspace():
-        stop += 1
-    return pos, text[pos:stop]
-
-
-def _line_break_is_boundary(text: str, end: int, n: int, lowered: bool) -> bool:
-    pos, word = _next_word(text, end, n)
-    if not word or "\n" in text[end:pos]:
+def _line_break_is_boundary(gap: str, word: str, lowered: bool) -> bool:
+    if not word or "\n" in gap:
         return True  # paragraph break or end of text
     if lowered:
         return True
@@ -90,29 +87,22 @@ def _line_break_is_boundary(text: str, end: int, n: int, lowered: bool) -> bool:
 
 
 def _mark_is_boundary(
-    text: str, dot: int, marks: str, group: str, end: int, n: int, lowered: bool, ptb: bool
+    text: str, dot: int, marks: str, group: str, nxt: str, lowered: bool, ptb: bool
 ) -> bool:
-    _, nxt = _next_word(text, end, n)
-    if not nxt:
-        return True
-    word_start = text.rfind(" ", 0, dot) + 1
-    newline = text.rfind("\n", 0, dot) + 1
-    raw = text[max(word_start, newline) : dot].lstrip(_STARTS)
-    word = raw.lower()
+    """Whether the final marks at `dot` end a sentence, `nxt` being the next word (not empty)."""
     if ptb:
-        return _ptb_boundary(word, marks, group, nxt)
+        return _ptb_boundary(_word_before(text, dot)[1], marks, group, nxt)
     first = nxt[0]
-    if lowered:
-        opener_next = nxt.strip(_STARTS + ",;:").lower() in _OPENERS
-    else:
-        if first.islower():
-            return False
-        opener_next = nxt.strip(_STARTS + ",;:") in _CAP_OPENERS
-        if not (first.isupper() or first.isdigit() or first in _STARTS):
-            return False
+    # The cheap tests on the next word come first: in cased text most candidates are settled
+    # by them, before the word ending at the mark is looked at.
+    if not lowered and (
+        first.islower() or not (first.isupper() or first.isdigit() or first in _STARTS)
+    ):
+        return False
     if marks != ".":
         # "!" / "?" end a sentence unless an attribution follows ("Stop!" he said).
         return not (lowered and nxt in _ATTRIBUTION_OPENERS)
+    raw, word = _word_before(text, dot)
     if not word:
         return True
     if word in _TITLES and (lowered or (raw[:1].isupper() and raw[1:].islower())):
@@ -122,8 +112,19 @@ def _mark_is_boundary(
     if first.isdigit():
         return word not in _ABBREVIATIONS and word not in _NUMBERING
     if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()) or _DOTTED.fullmatch(word):
-        return opener_next
+        if lowered:
+            return nxt.strip(_STARTS + ",;:").lower() in _OPENERS
+        return nxt.strip(_STARTS + ",;:") in _CAP_OPENERS
     return True
+
+
+def _word_before(text: str, dot: int) -> tuple[str, str]:
+    """The word ending at a sentence mark, as written and lowercased (opening marks stripped)."""
+    word_start = text.rfind(" ", 0, dot) + 1
+    # A line break can only matter after the last space (and the search stays short).
+    newline = text.rfind("\n", word_start, dot) + 1
+    raw = text[max(word_start, newline) : dot].lstrip(_STARTS)
+    return raw, raw.lower()
 
 
 def _ptb_boundary(word: str, marks: str, group: str, nxt: str) -> bool:

@@ -110,12 +110,14 @@ def find_quotes(text: str) -> list[Quote]:
         embedded = _embedded(text, m)
         if _is_title(words, embedded) or m.paragraphs[0] in headings:
             continue
-        partial = (embedded and len(words.split()) <= _PARTIAL_WORDS) or len(words.split()) <= 2
+        # words is whitespace-collapsed: one space between words.
+        size = words.count(" ") + 1 if words else 0
+        partial = (embedded and size <= _PARTIAL_WORDS) or size <= 2
         speaker = speakers.get(index)
         if partial and (speaker is None or index not in cued):
             # A scare quote or a term in quotation marks, not anyone's words.
             continue
-        if len(words.split()) <= 2 and embedded and index not in framed:
+        if size <= 2 and embedded and index not in framed:
             # One or two words a cue elsewhere in the sentence does not lead into: a scare quote.
             continue
         quote = Quote(words, speaker, partial, m.spans)
@@ -159,7 +161,8 @@ def _is_heading(paragraph: str) -> bool:
     line = paragraph.strip()
     if _LINK_LINE.match(line):
         return True
-    if len(line.split()) > 16 or "—" in line or " – " in line:
+    # maxsplit: a long paragraph is told from a heading without splitting all of it.
+    if len(line.split(None, 16)) > 16 or "—" in line or " – " in line:
         return False
     return line.rstrip("\"”’'")[-1:] not in ".!?…:;,"
 

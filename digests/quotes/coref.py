@@ -81,7 +81,7 @@ class Registry:
         caps = [i for i in caps if words[i] not in lx.NOT_NAMES]
         lead_at = nm.lead_index(text, words) if caps else 0
         # The subject of a sentence with a speech cue is taken to be a person (or organisation).
-        # ("Xi ..., telling Biden that ...").
+        # ("Xi ..., telling Biden that ..."); a run's last field.
         cued = not _ING_CUES.isdisjoint(words)
         pronouns = lx.PERSONAL.intersection(words)
         if pronouns:
@@ -93,35 +93,39 @@ class Registry:
                 if head:
                     self.anonymous.append((starts[k], head))
         after = 0
+        n = len(text)
+        # Bound once: this loop runs for every capitalised word of the article.
+        runs, run_sentences, pending = self._runs, self._run_sentences, self._pending
         for i in caps:
             if i < after:
                 continue
-            if i + 1 == len(text) or (
-                not text[i + 1][:1].isupper() and words[i + 1] not in _RUN_GOES_ON
-            ):
+            word = text[i]
+            if i + 1 == n or (not text[i + 1][:1].isupper() and words[i + 1] not in _RUN_GOES_ON):
                 # The usual one-word name: nothing after it can extend the run (nm.run_end).
                 run_end = i + 1
             else:
                 run_end = nm.run_end(text, i, words)
-            if run_end == i:
+                if run_end == i:
+                    continue
+            run = len(runs)
+            runs.append(
+                (text, words, starts[i], i, run_end, index, i <= lead_at, cued and i == lead_at)
+            )
+            run_sentences.append(index)
+            after = run_end
+            if run_end == i + 1 and "’s" not in word and "'s" not in word:
+                # A one-word name: its one key is the word itself (see nm.name_words).
+                if i > lead_at:
+                    self._mid_caps.add(word)
+                pending.setdefault(word, []).append(run)
                 continue
             if i > lead_at:
                 self._mid_caps.update(text[i:run_end])
-            run = len(self._runs)
-            subject = cued and i == lead_at
-            self._runs.append((text, words, starts[i], i, run_end, index, i <= lead_at, subject))
-            self._run_sentences.append(index)
-            word = text[i]
-            keys: Iterable[str]
-            if run_end == i + 1 and "’s" not in word and "'s" not in word:
-                keys, long = (word,), False  # a one-word name (see nm.name_words)
-            else:
-                keys, long = nm.name_words(text, i, run_end)
+            keys, long = nm.name_words(text, i, run_end)
             for key in keys:
-                self._pending.setdefault(key, []).append(run)
+                pending.setdefault(key, []).append(run)
                 if long:
                     self._pending_long.setdefault(key, []).append(run)
-            after = run_end
 
     @property
     def entities(self) -> list[Entity]:

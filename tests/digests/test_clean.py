@@ -52,3 +52,21 @@ def test_more_stories_across_a_line_break(seed_text: str) -> None:
 def test_agency_dateline_is_masked() -> None:
     """A dateline such as "WASHINGTON (AP) —" is not part of the first sentence."""
     assert clean_text("WASHINGTON (AP) — The Senate voted.").strip() == "The Senate voted."
+
+
+def test_dateline_on_a_later_line_is_masked() -> None:
+    """A dateline opening the second line is found although datelines are tried at line starts."""
+    text = "Headline of the day\nLONDON (Reuters) - Prices rose."
+    assert clean_text(text).split("\n")[1].strip() == "Prices rose."
+
+
+def test_story_continues_below_in_capitals_is_masked() -> None:
+    """The inline prompt is found whatever its case ("below" checked on the lowered text)."""
+    cleaned = clean_text("Prices rose. STORY CONTINUES BELOW Then they fell.")
+    assert "STORY" not in cleaned and cleaned.endswith("Then they fell.")
+
+
+def test_text_without_furniture_is_returned_unchanged() -> None:
+    """Nothing to mask: the very same text comes back."""
+    text = "The council met on Monday.\n\nIt voted to rebuild the bridge."
+    assert clean_text(text) == text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from digests.keypoints import key_points, quote_marked_spans, tighten
+from digests.keypoints import key_points, quote_marked_spans, sentence_features, tighten
 from digests.sentences import split_sentences
 
 
@@ -204,3 +204,18 @@ def test_overlapping_quote_spans_count_once() -> None:
     # Marks and finder overlap on a quarter of the first sentence: not mostly a quotation.
     points = key_points(text, sentences, n=3, quote_spans=[(a, b), (a + 1, b - 1), (a, b - 2)])
     assert len(points) == 3
+
+
+def test_single_curly_quotation_after_a_word_is_not_opened() -> None:
+    """A ‘ glued to a word is an apostrophe, not an opening mark; after a space it opens."""
+    assert quote_marked_spans("rock‘n roll") == []
+    assert quote_marked_spans("He said ‘no way’ twice.") == [(8, 16)]
+
+
+def test_centrality_counts_words_between_the_given_sentences() -> None:
+    """Words in text the sentence spans leave out still count towards centrality."""
+    text = "Budget vote. budget budget. Plan vote."
+    plan = text.index("Plan")
+    rows = sentence_features(text, [(0, 12), (plan, len(text))], [])
+    # budget 3 times, vote twice, plan once: (2 + 1) / 3 against (0 + 1) / 3.
+    assert rows[1][11] == pytest.approx(1 / 3)
