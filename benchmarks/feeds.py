@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import csv
 import io
-import os
 import resource
 import signal
 import subprocess
@@ -30,6 +29,7 @@ from typing import Any
 import feedparser
 import httpx
 
+from benchmarks._data import add_data_argument
 from bot.errors import FeedError
 from bot.feeds import parse_feed
 from bot.fetch import Fetcher
@@ -264,7 +264,7 @@ def part2(data: Path, limit_s: float) -> None:
 def main() -> None:
     """Command line of the benchmark."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=None)
+    add_data_argument(parser)
     parser.add_argument("--feeds", type=int, default=2000)
     parser.add_argument("--items", type=int, default=20)
     parser.add_argument(
@@ -277,7 +277,7 @@ def main() -> None:
     if args.serve:
         _serve(args.items)
         return
-    data = args.data or Path(os.environ.get("NEWSBOT_DATA", ROOT.parent / "shared" / "data"))
+    data = Path(args.data)
     if not args.skip_rounds:
         part1(args.feeds, args.items, args.per_host)
     part2(data, args.parse_limit)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import statistics
 import sys
@@ -32,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from benchmarks._data import add_data_argument
 from digests import digest_text
 from digests.digest import is_verbatim
 from digests.model import Quote
@@ -68,14 +68,6 @@ class _Score:
             f"{name:<10} P {p:.3f}  R {r:.3f}  F1 {f:.3f}  speaker {s:.3f} (strict {st:.3f})  "
             f"predicted {self.predicted}  gold {self.gold}  non-verbatim {self.non_verbatim}"
         )
-
-
-def _data_dir(arg: str | None) -> Path:
-    if arg:
-        return Path(arg)
-    if env := os.environ.get("NEWSBOT_DATA"):
-        return Path(env)
-    return Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 
 
 def _articles(path: Path, limit: int | None) -> Iterator[dict[str, object]]:
@@ -185,11 +177,11 @@ def _run(path: Path, limit: int | None) -> _Run:
 def main(argv: list[str] | None = None) -> int:
     """Print P/R/F1/speaker accuracy for newsbot and the baseline on both dev sets, and speed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", help="the shared data folder (default: $NEWSBOT_DATA)")
+    add_data_argument(parser)
     parser.add_argument("--limit", type=int, help="only the first N articles of each set")
     parser.add_argument("--cnn", type=int, default=1000, help="CNN articles timed (0: none)")
     args = parser.parse_args(argv)
-    data = _data_dir(args.data)
+    data = Path(args.data)
     folder = data / "quotes"
     if not all((folder / name).is_file() for name in _SETS):
         print(f"quote data not found under {folder}; pass --data or set NEWSBOT_DATA")

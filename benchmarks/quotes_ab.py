@@ -22,13 +22,13 @@ import shutil
 import statistics
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from benchmarks.quotes import _data_dir
+from benchmarks._data import add_data_argument
+from benchmarks.quotes import _best_ms
 from digests import digest_text
 from digests.quotes import find_quotes
 
@@ -62,15 +62,6 @@ def _texts(path: Path, key: str, limit: int | None) -> Iterator[str]:
             yield str(json.loads(line)[key])
 
 
-def _best_ms(fn: Callable[[], object], repeat: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.process_time()
-        fn()
-        best = min(best, time.process_time() - t0)
-    return best * 1000
-
-
 def _key(quotes: list[Any]) -> list[tuple[object, ...]]:
     return [(q.text, q.speaker, q.partial, q.spans) for q in quotes]
 
@@ -78,13 +69,13 @@ def _key(quotes: list[Any]) -> list[tuple[object, ...]]:
 def main(argv: list[str] | None = None) -> int:
     """Print old and new median CPU ms/article of find_quotes and digest_text, interleaved."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", help="the shared data folder (default: $NEWSBOT_DATA)")
+    add_data_argument(parser)
     parser.add_argument("--old", required=True, help="folder holding the old digests package")
     parser.add_argument("--set", choices=sorted(_SETS), default="cnn")
     parser.add_argument("--limit", type=int, help="only the first N articles")
     args = parser.parse_args(argv)
     relative, key = _SETS[args.set]
-    path = _data_dir(args.data) / relative
+    path = Path(args.data) / relative
     if not path.is_file():
         print(f"{path} not found; pass --data or set NEWSBOT_DATA")
         return 0

@@ -13,13 +13,13 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
 import sys
 import time
 import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from benchmarks._data import add_data_argument
 from digests import Topic, TopicSet, parse_topics
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,8 +32,7 @@ UNRELATED = ("sport", "entertainment")
 def main(argv: list[str] | None = None) -> int:
     """Print tagging rates and throughput for the shipped topics and the substring baseline."""
     parser = argparse.ArgumentParser(description=__doc__)
-    default = os.environ.get("NEWSBOT_DATA", str(ROOT.parent / "shared" / "data"))
-    parser.add_argument("--data", default=default)
+    add_data_argument(parser)
     parser.add_argument("--limit", type=int, default=0, help="articles per category (0: all)")
     args = parser.parse_args(argv)
     bbc = Path(args.data) / "summ" / "bbc_news_summary.jsonl.gz"
