@@ -8,6 +8,7 @@ from pathlib import Path
 
 import aiohttp
 
+from bot.adapters.discord import DiscordAdapter
 from bot.app import open_app
 from bot.commands.wiring import command_extensions
 from bot.config import load_config
@@ -16,6 +17,7 @@ from bot.scheduler import utc_now
 from bot.store import ChannelRef
 from tests.bot.conftest import make_settings
 from tests.conftest import SEEDS
+from tests.servers.fake_discord import FakeDiscord
 from tests.servers.fake_slack import FakeSlack
 from tests.servers.loopback import wait_until
 from tests.servers.slack_signing import signed_slash_command
@@ -77,3 +79,27 @@ async def test_running_bot_serves_news_on_slack_events_next_to_healthz(
             stop.set()
             async with asyncio.timeout(15):
                 await task
+
+
+async def test_news_group_is_synced_by_the_discord_adapter(
+    tmp_path: Path, fake_discord: FakeDiscord
+) -> None:
+    """`command_extensions` hands the Discord adapter the /news group, synced on start."""
+    settings = make_settings(
+        tmp_path,
+        discord_token=fake_discord.token,
+        discord_api_url=fake_discord.api_url,
+        discord_gateway_url=fake_discord.gateway_url,
+    )
+    config = load_config(SEEDS.parent / "config" / "newsbot.toml")
+    async with open_app(settings, config, utc_now()) as app:
+        ext = command_extensions(app)
+        adapter = DiscordAdapter(settings, setups=ext.discord_setups, guild_ready_timeout=0.05)
+        try:
+            await adapter.start(ready_within=10)
+        finally:
+            await adapter.close()
+    [sync] = fake_discord.command_syncs
+    [news] = sync.commands
+    assert news["name"] == "news"
+    assert {o["name"] for o in news["options"]} >= {"summary", "subscribe", "subscriptions"}
