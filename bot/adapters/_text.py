@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 import regex
 
@@ -22,6 +23,8 @@ _GRAPHEME = regex.compile(r"\X")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # Characters that read badly just before an ellipsis.
 _TRAILING = frozenset(" \t,;:—–-")
+
+T = TypeVar("T")
 
 
 def u16len(text: str) -> int:
@@ -82,3 +85,22 @@ def safe_url(url: str | None) -> str | None:
     for char, code in (("(", "%28"), (")", "%29"), ("<", "%3C"), (">", "%3E"), ("|", "%7C")):
         url = url.replace(char, code)
     return url
+
+
+def pack(
+    items: Sequence[T], size: Callable[[T], int], *, max_items: int, max_size: int
+) -> list[list[T]]:
+    """Split items, in order, into groups of at most `max_items` whose sizes add up to `max_size`.
+
+    An item bigger than the budget still gets a group of its own (renderers truncate first).
+    """
+    groups: list[list[T]] = [[]]
+    used = 0
+    for item in items:
+        cost = size(item)
+        if groups[-1] and (len(groups[-1]) >= max_items or used + cost > max_size):
+            groups.append([])
+            used = 0
+        groups[-1].append(item)
+        used += cost
+    return groups if groups[-1] else []

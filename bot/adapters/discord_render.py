@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC
 from typing import Any
 
-from bot.adapters._text import fit, one_line, safe_url, u16len
+from bot.adapters._text import fit, one_line, pack, safe_url, u16len
 from digests import Digest, Quote
 
 TITLE_MAX = 256
@@ -109,18 +109,12 @@ def digest_embed(digest: Digest) -> dict[str, Any]:
 
 def render_roundup(heading: str, digests: Sequence[Digest]) -> list[dict[str, Any]]:
     """A roundup as message payloads: one compact embed per story, split to fit; [] if empty."""
-    if not digests:
-        return []
-    groups: list[list[dict[str, Any]]] = [[]]
-    used = 0
-    for digest in digests:
-        embed = compact_embed(digest)
-        size = embed_size(embed)
-        if groups[-1] and (len(groups[-1]) >= EMBEDS_MAX or used + size > EMBED_TOTAL_MAX):
-            groups.append([])
-            used = 0
-        groups[-1].append(embed)
-        used += size
+    groups = pack(
+        [compact_embed(d) for d in digests],
+        embed_size,
+        max_items=EMBEDS_MAX,
+        max_size=EMBED_TOTAL_MAX,
+    )
     heading = one_line(heading) or "Roundup"
     messages = []
     for number, embeds in enumerate(groups, start=1):

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.adapters._text import fit, one_line, safe_url, u16len
+from bot.adapters._text import fit, one_line, pack, safe_url, u16len
 from digests import Digest, Quote
 
 HEADER_MAX = 150
@@ -82,19 +82,13 @@ def render_digest(digest: Digest) -> dict[str, Any]:
 
 def render_roundup(heading: str, digests: Sequence[Digest]) -> list[dict[str, Any]]:
     """A roundup as chat.postMessage payloads, one section per story, split to fit; [] if empty."""
-    if not digests:
-        return []
     # The header (at most 150) is budgeted up front so each chunk's blocks fit with it.
-    chunks: list[list[dict[str, Any]]] = [[]]
-    used = HEADER_MAX
-    for digest in digests:
-        section = _section(_compact(digest))
-        size = blocks_text_size([section])
-        if chunks[-1] and (len(chunks[-1]) >= _ROUNDUP_ITEMS_MAX or used + size > BLOCKS_TEXT_MAX):
-            chunks.append([])
-            used = HEADER_MAX
-        chunks[-1].append(section)
-        used += size
+    chunks = pack(
+        [_section(_compact(d)) for d in digests],
+        lambda section: blocks_text_size([section]),
+        max_items=_ROUNDUP_ITEMS_MAX,
+        max_size=BLOCKS_TEXT_MAX - HEADER_MAX,
+    )
     heading = one_line(heading) or "Roundup"
     messages = []
     for number, chunk in enumerate(chunks, start=1):
