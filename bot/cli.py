@@ -19,9 +19,9 @@ from bot.fetch import Fetcher
 from bot.poll import Story
 from bot.runner import run_bot
 from bot.scheduler import utc_now
-from bot.schedules import Schedule
 from bot.settings import Settings
 from bot.sources import digest_bytes
+from bot.store import Subscription
 from digests import Digest, DigestError, TopicSet, digest_html, digest_text
 
 _MAX_INPUT = 20 * 1024 * 1024
@@ -279,8 +279,8 @@ def _cmd_subscriptions(args: argparse.Namespace) -> int:
     return _with_app(args, body)
 
 
-def _subscription_row(sub: Any) -> dict[str, Any]:
-    schedule = Schedule(sub.cron, sub.timezone).describe() if sub.cron else None
+def _subscription_row(sub: Subscription) -> dict[str, Any]:
+    schedule = sub.schedule.describe() if sub.schedule else None
     return {
         "platform": sub.platform,
         "workspace": sub.workspace,

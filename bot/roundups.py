@@ -82,7 +82,7 @@ async def _run_one(
         delivery_id = delivery.id
     # A bot that was down over several runs posts one roundup now, not one per missed run.
     sub.last_run_at = now
-    sub.next_run_at = Schedule(sub.cron or "0 8 * * *", sub.timezone).next_run(now)
+    sub.next_run_at = _schedule(sub).next_run(now)
     return RoundupResult(sub.id, sub.topic, len(ranked), delivery_id, sub.next_run_at)
 
 
@@ -123,6 +123,12 @@ def _score(article: Article, topic: str) -> float | None:
 
 
 def _heading(sub: Subscription, now: datetime) -> str:
-    schedule = Schedule(sub.cron or "0 8 * * *", sub.timezone)
+    schedule = _schedule(sub)
     label = "All topics" if sub.topic == ALL_TOPICS else sub.topic
     return f"{label} roundup ({schedule.describe()})"
+
+
+def _schedule(sub: Subscription) -> Schedule:
+    # A roundup row always has a cron (Store.subscribe sets both); the default only keeps a
+    # hand-edited row from stopping the job.
+    return sub.schedule or Schedule("0 8 * * *", sub.timezone)

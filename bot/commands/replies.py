@@ -9,7 +9,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.errors import BlockedError, FetchError
-from bot.schedules import Schedule
 from bot.store import Feed, Subscription
 from digests import Digest, Quote
 
@@ -74,9 +73,8 @@ def fetch_problem(exc: FetchError, url: str) -> str:
 def describe_subscription(sub: Subscription) -> str:
     """One line: topic, mode, schedule, next run and any pause reason."""
     line = f"`{sub.topic}`: "
-    if sub.mode == "roundup" and sub.cron:
-        schedule = Schedule(sub.cron, sub.timezone)
-        line += f"roundup {schedule.describe()}"
+    if sub.schedule is not None:
+        line += f"roundup {sub.schedule.describe()}"
         if sub.next_run_at is not None:
             line += f", next {local_time(sub.next_run_at, sub.timezone)}"
     else:

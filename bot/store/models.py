@@ -11,6 +11,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from bot.schedules import Schedule
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """A timezone-aware UTC datetime on every backend (SQLite keeps naive text, so we tag it)."""
@@ -156,6 +158,11 @@ class Subscription(Base):
     def where(self) -> ChannelRef:
         """The channel this subscription posts to."""
         return ChannelRef(self.platform, self.workspace, self.channel)
+
+    @property
+    def schedule(self) -> Schedule | None:
+        """The roundup schedule, or None for instant delivery."""
+        return Schedule(self.cron, self.timezone) if self.mode == "roundup" and self.cron else None
 
 
 class Delivery(Base):
