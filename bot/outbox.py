@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,7 +17,7 @@ from sqlalchemy import select
 from bot.config import ALL_TOPICS
 from bot.poll import Story
 from bot.store import Article, ChannelRef, Delivery, Feed, Store, Subscription, Transaction
-from digests import Digest, Quote
+from digests import Digest
 from digests.topics import Evidence, TopicMatch, TopicSet
 
 
@@ -167,28 +168,15 @@ def topic_json(match: TopicMatch) -> dict[str, Any]:
 def digest_of(article: Article) -> Digest:
     """The stored digest of an article (or a bare title + link when it has none)."""
     topics = tuple(t["topic"] for t in article.topics or ())
-    data = article.digest
-    if data is None:
+    if article.digest is None:
         return Digest(title=article.title, url=article.url, topics=topics)
-    published = data.get("published")
-    quotes = tuple(
-        Quote(
-            text=q["text"],
-            speaker=q.get("speaker"),
-            partial=bool(q.get("partial")),
-            spans=tuple((int(a), int(b)) for a, b in q.get("spans", ())),
-        )
-        for q in data.get("quotes", ())
-    )
-    return Digest(
-        title=data.get("title") or article.title,
-        url=data.get("url") or article.url,
-        source=data.get("source"),
-        published=datetime.fromisoformat(published) if published else article.published,
-        key_points=tuple(data.get("key_points", ())),
-        quotes=quotes,
-        topics=tuple(data.get("topics") or topics),
-        reading_minutes=int(data.get("reading_minutes", 1)),
+    stored = Digest.from_json(article.digest)
+    return replace(
+        stored,
+        title=stored.title or article.title,
+        url=stored.url or article.url,
+        published=stored.published or article.published,
+        topics=stored.topics or topics,
     )
 
 

@@ -31,6 +31,13 @@ class Quote:
             "spans": [list(s) for s in self.spans],
         }
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Quote:
+        """The inverse of `to_json`."""
+        spans = tuple((int(s), int(e)) for s, e in data.get("spans") or ())
+        speaker = data.get("speaker")
+        return cls(str(data.get("text") or ""), speaker, bool(data.get("partial")), spans)
+
 
 @dataclass(frozen=True, slots=True)
 class Digest:
@@ -62,3 +69,19 @@ class Digest:
         if include_text:
             out["text"] = self.text
         return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Digest:
+        """The inverse of `to_json` (a stored digest read back; the text only if it was kept)."""
+        published = data.get("published")
+        return cls(
+            title=str(data.get("title") or ""),
+            url=data.get("url"),
+            source=data.get("source"),
+            published=datetime.fromisoformat(published) if published else None,
+            key_points=tuple(str(p) for p in data.get("key_points") or ()),
+            quotes=tuple(Quote.from_json(q) for q in data.get("quotes") or ()),
+            topics=tuple(str(t) for t in data.get("topics") or ()),
+            reading_minutes=int(data.get("reading_minutes") or 1),
+            text=str(data.get("text") or ""),
+        )

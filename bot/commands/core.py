@@ -26,7 +26,6 @@ from bot.commands.replies import (
     RoundupPost,
     describe_feed,
     describe_subscription,
-    digest_from_json,
     error,
     fetch_problem,
     headline,
@@ -37,7 +36,8 @@ from bot.condense import PAGE_ACCEPT
 from bot.config import ALL_TOPICS
 from bot.errors import FetchError, NewsbotError, StoreError
 from bot.fetch import Fetcher
-from bot.store import Article, ChannelRef, Store
+from bot.outbox import digest_of
+from bot.store import ChannelRef, Store
 from digests import Digest, DigestError, TopicSet, digest_html
 
 log = logging.getLogger(__name__)
@@ -159,7 +159,7 @@ class Core:
         now = self.clock()
         stored = await self.store.stored_digest(url, now - self.summary_ttl)
         if stored is not None:
-            return Reply(digest=digest_from_json(stored), ephemeral=private)
+            return Reply(digest=Digest.from_json(stored), ephemeral=private)
         try:
             page = await self.fetcher.fetch(url, accept=PAGE_ACCEPT)
         except FetchError as exc:
@@ -312,12 +312,5 @@ class StoredRoundups:
                 continue
             matches = self._topics.match(article.title, article.text[:_TOPIC_TEXT])
             if any(m.topic == topic for m in matches):
-                out.append(article_digest(article))
+                out.append(digest_of(article))
         return out
-
-
-def article_digest(article: Article) -> Digest:
-    """A stored article's digest, or a title-only one when it has none."""
-    if article.digest:
-        return digest_from_json(article.digest)
-    return Digest(title=article.title, url=article.url, published=article.published)

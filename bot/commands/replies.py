@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.errors import BlockedError, FetchError
 from bot.store import Feed, Subscription
-from digests import Digest, Quote
+from digests import Digest
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,21 +113,6 @@ def utc_time(when: datetime) -> str:
     return when.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def digest_from_json(data: dict[str, Any]) -> Digest:
-    """Rebuild a stored digest (the inverse of `Digest.to_json`, without the text)."""
-    published = data.get("published")
-    return Digest(
-        title=str(data.get("title") or "(untitled)"),
-        url=data.get("url"),
-        source=data.get("source"),
-        published=datetime.fromisoformat(published) if published else None,
-        key_points=tuple(str(p) for p in data.get("key_points") or ()),
-        quotes=tuple(_quote(q) for q in data.get("quotes") or ()),
-        topics=tuple(str(t) for t in data.get("topics") or ()),
-        reading_minutes=int(data.get("reading_minutes") or 1),
-    )
-
-
 def headline(title: str, limit: int = 120) -> str:
     """A stored headline for a one-line mention, cut at a word."""
     title = _one_line(title)
@@ -141,11 +125,6 @@ def joined(names: Sequence[str]) -> str:
     """`a`, `b` and `c`."""
     quoted = [f"`{n}`" for n in names]
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
-
-
-def _quote(data: dict[str, Any]) -> Quote:
-    spans = tuple((int(s), int(e)) for s, e in data.get("spans") or ())
-    return Quote(str(data.get("text") or ""), data.get("speaker"), bool(data.get("partial")), spans)
 
 
 def _one_line(text: str) -> str:

@@ -19,10 +19,11 @@ from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
 from bot.app import App
-from bot.commands.core import Core, RoundupSource, article_digest
+from bot.commands.core import Core, RoundupSource
 from bot.commands.discord_commands import register_discord_commands
 from bot.commands.slack_commands import create_slack_app, slack_routes
 from bot.fetch import Fetcher
+from bot.outbox import digest_of
 from bot.roundups import best_stories
 from bot.runner import Extensions
 from bot.settings import Settings
@@ -46,7 +47,7 @@ class ArticleRoundups:
         """The ranking's best stories of the period, as digests."""
         async with self._store.transaction() as tx:
             articles = await self._rank(tx, topic, since, until, self._limit)
-        return [article_digest(a) for a in articles]
+        return [digest_of(a) for a in articles]
 
 
 @dataclass(frozen=True)
