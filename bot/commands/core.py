@@ -43,7 +43,6 @@ from digests import Digest, DigestError, TopicSet, digest_html
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 _EXAMPLE_ARTICLES = 200  # newest stored articles searched for a topic's example headline
-_TOPIC_TEXT = 4000  # characters of an article's text matched for its topics
 
 
 class RoundupSource(Protocol):
@@ -93,7 +92,7 @@ class Core:
         self.store = store
         self.fetcher = fetcher
         self.topics = topics
-        self.roundups: RoundupSource = roundups or StoredRoundups(store, topics)
+        self.roundups: RoundupSource = roundups or StoredRoundups(store)
         self.clock = clock
         self.summary_ttl = summary_ttl
         # The period of `/news digest` for a topic the channel has no roundup of yet.
@@ -284,8 +283,9 @@ class Core:
     async def _example_headlines(self) -> dict[str, str]:
         found: dict[str, str] = {}
         for article in await self.store.recent_articles(_EXAMPLE_ARTICLES):
-            for match in self.topics.match(article.title, article.text[:_TOPIC_TEXT]):
-                found.setdefault(match.topic, article.title)
+            # The topics the poller tagged the story with when it stored it.
+            for tag in article.topics or ():
+                found.setdefault(tag["topic"], article.title)
             if len(found) == len(self.topics.topics):
                 break
         return found
@@ -297,9 +297,8 @@ class StoredRoundups:
     Used when no ranking is injected; `ArticleRoundups` over the delivery ranking is better.
     """
 
-    def __init__(self, store: Store, topics: TopicSet, *, limit: int = 10) -> None:
+    def __init__(self, store: Store, *, limit: int = 10) -> None:
         self._store = store
-        self._topics = topics
         self._limit = limit
 
     async def stories(self, topic: str, since: datetime, until: datetime) -> Sequence[Digest]:
@@ -310,7 +309,6 @@ class StoredRoundups:
                 break
             if article.created_at > until:
                 continue
-            matches = self._topics.match(article.title, article.text[:_TOPIC_TEXT])
-            if any(m.topic == topic for m in matches):
+            if any(tag["topic"] == topic for tag in article.topics or ()):
                 out.append(digest_of(article))
         return out

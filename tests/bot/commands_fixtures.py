@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.commands.core import Caller, Core, RoundupSource
 from bot.fetch import Fetcher
+from bot.outbox import topic_json
 from bot.poll import article_id
 from bot.store import Article, Store
 from digests import Digest, Topic, TopicSet
@@ -44,6 +45,7 @@ async def add_article(
                 title=title,
                 text=text,
                 digest=digest.to_json(),
+                topics=[topic_json(m) for m in TOPICS.match(title, text)],
                 created_at=at,
             )
         )

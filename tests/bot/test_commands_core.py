@@ -14,7 +14,6 @@ from tests.bot.commands_fixtures import (
     ADMIN,
     READER,
     T0,
-    TOPICS,
     RecordingRoundups,
     add_article,
     hours,
@@ -217,7 +216,7 @@ async def test_stored_roundups_take_the_topic_stories_of_the_period(
     await add_article(store, "Telescope sees a comet", "The telescope and probe.")
     await add_article(store, "Chip sales up", "Chip makers sold more chip designs.")
     await add_article(store, "Old telescope story", "telescope probe", at=T0 - hours(30))
-    stories = await StoredRoundups(store, TOPICS).stories("science", T0 - hours(24), T0)
+    stories = await StoredRoundups(store).stories("science", T0 - hours(24), T0)
     assert [d.title for d in stories] == ["Telescope sees a comet"]
 
 
