@@ -9,7 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from bot.store.models import UTCDateTime
+# Plain types, as in 0001: a migration must not change when application code does.
+_UTC = sa.DateTime(timezone=True)
 
 revision = "0002"
 down_revision = "0001"
@@ -29,12 +30,12 @@ def upgrade() -> None:
         sa.Column("mode", sa.String(10), nullable=False),
         sa.Column("cron", sa.String(100)),
         sa.Column("timezone", sa.String(64), nullable=False),
-        sa.Column("next_run_at", UTCDateTime),
-        sa.Column("last_run_at", UTCDateTime),
+        sa.Column("next_run_at", _UTC),
+        sa.Column("last_run_at", _UTC),
         sa.Column("paused_reason", sa.Text),
         sa.Column("origin", sa.String(20), nullable=False),
         sa.Column("created_by", sa.String(64)),
-        sa.Column("created_at", UTCDateTime, nullable=False),
+        sa.Column("created_at", _UTC, nullable=False),
         sa.UniqueConstraint("platform", "workspace", "channel", "topic"),
     )
     op.create_index("ix_subscriptions_next_run_at", "subscriptions", ["next_run_at"])

@@ -9,7 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from bot.store.models import UTCDateTime
+# Plain types, as in 0001: a migration must not change when application code does.
+_UTC = sa.DateTime(timezone=True)
 
 revision = "0003"
 down_revision = "0002"
@@ -34,12 +35,12 @@ def upgrade() -> None:
         sa.Column("payload", sa.JSON),
         sa.Column("status", sa.String(10), nullable=False),
         sa.Column("attempts", sa.Integer, nullable=False),
-        sa.Column("next_attempt_at", UTCDateTime, nullable=False),
+        sa.Column("next_attempt_at", _UTC, nullable=False),
         sa.Column("last_error", sa.Text),
         sa.Column("parts_sent", sa.Integer, nullable=False),
         sa.Column("message_ids", sa.JSON),
-        sa.Column("created_at", UTCDateTime, nullable=False),
-        sa.Column("sent_at", UTCDateTime),
+        sa.Column("created_at", _UTC, nullable=False),
+        sa.Column("sent_at", _UTC),
         sa.UniqueConstraint("platform", "workspace", "channel", "item"),
     )
     op.create_index("ix_deliveries_due", "deliveries", ["status", "next_attempt_at"])

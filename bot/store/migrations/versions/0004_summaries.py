@@ -9,7 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from bot.store.models import UTCDateTime
+# Plain types, as in 0001: a migration must not change when application code does.
+_UTC = sa.DateTime(timezone=True)
 
 revision = "0004"
 down_revision = "0003"
@@ -23,7 +24,7 @@ def upgrade() -> None:
         "summaries",
         sa.Column("url", sa.String(2048), primary_key=True),
         sa.Column("digest", sa.JSON, nullable=False),
-        sa.Column("created_at", UTCDateTime, nullable=False),
+        sa.Column("created_at", _UTC, nullable=False),
     )
     op.create_index("ix_summaries_created_at", "summaries", ["created_at"])
 
