@@ -13,6 +13,7 @@ from typing import Any
 from bot.adapters.console import render_digest
 from bot.app import App, load, open_app
 from bot.commands.wiring import command_extensions
+from bot.condense import PAGE_ACCEPT
 from bot.config import ALL_TOPICS, Config, ConfigFile, FeedSpec, SubscriptionSpec, load_topics
 from bot.errors import NewsbotError
 from bot.fetch import Fetcher
@@ -222,9 +223,11 @@ async def _digest_url(
 ) -> Digest:
     fetcher = Fetcher(settings)
     try:
-        page = await fetcher.fetch(url, accept="text/html,application/xhtml+xml;q=0.9")
+        page = await fetcher.fetch(url, accept=PAGE_ACCEPT)
     finally:
         await fetcher.aclose()
+    if not page.is_article_page:
+        raise UsageError(f"not an article page: {url} is {page.media_type}")
     return digest_html(page.body, url=page.url, points=points, quotes=quotes, topics=topics)
 
 

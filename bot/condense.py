@@ -34,7 +34,7 @@ async def condense(
     if entry.link and entry.link.startswith(("http://", "https://")):
         try:
             page = await fetcher.fetch(entry.link, accept=PAGE_ACCEPT)
-            if "html" not in page.media_type and page.media_type not in ("", "text/plain"):
+            if not page.is_article_page:
                 raise FetchError(f"page is {page.media_type}")
             digest = await asyncio.to_thread(
                 digest_html,

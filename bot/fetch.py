@@ -53,6 +53,12 @@ class FetchResult:
         return self.content_type.split(";")[0].strip().lower()
 
     @property
+    def is_article_page(self) -> bool:
+        """HTML, plain text or unlabelled: a page worth digesting (not an image, PDF or feed)."""
+        kind = self.media_type
+        return "html" in kind or kind in ("", "text/plain")
+
+    @property
     def not_modified(self) -> bool:
         """True for a 304 answer to a conditional GET."""
         return self.status == 304

@@ -163,9 +163,8 @@ class Core:
             page = await self.fetcher.fetch(url, accept=PAGE_ACCEPT)
         except FetchError as exc:
             return error(fetch_problem(exc, url))
-        kind = page.content_type
-        if kind and "html" not in kind and kind != "text/plain":
-            return error(f"That link is not an article page (it is `{kind}`).")
+        if not page.is_article_page:
+            return error(f"That link is not an article page (it is `{page.media_type}`).")
         try:
             digest = await asyncio.to_thread(
                 digest_html, page.body, url=page.url, topics=self.topics

@@ -122,3 +122,11 @@ async def test_timeout_is_explained(core: Core, server: FeedServer) -> None:
     server.slow("/slow", 3.0, body=article_page(TITLE, story_text(1)), content_type="text/html")
     reply = await core.handle_text(READER, f"summary {server.url('/slow')}")
     assert not reply.ok and "took too long to answer (timed out" in reply.text
+
+
+async def test_plain_text_with_a_charset_is_an_article(core: Core, server: FeedServer) -> None:
+    """`text/plain; charset=utf-8` is read like any page (the check looks at the media type)."""
+    body = "\n".join(story_text(4)).encode()
+    server.static("/plain", body, content_type="text/plain; charset=utf-8")
+    reply = await core.handle_text(READER, f"summary {server.url('/plain')}")
+    assert reply.ok and reply.digest is not None and reply.digest.key_points
