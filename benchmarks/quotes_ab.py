@@ -3,7 +3,8 @@
 Run: `.venv/bin/python -m benchmarks.quotes_ab --data /work/shared/data --old DIR [--set cnn]`
 (sets: cnn, ggt, polnear, see2017 — the lowercased CNN/DailyMail dev set),
 where DIR holds an older `digests` package, e.g. made by
-`mkdir DIR && git archive REV digests | tar -x -C DIR`.
+`mkdir DIR && git archive REV digests | tar -x -C DIR`; with `--old .` the old side is this
+checkout's own sources uncompiled (pure Python against the mypyc build, see setup.py).
 
 The old package is copied to a temporary folder as `digests_old` (its imports rewritten), so both
 live in one process and each article is timed old, new, old, new under the same load. Times are
@@ -43,7 +44,11 @@ _SETS = {
 def _load_old(folder: Path, tmp: Path) -> ModuleType:
     """Import the `digests` package under `folder` as `digests_old`."""
     target = tmp / "digests_old"
-    shutil.copytree(folder / "digests", target)
+    # Sources only: a compiled build's extension modules would shadow them (and under the wrong
+    # name). So `--old .` times this checkout's pure Python against its compiled build.
+    shutil.copytree(
+        folder / "digests", target, ignore=shutil.ignore_patterns("*.so", "__pycache__")
+    )
     for path in target.rglob("*.py"):
         source = path.read_text(encoding="utf-8")
         source = re.sub(r"\bfrom digests\b", "from digests_old", source)

@@ -120,7 +120,7 @@ BETWEEN = frozenset(
 )
 CONNECTORS = frozenset("de del der van von bin al da du la le di dos das ibn ben st. mc".split())
 
-WORD = re.compile(r"[^\W_](?:[\w’'.\-]*[^\W_])?|[^\w\s]")
+WORD: re.Pattern[str] = re.compile(r"[^\W_](?:[\w’'.\-]*[^\W_])?|[^\w\s]")
 
 # Common given names by usual gender, so that "she" does not pick "Rob Fleming" (a small list:
 # names not in it are compatible with either pronoun).
