@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import random
+
+import pytest
+
 from digests.quotes import find_quotes
+from digests.quotes import lexicon as lx
 from digests.quotes.tokens import capitals, paragraph_words
 
 
@@ -43,3 +48,41 @@ def test_surname_finds_a_full_name_given_later_in_the_paragraph() -> None:
     """With no full name before it, a surname takes the first one after it (names made lazily)."""
     text = 'Reporters met the mayor. "We will fix the bridge," Okafor said. Ana Okafor won in May.'
     assert [q.speaker for q in find_quotes(text)] == ["Ana Okafor"]
+
+
+def _pattern_words(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    """The definition the fast word splitter must reproduce: lx.WORD's matches."""
+    return [(m.group(), m.start(), m.end()) for m in lx.WORD.finditer(text, start, end)]
+
+
+def _split_words(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    words = paragraph_words(text, start, end, [])
+    return list(zip(words.texts, words.starts, words.ends, strict=True))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Xi said, “Chinese-US confrontation will bring disaster.” It's the U.S. (again)",
+        "rock ’n’ roll in the ’90s: Xi’s “no”… well--maybe; e-mail __init__ _x_ x_",
+        "tabs\tand\u00a0no-break\u2028line\x1cseparators\x1f!?",
+        "Ⅻ ٣٤ ß² 3D 3.5% $5 5,000 ½ U.S.A. a.m. end.",
+        "",
+        "   ",
+        ".,;:!?",
+    ],
+)
+def test_fast_word_split_gives_exactly_the_word_pattern(text: str) -> None:
+    """Whitespace first, then the regex only where a piece is not one plain word."""
+    assert _split_words(text, 0, len(text)) == _pattern_words(text, 0, len(text))
+
+
+def test_fast_word_split_matches_the_pattern_on_random_text() -> None:
+    """Random strings over letters, digits, marks, underscores and odd whitespace, any bounds."""
+    rng = random.Random(20261130)
+    alphabet = "aZé1٣Ⅻß_ .,;:!?'’-—\u00a0\t\n\x1c\u2028“”\"()…"
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        start = rng.randint(0, len(text))
+        end = rng.randint(start, len(text))
+        assert _split_words(text, start, end) == _pattern_words(text, start, end), text
