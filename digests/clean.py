@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 
 # Whole lines that are page furniture, not story. Matched case-insensitively against a stripped line.
+_BYLINE = (
+    r"[Bb]y [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}(?:,? (?:and|&) [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3})?"
+    r"(?:\s*[|,–—-].*)?"
+)
 _LINE_PATTERNS = [
     r"(?:the\s+)?story continues below(?: advertisement)?\.?",
     r"continue reading(?: (?:the|this) (?:main )?story)?\.?",
@@ -16,17 +20,25 @@ _LINE_PATTERNS = [
     r"share (?:this|on|via) .*|share this (?:story|article)\.?|share\s*$|(?:tweet|email|print|comment)s?",
     r"(?:photo|image|picture|video|graphic|illustration)s?(?: credit)?\s*[:|/].*",
     r"\(?(?:photo|image|picture)s? (?:by|courtesy of|credit) .*",
-    r".*\b(?:getty images|shutterstock|afp via getty|reuters/[a-z ]+|ap photo/[a-z .]+)\)?\.?",
     r"(?:image|media) caption.*|image copyright.*|copyright \d{4}.*|©.*",
-    r"[Bb]y [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}(?:,? (?:and|&) [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3})?"
-    r"(?:\s*[|,–—-].*)?",
+    _BYLINE,
     r"(?:updated|published|posted|last updated)\s*:?\s*.{0,60}\d{1,2}:\d\d.*",
     r"\(?more [\w .'’-]{1,60} stories\.?\)?",
     r"we use cookies.*|this (?:article|story) (?:was|has been) (?:updated|corrected).*",
 ]
 _LINE_RE = re.compile(r"^\s*(?:" + "|".join(_LINE_PATTERNS) + r")\s*$", re.IGNORECASE)
 # The by-line pattern must see the original case: "by the way ..." is prose.
-_BYLINE_RE = re.compile(_LINE_PATTERNS[12] + r"\s*$")
+_BYLINE_RE = re.compile(_BYLINE + r"\s*$")
+# Photo credits name their agency anywhere in the line. Tried at every position, this is the
+# costly pattern, so a line is tried only when it holds one of the agencies' words.
+_CREDIT_RE = re.compile(
+    r"^\s*.*\b(?:getty images|shutterstock|afp via getty|reuters/[a-z ]+|ap photo/[a-z .]+)\)?\.?\s*$",
+    re.IGNORECASE,
+)
+_CREDIT_WORDS = ("getty images", "shutterstock", "afp via getty", "reuters/", "ap photo/")
+# The only characters outside ASCII that re's IGNORECASE matches to ASCII letters, and that
+# str.lower() does not turn into them: a line holding one goes to the regex untested.
+_FOLDS_TO_ASCII = ("İ", "ı", "ſ")
 
 # Furniture that wraps across a line break or sits inside a paragraph.
 _INLINE_RES = [
@@ -61,12 +73,6 @@ def _datelines(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _mask(chars: list[str], start: int, end: int) -> None:
-    for i in range(start, end):
-        if chars[i] != "\n":
-            chars[i] = " "
-
-
 def clean_text(text: str) -> str:
     """Mask page furniture (ads, share prompts, credits, bylines, datelines) with spaces.
 
@@ -80,7 +86,7 @@ def clean_text(text: str) -> str:
     for line in text.split("\n"):
         stripped = line.strip()
         if stripped and len(stripped) < 200:
-            hit = _LINE_RE.match(line)
+            hit = _LINE_RE.match(line) or (_may_credit(line) and _CREDIT_RE.match(line))
             if hit and stripped[:3].lower() == "by " and not _BYLINE_RE.match(stripped):
                 hit = None
             if hit:
@@ -94,7 +100,23 @@ def clean_text(text: str) -> str:
     spans += _datelines(text)
     if not spans:
         return text
-    chars = list(text)
-    for start, end in spans:
-        _mask(chars, start, end)
-    return "".join(chars)
+    # The text between masked spans is copied in slices, not character by character.
+    parts: list[str] = []
+    pos = 0
+    for start, end in sorted(spans):
+        start = max(start, pos)
+        if end <= start:
+            continue
+        parts.append(text[pos:start])
+        parts.append("\n".join(" " * len(line) for line in text[start:end].split("\n")))
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def _may_credit(line: str) -> bool:
+    """False only when the line cannot match _CREDIT_RE (it lacks every agency's words)."""
+    if any(c in line for c in _FOLDS_TO_ASCII):
+        return True
+    low = line.lower()
+    return any(word in low for word in _CREDIT_WORDS)
