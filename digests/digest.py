@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from digests.clean import clean_text
@@ -16,7 +15,6 @@ from digests.topics import TopicSet
 # The check every returned quote passes; defined once, in the quotes package.
 is_verbatim = verbatim
 _WORDS_PER_MINUTE = 230
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])
 
 
@@ -96,11 +94,10 @@ def _check_text(text: str) -> None:
 
 def _controls(sample: str) -> int:
     """How many control characters (other than tab, line breaks and form feed) the sample holds."""
-    if sample.isascii():
-        # bytes.translate deletes them in one C pass, several times faster than a regex scan.
-        raw = sample.encode("ascii")
-        return len(raw) - len(raw.translate(None, _CONTROL_BYTES))
-    return len(_CONTROL.findall(sample))
+    # bytes.translate deletes them in one C pass, several times faster than a regex scan. In
+    # UTF-8 every byte of a character beyond ASCII is >= 0x80, so only the controls are deleted.
+    raw = sample.encode("utf-8", "surrogatepass")
+    return len(raw) - len(raw.translate(None, _CONTROL_BYTES))
 
 
 def _split_title_line(text: str) -> tuple[str | None, str]:
