@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import hashlib
+import importlib.machinery
 import json
 import os
 import sys
@@ -17,6 +18,16 @@ SEE2017 = "summ/cnndm_see2017_dev.jsonl.gz"
 CASED = "summ/cnndm_cased_dev.jsonl"
 BBC = "summ/bbc_news_summary.jsonl.gz"
 READABILITY = "extraction/readability"
+
+
+def build() -> str:
+    """Which digests build this process runs: mypyc-compiled (see setup.py) or pure Python."""
+    import digests.quotes
+
+    compiled = digests.quotes.__file__ or ""
+    if compiled.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES)):
+        return "digests build: compiled with mypyc"
+    return "digests build: pure Python (NEWSBOT_COMPILE=0, or not built)"
 
 
 def add_data_argument(parser: argparse.ArgumentParser) -> None:

@@ -25,7 +25,16 @@ try:
 except ImportError:
     sys.exit("this benchmark needs the bench extra: .venv/bin/pip install -e '.[dev,bench]'")
 
-from benchmarks._data import BBC, CASED, SEE2017, add_data_argument, is_tuning, read_jsonl, require
+from benchmarks._data import (
+    BBC,
+    CASED,
+    SEE2017,
+    add_data_argument,
+    build,
+    is_tuning,
+    read_jsonl,
+    require,
+)
 from digests import digest_text
 from digests.clean import clean_text
 from digests.keypoints import paragraph_order, quote_marked_spans
@@ -124,6 +133,7 @@ def main() -> None:
         "--bbc", action="store_true", help="also the BBC News Summary set (a sanity check only)"
     )
     args = parser.parse_args()
+    print(build())
     root = require(args.data, SEE2017, CASED)
     for name in (SEE2017, CASED):
         rows = list(read_jsonl(root / name))

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks._data import add_data_argument
+from benchmarks._data import add_data_argument, build
 from digests import digest_text
 from digests.digest import is_verbatim
 from digests.model import Quote
@@ -181,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="only the first N articles of each set")
     parser.add_argument("--cnn", type=int, default=1000, help="CNN articles timed (0: none)")
     args = parser.parse_args(argv)
+    print(build())
     data = Path(args.data)
     folder = data / "quotes"
     if not all((folder / name).is_file() for name in _SETS):

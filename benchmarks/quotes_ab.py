@@ -28,7 +28,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from benchmarks._data import add_data_argument
+from benchmarks._data import add_data_argument, build
 from benchmarks.quotes import _best_ms
 from digests import digest_text
 from digests.quotes import find_quotes
@@ -79,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", choices=sorted(_SETS), default="cnn")
     parser.add_argument("--limit", type=int, help="only the first N articles")
     args = parser.parse_args(argv)
+    print(f"{build()} (new side; the old side runs its sources uncompiled)")
     relative, key = _SETS[args.set]
     path = Path(args.data) / relative
     if not path.is_file():

@@ -14,7 +14,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-from benchmarks._data import BBC, CASED, SEE2017, add_data_argument, read_jsonl, require
+from benchmarks._data import BBC, CASED, SEE2017, add_data_argument, build, read_jsonl, require
 from digests.model import Span
 from digests.sentences import split_sentences
 
@@ -90,6 +90,7 @@ def main() -> None:
     add_data_argument(parser)
     parser.add_argument("--limit", type=int, default=0, help="use only the first N articles")
     args = parser.parse_args()
+    print(build())
     root = require(args.data, BBC, CASED, SEE2017)
     rows = list(read_jsonl(root / BBC))
     cased = [r["article"] for r in read_jsonl(root / CASED)]
