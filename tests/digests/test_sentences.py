@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 
-from digests.sentences import split_sentences
+from digests.sentences import _CANDIDATE, _marks, split_sentences
 
 
 def _split(text: str) -> list[str]:
@@ -110,3 +113,25 @@ def test_empty_and_blank_text_have_no_sentences() -> None:
     """Nothing to split gives no spans."""
     assert split_sentences("") == []
     assert split_sentences("  \n\n ") == []
+
+
+# The candidate pattern as first written (marks in group 1); _CANDIDATE is its faster form.
+_PLAIN_CANDIDATE = re.compile(
+    r"(?:([.!?…]+)[\"'”’)\]»]*(?:[ \t]+(?:''|'|\)|-rrb-|\"|”|’)(?=\s))*(?=\s|\Z)|\n)"
+    r"(?=([ \t\r\n\f\v\u00a0]*)(\S*))",
+)
+
+
+def test_candidate_pattern_finds_what_the_plain_pattern_finds() -> None:
+    """Same spans, marks, gaps and next words, on random text full of marks and quotes."""
+    rng = random.Random(20261130)
+    pieces = ["a", "Bc", " ", "  ", "\n", "\t", ".", "!", "?", "…", "'", "''", '"', "”", "’", ")"]
+    pieces += ["-rrb-", "»", "]", "\u00a0", "U.S.", "Mr.", "“"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
+        plain = [(m.span(), m.groups()) for m in _PLAIN_CANDIDATE.finditer(text)]
+        fast = [
+            (m.span(), (None if m.group()[0] == "\n" else _marks(m.group()), *m.groups()))
+            for m in _CANDIDATE.finditer(text)
+        ]
+        assert fast == plain, repr(text)
