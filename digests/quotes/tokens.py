@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from itertools import repeat
-from operator import itemgetter
 from typing import NamedTuple
 
 from digests.model import Span
@@ -16,7 +15,6 @@ ABBREV = frozenset("mr mrs ms dr prof st jr sr gen gov sen rep lt sgt capt col u
 # character, or starting with a letter or digit) can read the same.
 QUOTE_TEXT = "\ue000\ue000"
 _new = tuple.__new__
-_FIRST = itemgetter(0)
 # A word (lx.WORD) with the gap before it: the only characters lx.WORD never matches are
 # whitespace and a lone underscore, so the gaps account for every skipped character.
 _GAP_WORD = re.compile(r"([\s_]*)(" + lx.WORD.pattern + ")")
@@ -122,27 +120,9 @@ def _words(
 
 def capitals(texts: list[str]) -> list[int]:
     """Indexes of the token texts whose first character is a capital (str.isupper)."""
-    # One regex scan over the first characters instead of a Python test per token.
-    firsts = "".join(map(_FIRST, texts))
-    if firsts.isascii() or max(firsts) <= "\uffff":
-        return [m.start() for m in _UPPER.finditer(firsts)]
-    return [k for k, t in enumerate(texts) if t[:1].isupper()]
-
-
-def _upper_class() -> re.Pattern[str]:
-    """A character class of every capital in the Basic Multilingual Plane, by str.isupper."""
-    ranges: list[list[int]] = []
-    for code in range(0x10000):
-        if chr(code).isupper():
-            if ranges and ranges[-1][1] == code - 1:
-                ranges[-1][1] = code
-            else:
-                ranges.append([code, code])
-    parts = (re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
-    return re.compile("[" + "".join(parts) + "]")
-
-
-_UPPER = _upper_class()
+    # A plain loop: compiled (see setup.py) it is twice as fast as a regex over the first
+    # characters, and it needs no table of capitals.
+    return [k for k, text in enumerate(texts) if text and text[0].isupper()]
 
 
 def sentences(tokens: list[Token]) -> list[list[Token]]:
