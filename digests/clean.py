@@ -82,11 +82,16 @@ def clean_text(text: str) -> str:
     # Spans to mask are collected first: most articles have none, and then the text is returned
     # as it is, without building a list of its characters.
     spans: list[tuple[int, int]] = []
+    lower = text.lower()
+    # One look at the whole text spares most articles the per-line credit test.
+    credits = _may_credit(text, lower)
     pos = 0
     for line in text.split("\n"):
         stripped = line.strip()
         if stripped and len(stripped) < 200:
-            hit = _LINE_RE.match(line) or (_may_credit(line) and _CREDIT_RE.match(line))
+            hit = _LINE_RE.match(line) or (
+                credits and _may_credit(line, line.lower()) and _CREDIT_RE.match(line)
+            )
             if hit and stripped[:3].lower() == "by " and not _BYLINE_RE.match(stripped):
                 hit = None
             if hit:
@@ -95,7 +100,7 @@ def clean_text(text: str) -> str:
     spans += [m.span() for m in _INLINE_RES[0].finditer(text)]
     # A case-blind scan is slow; "below" has no case variants beyond ASCII ones (no "ſ" or
     # Kelvin sign), so where lowercasing shows none, the pattern cannot match.
-    if "below" in text.lower():
+    if "below" in lower:
         spans += [m.span() for m in _INLINE_RES[1].finditer(text)]
     spans += _datelines(text)
     if not spans:
@@ -114,9 +119,9 @@ def clean_text(text: str) -> str:
     return "".join(parts)
 
 
-def _may_credit(line: str) -> bool:
-    """False only when the line cannot match _CREDIT_RE (it lacks every agency's words)."""
-    if any(c in line for c in _FOLDS_TO_ASCII):
+def _may_credit(text: str, lower: str) -> bool:
+    """False only when no line of the text can match _CREDIT_RE (no agency's words in it);
+    `lower` is text.lower()."""
+    if any(c in text for c in _FOLDS_TO_ASCII):
         return True
-    low = line.lower()
-    return any(word in low for word in _CREDIT_WORDS)
+    return any(word in lower for word in _CREDIT_WORDS)
