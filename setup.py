@@ -11,12 +11,13 @@ import os
 
 from setuptools import setup
 
-# Pure text processing that runs for every article (benchmarks/quotes.py times it). html.py and
-# topics.py are left out: the first waits on lxml, the second is regex-bound already.
+# Pure text processing that runs for every article (benchmarks/quotes.py and benchmarks/topics.py
+# time it). html.py is left out: its time is spent in lxml and trafilatura.
 COMPILED = [
     "digests/clean.py",
     "digests/keypoints.py",
     "digests/sentences.py",
+    "digests/topics.py",
     "digests/quotes/__init__.py",
     "digests/quotes/attribution.py",
     "digests/quotes/coref.py",

@@ -19,7 +19,7 @@ import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from benchmarks._data import add_data_argument
+from benchmarks._data import add_data_argument, build
 from digests import Topic, TopicSet, parse_topics
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     add_data_argument(parser)
     parser.add_argument("--limit", type=int, default=0, help="articles per category (0: all)")
     args = parser.parse_args(argv)
+    print(build())
     bbc = Path(args.data) / "summ" / "bbc_news_summary.jsonl.gz"
     cnn = Path(args.data) / "summ" / "cnndm_cased_dev.jsonl"
     if not bbc.exists() or not cnn.exists():
