@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import Final
 
 # Whole lines that are page furniture, not story. Matched case-insensitively against a stripped line.
-_BYLINE = (
+_BYLINE: Final = (
     r"[Bb]y [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}(?:,? (?:and|&) [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3})?"
     r"(?:\s*[|,–—-].*)?"
 )
-_LINE_PATTERNS = [
+_LINE_PATTERNS: Final = [
     r"(?:the\s+)?story continues below(?: advertisement)?\.?",
     r"continue reading(?: (?:the|this) (?:main )?story)?\.?",
     r"advertisement\.?|sponsored(?: content)?|ad feedback",
@@ -26,27 +27,27 @@ _LINE_PATTERNS = [
     r"\(?more [\w .'’-]{1,60} stories\.?\)?",
     r"we use cookies.*|this (?:article|story) (?:was|has been) (?:updated|corrected).*",
 ]
-_LINE_RE = re.compile(r"^\s*(?:" + "|".join(_LINE_PATTERNS) + r")\s*$", re.IGNORECASE)
+_LINE_RE: Final = re.compile(r"^\s*(?:" + "|".join(_LINE_PATTERNS) + r")\s*$", re.IGNORECASE)
 # The by-line pattern must see the original case: "by the way ..." is prose.
-_BYLINE_RE = re.compile(_BYLINE + r"\s*$")
+_BYLINE_RE: Final = re.compile(_BYLINE + r"\s*$")
 # Photo credits name their agency anywhere in the line. Tried at every position, this is the
 # costly pattern, so a line is tried only when it holds one of the agencies' words.
-_CREDIT_RE = re.compile(
+_CREDIT_RE: Final = re.compile(
     r"^\s*.*\b(?:getty images|shutterstock|afp via getty|reuters/[a-z ]+|ap photo/[a-z .]+)\)?\.?\s*$",
     re.IGNORECASE,
 )
-_CREDIT_WORDS = ("getty images", "shutterstock", "afp via getty", "reuters/", "ap photo/")
+_CREDIT_WORDS: Final = ("getty images", "shutterstock", "afp via getty", "reuters/", "ap photo/")
 # The only characters outside ASCII that re's IGNORECASE matches to ASCII letters, and that
 # str.lower() does not turn into them: a line holding one goes to the regex untested.
-_FOLDS_TO_ASCII = ("İ", "ı", "ſ")
+_FOLDS_TO_ASCII: Final = ("İ", "ı", "ſ")
 
 # Furniture that wraps across a line break or sits inside a paragraph.
-_INLINE_RES = [
+_INLINE_RES: Final = [
     re.compile(r"\(\s*More\s+[^()\n]{0,80}?(?:\n[^()\n]{0,80}?)?\s*stories\.?\s*\)", re.IGNORECASE),
     re.compile(r"\bstory continues below(?: advertisement)?\b\.?", re.IGNORECASE),
 ]
 # Agency datelines opening a story: "WASHINGTON (AP) —", "(CNN)", "LONDON, March 3 (Reuters) -".
-_DATELINE_RE = re.compile(
+_DATELINE_RE: Final = re.compile(
     r"^[ \t]*(?:(?:[A-Z][A-Z .'’-]{1,40}|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}),?"
     r"(?: [A-Z][a-z]{2,8}\.? \d{1,2},?)?\s*)?"
     r"\((?:AP|CNN|Reuters|AFP|UPI|Bloomberg|Xinhua|dpa|BBC)\)\s*(?:[—–-]+\s*)?"

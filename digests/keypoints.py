@@ -21,45 +21,46 @@ from functools import cache
 from importlib import resources
 from itertools import chain, pairwise, repeat
 from operator import mul
+from typing import Final
 
 from digests.model import Span
 
 # Markers in the first group go with or without a comma; the second group only with one,
 # because without it they carry meaning ("So far", "Instead of", "Now that", "In addition to").
-_LEADING_MARKERS = re.compile(
+_LEADING_MARKERS: Final = re.compile(
     r"^(?:(?:but|and|however|meanwhile|moreover|furthermore|indeed|nonetheless|nevertheless|"
     r"in fact|of course|also)(?:\s*,\s*|\s+)"
     r"|(?:so|yet|still|now|then|plus|besides|instead|in addition|additionally)\s*,\s*)(?=\S)",
     re.IGNORECASE,
 )
 # "WASHINGTON (CNN) --", "(CNN)", "London (Reuters) -" opening a sentence.
-_DATELINE = re.compile(
+_DATELINE: Final = re.compile(
     r"^(?:[\w.,'’ -]{0,40}?\s*)?(?:\(|-lrb-)\s*(?:cnn|ap|reuters|afp|upi|bbc|xinhua|bloomberg|"
     r"ew\.com|wired|cnn\s+\w+)\s*(?:\)|-rrb-)\s*(?:--|—|–|-)?\s*",
     re.IGNORECASE,
 )
-_SOURCE_TAG = re.compile(
+_SOURCE_TAG: Final = re.compile(
     r"\s*,\s+(?:the\s+)?(?:[A-Z][\w.&'’-]*\s*){1,5}(?:reports?|reported|writes|wrote)"
     r"(?:\s+on\s+\w+)?(?=\s*[.!?]?\s*[\"”’]?$)"
 )
-_PAREN_ASIDE = re.compile(r"\s*(?:\([^()]{1,200}\)|-lrb-(?:(?!-rrb-).){1,200}-rrb-)")
+_PAREN_ASIDE: Final = re.compile(r"\s*(?:\([^()]{1,200}\)|-lrb-(?:(?!-rrb-).){1,200}-rrb-)")
 # Quotation marks: doubles of any shape (pages mix straight and curly ones), PTB `` '',
 # and single curly marks.
 # Every alternative opens with a literal mark (the lookbehind comes after the ‘): re then skips
 # to the next mark in C instead of trying the pattern at every position.
-_DOUBLE_REST = r"[^\"“”\n]*(?:[\"“”]|(?=\n)|\Z)"
-_QUOTED = re.compile(
+_DOUBLE_REST: Final = r"[^\"“”\n]*(?:[\"“”]|(?=\n)|\Z)"
+_QUOTED: Final = re.compile(
     f'"{_DOUBLE_REST}|“{_DOUBLE_REST}|”{_DOUBLE_REST}'
     r"|``(?:(?!``|'').)*(?:''|(?=``)|$)"
     r"|‘(?<!\w‘)(?:[^‘’\n]|’(?=\w))*(?:’|(?=\n)|\Z)",
 )
-_OPEN_QUOTE = ('"', "“", "``", "‘", "'")
+_OPEN_QUOTE: Final = ('"', "“", "``", "‘", "'")
 # A digit starting a word (r"\b[0-9]"), with the digit first so that re scans for digits in C.
-_NUMBER = re.compile(r"[0-9](?<!\w[0-9])")
+_NUMBER: Final = re.compile(r"[0-9](?<!\w[0-9])")
 # Possessive quantifiers: nothing after a word can fail, so re need not keep backtracking points
 # (the same words, ~15% faster on prose).
-_WORD = re.compile(r"[a-z0-9]++(?:['’][a-z]++)?+")
-_STOP = frozenset(
+_WORD: Final = re.compile(r"[a-z0-9]++(?:['’][a-z]++)?+")
+_STOP: Final = frozenset(
     """a an the and or but if of in on at to for from by with as is are was were be been being
     has have had do does did it its it's this that these those he she they we i you his her their
     our my your him them us me not no so than then there here who whom which what when where why
@@ -67,15 +68,17 @@ _STOP = frozenset(
     might must shall said says say told also just about after before over into out up down off
     again further once s t n't 's one two new""".split()
 )
-_PRONOUNS = frozenset("he she they it this these those his her their its there".split())
-_MARKERS = frozenset("but and so yet however meanwhile still also instead".split())
-_ATTRIBUTION = frozenset("said says told according added asked explained".split())
+_PRONOUNS: Final = frozenset("he she they it this these those his her their its there".split())
+_MARKERS: Final = frozenset("but and so yet however meanwhile still also instead".split())
+_ATTRIBUTION: Final = frozenset("said says told according added asked explained".split())
 # Beyond this many sentences from the top, a sentence is rarely a key point; it still counts
 # towards centrality.
-_CANDIDATES = 12
-_BACK_REFERENCES = frozenset("it its they their them this these those he she his her".split())
-_QUOTED_SHARE = 14  # the column of the quoted share in a feature row
-_SPARE = 1
+_CANDIDATES: Final = 12
+_BACK_REFERENCES: Final = frozenset(
+    "it its they their them this these those he she his her".split()
+)
+_QUOTED_SHARE: Final = 14  # the column of the quoted share in a feature row
+_SPARE: Final = 1
 
 
 def tighten(sentence: str) -> str:

@@ -9,16 +9,17 @@ Cased text uses the case of the next word; lowercased, PTB-tokenised text (resea
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from digests.model import Span
 
 # Titles before a name: a period after them never ends a sentence.
-_TITLES = frozenset(
+_TITLES: Final = frozenset(
     """mr mrs ms messrs dr prof sen sens rep reps gov lt gen col maj capt cmdr adm sgt cpl pvt
     rev hon pres supt insp det fr st mt ft gov-elect atty amb ald""".split()
 )
 # Abbreviations that may also end a sentence: a boundary only before a typical sentence opener.
-_ABBREVIATIONS = frozenset(
+_ABBREVIATIONS: Final = frozenset(
     """vs etc inc ltd co corp dept univ assn bros jr sr esq approx est
     jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
     u.s u.k u.n e.g i.e a.m p.m d.c l.a u.s.a ph.d
@@ -26,31 +27,33 @@ _ABBREVIATIONS = frozenset(
     neb nev okla ore pa tenn tex va vt wash wis wyo""".split()
 )
 # In cased text these abbreviate only when capitalised (states, months, days, company forms).
-_CAPITALISED = _ABBREVIATIONS - frozenset("vs etc approx est u.s u.k u.n e.g i.e a.m p.m".split())
+_CAPITALISED: Final = _ABBREVIATIONS - frozenset(
+    "vs etc approx est u.s u.k u.n e.g i.e a.m p.m".split()
+)
 # Abbreviations that stand before a number ("No. 2"); before anything else they are words.
-_NUMBERING = frozenset("no nos vol fig ch pp art".split())
+_NUMBERING: Final = frozenset("no nos vol fig ch pp art".split())
 # Words that commonly open a news sentence; after "U.S." or "p.m." they signal a new sentence.
-_OPENERS = frozenset(
+_OPENERS: Final = frozenset(
     """the a an he she it they we i you his her its their our my this that these those there
     but and so yet in on at for after before when while as if although though since with by
     from to of what why how who where some many most all both each not one two three
     however meanwhile still now then also according other more police officials authorities
     it's that's there's he's she's i'm we're they're""".split()
 )
-_ATTRIBUTION_OPENERS = frozenset(("he", "she", "they", "said", "says", "asked"))
+_ATTRIBUTION_OPENERS: Final = frozenset(("he", "she", "they", "said", "says", "asked"))
 # A run of final marks, any closing quotes/brackets (PTB ones after a space), then a space;
 # or a line break.
 # The lookahead after it captures the spaces and the next word (up to whitespace; in CPython's
 # re \S is exactly the characters str.isspace rejects), which judge the candidate.
 # The pattern opens with a character class so that re skips to the next mark or line break in C
 # (4x faster than trying every position); the marks are the match's leading run (`_marks`).
-_CANDIDATE = re.compile(
+_CANDIDATE: Final = re.compile(
     r"[.!?…\n](?:(?<=[.!?…])[.!?…]*[\"'”’)\]»]*(?:[ \t]+(?:''|'|\)|-rrb-|\"|”|’)(?=\s))*(?=\s|\Z)"
     r"|(?<=\n))(?=([ \t\r\n\f\v\u00a0]*)(\S*))",
 )
-_MARKS = ".!?…"
-_DOTTED = re.compile(r"(?:[a-z]\.)+[a-z]")
-_STARTS = "\"'“‘([¿¡—–-•*`"
+_MARKS: Final = ".!?…"
+_DOTTED: Final = re.compile(r"(?:[a-z]\.)+[a-z]")
+_STARTS: Final = "\"'“‘([¿¡—–-•*`"
 
 
 def split_sentences(text: str) -> list[Span]:
@@ -147,7 +150,7 @@ def _ptb_boundary(word: str, marks: str, group: str, nxt: str) -> bool:
     return marks == "." or "'" not in group[len(marks) :] or nxt not in _ATTRIBUTION_OPENERS
 
 
-_CAP_OPENERS = frozenset(w[:1].upper() + w[1:] for w in _OPENERS)
+_CAP_OPENERS: Final = frozenset(w[:1].upper() + w[1:] for w in _OPENERS)
 
 
 def _add(text: str, start: int, end: int, spans: list[Span]) -> None:

@@ -12,27 +12,27 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 Where = Literal["title", "body", "feed"]
 _Kind = Literal["keyword", "phrase", "exclusion"]
 
 # Scoring: a term in the title counts as three body mentions; a body term counts at most three
 # times, so one word repeated cannot carry a story alone; a phrase is worth two keywords.
-TITLE_WEIGHT = 3.0
-BODY_CAP = 3
-PHRASE_WEIGHT = 2.0
-KEYWORD_WEIGHT = 1.0
+TITLE_WEIGHT: Final = 3.0
+BODY_CAP: Final = 3
+PHRASE_WEIGHT: Final = 2.0
+KEYWORD_WEIGHT: Final = 1.0
 # One passing mention in a body (1.0) or one phrase (2.0) stays under this; a title mention passes.
-DEFAULT_MIN_SCORE = 3.0
+DEFAULT_MIN_SCORE: Final = 3.0
 
-_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_NAME_MAX = 32
-_KEYS = frozenset({"name", "description", "keywords", "phrases", "exclusions", "feeds"})
+_NAME: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_NAME_MAX: Final = 32
+_KEYS: Final = frozenset({"name", "description", "keywords", "phrases", "exclusions", "feeds"})
 # "U.S." is one token (dots dropped); apostrophes inside a word ("don't") stay in it.
-_TOKEN = re.compile(r"(?:\w\.){2,}(?!\w)|\w+(?:['’]\w+)*")
+_TOKEN: Final = re.compile(r"(?:\w\.){2,}(?!\w)|\w+(?:['’]\w+)*")
 # Only whitespace and hyphens/dashes between two words let a phrase continue across them.
-_JOINER = re.compile(r"[\s\-‐‑‒–—]+")
+_JOINER: Final = re.compile(r"[\s\-‐‑‒–—]+")
 
 
 class TopicConfigError(ValueError):

@@ -6,6 +6,7 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
+from typing import Final
 
 from digests.model import Quote, Span
 from digests.quotes import lexicon as lx
@@ -25,8 +26,8 @@ __all__ = ["find_quotes", "main_quotes", "verbatim"]
 
 # Up to this many words, a fragment inside a sentence is a partial quote; a longer run of the
 # speaker's words reads as a quotation in its own right.
-_PARTIAL_WORDS = 7
-_LINK_LINE = re.compile(
+_PARTIAL_WORDS: Final = 7
+_LINK_LINE: Final = re.compile(
     r"(?:READ MORE|WATCH|RELATED|MORE|LISTEN|PHOTOS?|VIDEO|Watch|Read more)\b[^.]{0,40}:"
 )
 

@@ -3,25 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 from digests.quotes import lexicon as lx
 from digests.quotes.tokens import ABBREV as _ABBREV
 from digests.quotes.tokens import Token
 
-_DETERMINERS = frozenset("the a an his her their its our this that one another".split())
-_NP_STOP = frozenset(
+_DETERMINERS: Final = frozenset("the a an his her their its our this that one another".split())
+_NP_STOP: Final = frozenset(
     """who which that whose in on at during after before when while to with as for from by
     and or but if because since until than into about over under through told was were is are
     has had have would will could also""".split()
 )
-_INTRO = frozenset(
+_INTRO: Final = frozenset(
     """in on at after before during when while speaking asked earlier later last since despite
     as for with without under over following responding writing addressing""".split()
 )
-_LEADING = frozenset("but and yet so still however meanwhile also then now instead".split())
-_DASHES = frozenset("—–-")
-_CUES_OR_REPORTS = lx.CUE_VERBS | lx.REPORT_CUES
-_NOT_BEFORE_CUE = frozenset("to the a an his her their its our big first last".split())
+_LEADING: Final = frozenset("but and yet so still however meanwhile also then now instead".split())
+_DASHES: Final = frozenset("—–-")
+_CUES_OR_REPORTS: Final = lx.CUE_VERBS | lx.REPORT_CUES
+_NOT_BEFORE_CUE: Final = frozenset("to the a an his her their its our big first last".split())
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,27 +5,28 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Final
 
 from digests.quotes import lexicon as lx
 from digests.quotes import names as nm
 from digests.quotes.attribution import Mention
 from digests.quotes.names import Entity
 
-_ING_CUES = frozenset(w for w in lx.CUE_VERBS if w.endswith("ing"))
+_ING_CUES: Final = frozenset(w for w in lx.CUE_VERBS if w.endswith("ing"))
 # Words after a capitalised word that may carry its name on ("Jean de la", "U.S.", "Bank of").
-_RUN_GOES_ON = lx.CONNECTORS | {"of", "for", "."}
+_RUN_GOES_ON: Final = lx.CONNECTORS | {"of", "for", "."}
 _new = tuple.__new__
 # How many sentences back a pronoun or description may find its referent.
-_WINDOW = 6
+_WINDOW: Final = 6
 # Heads of descriptions that name a document or thing, not a speaker ("the report said").
-_THINGS = frozenset(
+_THINGS: Final = frozenset(
     """report study statement data poll survey document letter memo release website article
     paper book bill law ruling decision agreement plan proposal complaint lawsuit filing post
     tweet message note sign notice email text video ad advertisement show film song label
     website page policy rule guide guidelines analysis review budget forecast""".split()
 )
 # Things a person issues: "her statement read", "his office said" stand for that person.
-_ISSUED = frozenset("statement office post letter email tweet release website".split())
+_ISSUED: Final = frozenset("statement office post letter email tweet release website".split())
 
 
 @lru_cache(maxsize=4096)

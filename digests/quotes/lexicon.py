@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Final
 
 
 def _forms(words: str) -> set[str]:
@@ -20,7 +21,7 @@ def _forms(words: str) -> set[str]:
     return out
 
 
-_REGULAR = """add ask explain note state argue claim declare insist continue recall respond reply joke
+_REGULAR: Final = """add ask explain note state argue claim declare insist continue recall respond reply joke
 warn urge acknowledge admit announce concede caution complain describe emphasize emphasise stress
 suggest tweet post quip shout yell exclaim report remark observe conclude predict promise vow boast
 lament maintain counter contend agree testify laugh sigh recount reflect wonder muse mutter whisper
@@ -29,22 +30,24 @@ reveal disclose estimate proclaim repeat reiterate clarify hint worry explain el
 chime caution answer question inform assure advise reason retort snap gush rave marvel pledge
 reassure affirm instruct remind recommend summarize summarise describe label dub
 """.replace("\n", " ")
-_IRREGULAR = """said say says saying told tell tells telling wrote write writes writing written
+_IRREGULAR: Final = """said say says saying told tell tells telling wrote write writes writing written
 thought felt knew put read went quoth quipped quipping snapped snapping admitted admitting
 spoke spoken called calls calling expressed expresses expressing""".split()
 
-CUE_VERBS = frozenset(_forms(_REGULAR) | set(_IRREGULAR))
+CUE_VERBS: Final = frozenset(_forms(_REGULAR) | set(_IRREGULAR))
 # Cues that name where a report came from rather than who spoke; used only when nothing better.
-REPORT_CUES = frozenset({"report", "reports", "reported", "according"})
+REPORT_CUES: Final = frozenset({"report", "reports", "reported", "according"})
 # Verbs that need an object to be a cue (put it, went on, read a statement): accepted only when
 # they sit next to a quotation.
-WEAK_CUES = frozenset({"put", "went", "read", "thought", "felt", "knew", "continued", "continues"})
+WEAK_CUES: Final = frozenset(
+    {"put", "went", "read", "thought", "felt", "knew", "continued", "continues"}
+)
 
-PRONOUNS = frozenset({"he", "she", "it", "they", "i", "we", "you"})
-PERSONAL = frozenset({"he", "she"})
+PRONOUNS: Final = frozenset({"he", "she", "it", "they", "i", "we", "you"})
+PERSONAL: Final = frozenset({"he", "she"})
 
 # Titles that precede a name and are not part of it (stripped from speaker names).
-TITLES = frozenset(
+TITLES: Final = frozenset(
     """mr mr. mrs mrs. ms ms. dr dr. prof prof. professor sir dame lord lady rev rev. father
     president vice mayor deputy councillor councilor coun. coun senator sen sen. rep rep.
     representative gov gov. governor premier minister prime secretary chief judge justice
@@ -59,7 +62,7 @@ TITLES = frozenset(
 )
 
 # Nouns that describe a speaker ("the official", "a city spokesperson").
-ROLE_NOUNS = frozenset(
+ROLE_NOUNS: Final = frozenset(
     """official officials spokesperson spokesman spokeswoman spokespeople leader president mayor
     premier minister secretary senator governor chief director manager executive ceo chairman
     chairwoman chair judge justice officer detective sergeant constable captain lieutenant general
@@ -75,7 +78,7 @@ ROLE_NOUNS = frozenset(
     economist consultant observer observers player players manager star captain
     """.split()
 )
-ORG_NOUNS = frozenset(
+ORG_NOUNS: Final = frozenset(
     """company firm agency ministry department government police council committee commission
     board group organization organisation university college school hospital union party campaign
     team city county province state administration office bank court army military service
@@ -83,7 +86,7 @@ ORG_NOUNS = frozenset(
     """.split()
 )
 # Words that make a capitalised name an organisation rather than a person.
-ORG_WORDS = frozenset(
+ORG_WORDS: Final = frozenset(
     """house agency ministry department inc inc. corp corp. co co. company council police service
     services university college association party committee office government commission court
     bank board group institute foundation union federation network news times post journal
@@ -95,11 +98,11 @@ ORG_WORDS = frozenset(
     guardian chronicle gazette magazine radio tv television channel studio studios
     """.split()
 )
-NEWS_WORDS = frozenset(
+NEWS_WORDS: Final = frozenset(
     "news agency press reuters ap afp xinhua tass cnn bbc cbc ctv newspaper times post".split()
 )
 # Capitalised words that begin sentences or name dates/places rather than speakers.
-NOT_NAMES = frozenset(
+NOT_NAMES: Final = frozenset(
     """the a an but and or so yet he she it they we i you his her their its our this that these
     those there here then now when while if as in on at by for from with without after before
     during under over into about since until despite although though however meanwhile also
@@ -112,19 +115,21 @@ NOT_NAMES = frozenset(
     """.split()
 )
 # Words that may sit between a subject and its cue ("Smith also said", "she has repeatedly said").
-BETWEEN = frozenset(
+BETWEEN: Final = frozenset(
     """also later then has had have was were is are previously once recently earlier simply
     reportedly would will could might can did does do later again quickly finally further
     publicly privately repeatedly often frequently always never flatly bluntly angrily calmly
     quietly told just recently initially originally already has since still only""".split()
 )
-CONNECTORS = frozenset("de del der van von bin al da du la le di dos das ibn ben st. mc".split())
+CONNECTORS: Final = frozenset(
+    "de del der van von bin al da du la le di dos das ibn ben st. mc".split()
+)
 
-WORD: re.Pattern[str] = re.compile(r"[^\W_](?:[\w’'.\-]*[^\W_])?|[^\w\s]")
+WORD: Final[re.Pattern[str]] = re.compile(r"[^\W_](?:[\w’'.\-]*[^\W_])?|[^\w\s]")
 
 # Common given names by usual gender, so that "she" does not pick "Rob Fleming" (a small list:
 # names not in it are compatible with either pronoun).
-FEMALE = frozenset(
+FEMALE: Final = frozenset(
     """mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa betty
     margaret sandra ashley kimberly emily donna michelle dorothy carol amanda melissa deborah
     stephanie rebecca sharon laura cynthia kathleen amy shirley angela helen anna brenda pamela
@@ -138,7 +143,7 @@ FEMALE = frozenset(
     kristen kirsten melanie monica yvonne nathalie sylvie genevieve isabelle chantal francine
     carla elena sofia lucia ana""".split()
 )
-MALE = frozenset(
+MALE: Final = frozenset(
     """james robert john michael william david richard joseph thomas charles christopher daniel
     matthew anthony mark donald steven paul andrew joshua kenneth kevin brian george timothy
     ronald edward jason jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin

@@ -4,30 +4,31 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Final
 
 from digests.model import Span
 
 # Marks that can only open or only close a double quotation; the straight mark is decided by context.
-_OPEN_DOUBLE = "“„«"
-_CLOSE_DOUBLE = "”»"
-_DOUBLE = _OPEN_DOUBLE + _CLOSE_DOUBLE + '"'
-_SINGLE = "‘’'"
+_OPEN_DOUBLE: Final = "“„«"
+_CLOSE_DOUBLE: Final = "”»"
+_DOUBLE: Final = _OPEN_DOUBLE + _CLOSE_DOUBLE + '"'
+_SINGLE: Final = "‘’'"
 # Characters after which a mark opens (besides whitespace) and before which it closes.
-_BEFORE_OPEN = "([{—–-/:;,\u00a0"
-_AFTER_CLOSE = ".,;:!?)]}—–-…/"
+_BEFORE_OPEN: Final = "([{—–-/:;,\u00a0"
+_AFTER_CLOSE: Final = ".,;:!?)]}—–-…/"
 # Elisions that put an apostrophe where an opening single mark would stand: ’90s, ’em, rock ’n’ roll.
-_ELISION = re.compile(r"(?:\d\d|n['’]|em\b|cause\b|til\b|tis\b|twas\b|bout\b|round\b)", re.I)
-_PARAGRAPH = re.compile(r"[^\n]+")
-_DOUBLE_MARK = re.compile("[" + _DOUBLE + "]")
+_ELISION: Final = re.compile(r"(?:\d\d|n['’]|em\b|cause\b|til\b|tis\b|twas\b|bout\b|round\b)", re.I)
+_PARAGRAPH: Final = re.compile(r"[^\n]+")
+_DOUBLE_MARK: Final = re.compile("[" + _DOUBLE + "]")
 # A single mark where one may open (see _single_opens): after a space, the text's start or an
 # opening character, before a letter, digit or "…$£€(". Most apostrophes (it's) never match. The
 # mark comes first in the pattern (the lookbehind after it) so that the scan jumps between marks.
-_SINGLE_OPEN = re.compile(
+_SINGLE_OPEN: Final = re.compile(
     "[‘'](?<![^\\s" + re.escape(_BEFORE_OPEN + _DOUBLE) + "][‘'])(?=[^\\W_]|[…$£€(])"
 )
-_SINGLE_MARK = re.compile("[‘’']")
+_SINGLE_MARK: Final = re.compile("[‘’']")
 # How far (in characters) a single-quoted quotation may run before its closing mark.
-_SINGLE_REACH = 3000
+_SINGLE_REACH: Final = 3000
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from digests.quotes import lexicon as lx
 from digests.quotes.tokens import QUOTE_TEXT
 
-_INTRO = frozenset(
+_INTRO: Final = frozenset(
     """in on at after before during when while speaking asked earlier later last since despite
     as for with without under over following responding writing addressing""".split()
 )
 _new = tuple.__new__
-_ROLES_OR_TITLES = lx.ROLE_NOUNS | lx.TITLES
+_ROLES_OR_TITLES: Final = lx.ROLE_NOUNS | lx.TITLES
 
 
 class Entity(NamedTuple):

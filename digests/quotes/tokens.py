@@ -4,24 +4,26 @@ from __future__ import annotations
 
 import re
 from itertools import repeat
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from digests.model import Span
 from digests.quotes import lexicon as lx
 
 # Abbreviations whose period ends no sentence.
-ABBREV = frozenset("mr mrs ms dr prof st jr sr gen gov sen rep lt sgt capt col u.s u.k".split())
+ABBREV: Final = frozenset(
+    "mr mrs ms dr prof st jr sr gen gov sen rep lt sgt capt col u.s u.k".split()
+)
 # The text of a quotation's token: two characters, so that no word or mark of the text (one
 # character, or starting with a letter or digit) can read the same.
-QUOTE_TEXT = "\ue000\ue000"
+QUOTE_TEXT: Final = "\ue000\ue000"
 _new = tuple.__new__
 # A word (lx.WORD) with the gap before it: the only characters lx.WORD never matches are
 # whitespace and a lone underscore, so the gaps account for every skipped character.
-_GAP_WORD = re.compile(r"([\s_]*)(" + lx.WORD.pattern + ")")
-_STOPS = frozenset(".!?")
+_GAP_WORD: Final = re.compile(r"([\s_]*)(" + lx.WORD.pattern + ")")
+_STOPS: Final = frozenset(".!?")
 # Marks that end a word without joining it (lx.WORD stops before them, or ends on a letter
 # before a final ".").
-_CLOSING = frozenset(",.;:!?")
+_CLOSING: Final = frozenset(",.;:!?")
 
 
 class Token(NamedTuple):
