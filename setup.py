@@ -1,6 +1,6 @@
 """Build hook: compile the digest engine's hot text modules to C with mypyc.
 
-The same typed Python runs either way; compiled, a digest takes about a quarter less time
+The same typed Python runs either way; compiled, a digest takes about a third less time
 (see docs/benchmarks.md). NEWSBOT_COMPILE=0 installs the pure-Python modules instead (for a
 machine without a C compiler).
 """
