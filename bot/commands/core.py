@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -37,7 +37,8 @@ from bot.config import ALL_TOPICS
 from bot.errors import FetchError, NewsbotError, StoreError
 from bot.fetch import Fetcher
 from bot.outbox import digest_of
-from bot.store import ChannelRef, Store
+from bot.roundups import best_stories
+from bot.store import Article, ChannelRef, Store, Transaction
 from digests import Digest, DigestError, TopicSet, digest_html
 
 log = logging.getLogger(__name__)
@@ -46,11 +47,30 @@ _EXAMPLE_ARTICLES = 200  # newest stored articles searched for a topic's example
 
 
 class RoundupSource(Protocol):
-    """Builds a topic's roundup (the delivery ranking via `ArticleRoundups`, or `StoredRoundups`)."""
+    """Builds a topic's roundup (in the bot: `ArticleRoundups`, the delivery ranking)."""
 
     async def stories(self, topic: str, since: datetime, until: datetime) -> Sequence[Digest]:
         """The topic's stories stored in (since, until], best first; empty when there are none."""
         ...
+
+
+# A ranking of stored articles: bot.roundups.best_stories(tx, topic, since, until, limit).
+Rank = Callable[[Transaction, str, datetime, datetime, int], Awaitable[list[Article]]]
+
+
+class ArticleRoundups:
+    """`RoundupSource` over a ranking of stored articles, so `/news digest` matches the roundups."""
+
+    def __init__(self, store: Store, rank: Rank = best_stories, *, limit: int = 10) -> None:
+        self._store = store
+        self._rank = rank
+        self._limit = limit
+
+    async def stories(self, topic: str, since: datetime, until: datetime) -> Sequence[Digest]:
+        """The ranking's best stories of the period, as digests."""
+        async with self._store.transaction() as tx:
+            articles = await self._rank(tx, topic, since, until, self._limit)
+        return [digest_of(a) for a in articles]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +112,7 @@ class Core:
         self.store = store
         self.fetcher = fetcher
         self.topics = topics
-        self.roundups: RoundupSource = roundups or StoredRoundups(store)
+        self.roundups: RoundupSource = roundups or ArticleRoundups(store)
         self.clock = clock
         self.summary_ttl = summary_ttl
         # The period of `/news digest` for a topic the channel has no roundup of yet.
@@ -288,26 +308,3 @@ class Core:
             if len(found) == len(self.topics.topics):
                 break
         return found
-
-
-class StoredRoundups:
-    """A minimal roundup builder over stored articles: the topic's newest stories of the period.
-
-    Used when no ranking is injected; `ArticleRoundups` over the delivery ranking is better.
-    """
-
-    def __init__(self, store: Store, *, limit: int = 10) -> None:
-        self._store = store
-        self._limit = limit
-
-    async def stories(self, topic: str, since: datetime, until: datetime) -> Sequence[Digest]:
-        """The topic's newest stories stored in (since, until], up to the limit."""
-        out: list[Digest] = []
-        for article in await self._store.recent_articles(_EXAMPLE_ARTICLES):
-            if article.created_at <= since or len(out) >= self._limit:
-                break
-            if article.created_at > until:
-                continue
-            if any(tag["topic"] == topic for tag in article.topics or ()):
-                out.append(digest_of(article))
-        return out

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
@@ -19,35 +19,17 @@ from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
 from bot.app import App
-from bot.commands.core import Core, RoundupSource
+from bot.commands.core import ArticleRoundups, Core, RoundupSource
 from bot.commands.discord_commands import register_discord_commands
 from bot.commands.slack_commands import create_slack_app, slack_routes
 from bot.fetch import Fetcher
-from bot.outbox import digest_of
 from bot.roundups import best_stories
 from bot.runner import Extensions
 from bot.settings import Settings
-from bot.store import Article, Store, Transaction
-from digests import Digest, TopicSet
+from bot.store import Store
+from digests import TopicSet
 
 log = logging.getLogger(__name__)
-# The delivery worker's ranking: bot.roundups.best_stories(tx, topic, since, until, limit).
-Rank = Callable[[Transaction, str, datetime, datetime, int], Awaitable[list[Article]]]
-
-
-class ArticleRoundups:
-    """`RoundupSource` over a ranking of stored articles, so `/news digest` matches the roundups."""
-
-    def __init__(self, store: Store, rank: Rank, *, limit: int = 10) -> None:
-        self._store = store
-        self._rank = rank
-        self._limit = limit
-
-    async def stories(self, topic: str, since: datetime, until: datetime) -> Sequence[Digest]:
-        """The ranking's best stories of the period, as digests."""
-        async with self._store.transaction() as tx:
-            articles = await self._rank(tx, topic, since, until, self._limit)
-        return [digest_of(a) for a in articles]
 
 
 @dataclass(frozen=True)

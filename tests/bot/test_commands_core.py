@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, text
 
-from bot.commands.core import Core, StoredRoundups
+from bot.commands.core import ArticleRoundups, Core
 from bot.fetch import Fetcher
 from bot.schedules import parse_schedule
 from bot.store import ChannelRef, Store, Subscription
@@ -209,15 +209,18 @@ async def test_digest_of_a_roundup_subscription_covers_the_time_since_its_last_r
     assert roundups.calls == [("science", T0 - hours(1), T0)]
 
 
-async def test_stored_roundups_take_the_topic_stories_of_the_period(
+async def test_default_roundups_rank_the_topic_stories_of_the_period(
     store: Store, fetcher: Fetcher
 ) -> None:
-    """Without an injected builder, the roundup is the topic's stored stories of the last day."""
+    """Without an injected builder, `/news digest` uses the delivery ranking over stored stories."""
     await add_article(store, "Telescope sees a comet", "The telescope and probe.")
     await add_article(store, "Chip sales up", "Chip makers sold more chip designs.")
     await add_article(store, "Old telescope story", "telescope probe", at=T0 - hours(30))
-    stories = await StoredRoundups(store).stories("science", T0 - hours(24), T0)
+    stories = await ArticleRoundups(store).stories("science", T0 - hours(24), T0)
     assert [d.title for d in stories] == ["Telescope sees a comet"]
+    reply = await make_core(store, fetcher).handle_text(READER, "digest science")
+    [post] = reply.roundups
+    assert [d.title for d in post.digests] == ["Telescope sees a comet"]
 
 
 async def test_a_crashing_dependency_becomes_a_short_reply(store: Store, fetcher: Fetcher) -> None:

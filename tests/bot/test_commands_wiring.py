@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.commands.wiring import ArticleRoundups, build_commands
+from bot.commands.core import ArticleRoundups
+from bot.commands.wiring import build_commands
 from bot.fetch import Fetcher
 from bot.settings import load_settings
 from bot.store import Article, Store, Transaction
