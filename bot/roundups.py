@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -90,30 +91,44 @@ async def best_stories(
     tx: Transaction, topic: str, since: datetime, until: datetime, limit: int
 ) -> list[Article]:
     """The period's stories for `topic`, best first: most sources, then newest, then best match."""
-    query = select(Article).where(
+    period = (
         Article.created_at > since,
         Article.created_at <= until,
         Article.duplicate_of.is_(None),
     )
-    articles = [a for a in (await tx.session.scalars(query)).all() if _score(a, topic) is not None]
-    if not articles:
+    # Ranked on light columns: a busy period holds thousands of stories with their whole text,
+    # and only `limit` of them are loaded in full.
+    light = select(Article.id, Article.topics, Article.published, Article.created_at)
+    ranked: dict[str, tuple[float, datetime]] = {}
+    for article_id, topics, published, created_at in await tx.session.execute(light.where(*period)):
+        score = _score(topics, topic)
+        if score is not None:
+            ranked[article_id] = (score, published or created_at)
+    if not ranked:
         return []
+    # Counted over the same period by a join, not an IN list of every story's id (databases
+    # bound the number of parameters).
     counts_query = (
         select(ArticleReport.article_id, func.count())
-        .where(ArticleReport.article_id.in_([a.id for a in articles]))
+        .join(Article, Article.id == ArticleReport.article_id)
+        .where(*period)
         .group_by(ArticleReport.article_id)
     )
     sources = {i: n for i, n in (await tx.session.execute(counts_query)).all()}
 
-    def key(article: Article) -> tuple[int, float, float]:
-        when = article.published or article.created_at
-        return (-sources.get(article.id, 1), -when.timestamp(), -(_score(article, topic) or 0.0))
+    def key(article_id: str) -> tuple[int, float, float]:
+        score, when = ranked[article_id]
+        return (-sources.get(article_id, 1), -when.timestamp(), -score)
 
-    return sorted(articles, key=key)[:limit]
+    best = sorted(ranked, key=key)[:limit]
+    loaded = await tx.session.scalars(select(Article).where(Article.id.in_(best)))
+    by_id = {a.id: a for a in loaded.all()}
+    return [by_id[i] for i in best]
 
 
-def _score(article: Article, topic: str) -> float | None:
-    topics = article.topics or []
+def _score(topics: list[dict[str, Any]] | None, topic: str) -> float | None:
+    """How well a story's stored topics match `topic` (None: not at all)."""
+    topics = topics or []
     if topic == ALL_TOPICS:
         return float(topics[0]["score"]) if topics else 0.0
     for t in topics:
