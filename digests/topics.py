@@ -3,7 +3,10 @@
 Terms are matched on word tokens, not substrings, so "Xi" never matches inside "taxi". A term
 written in capitals ("US", "AI") is an acronym and matches only in capitals, so the pronoun "us"
 is not the United States. Possessives ("China's") and simple plurals ("chips") match their term;
-hyphens and dashes join words like spaces do ("US-China" is the phrase "US China").
+hyphens and dashes join words like spaces do ("US-China" is the phrase "US China"). Chinese,
+Japanese and Korean have no spaces to split on: there a term matches its characters in a row
+("习近平" in "习近平会见拜登"), which may also find it inside a longer word ("中美" in "中美洲",
+Central America); an exclusion can rule such a word out.
 """
 
 from __future__ import annotations
@@ -30,7 +33,10 @@ _NAME: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _NAME_MAX: Final = 32
 _KEYS: Final = frozenset({"name", "description", "keywords", "phrases", "exclusions", "feeds"})
 # "U.S." is one token (dots dropped); apostrophes inside a word ("don't") stay in it.
-_TOKEN: Final = re.compile(r"(?:\w\.){2,}(?!\w)|\w+(?:['’]\w+)*")
+# Scripts written without spaces between words (Han, kana, Hangul syllables): each character is
+# a token, and a term in them is the phrase of its characters ("习近平" is 习 近 平 in a row).
+_CJK: Final = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+_TOKEN: Final = re.compile(rf"(?:\w\.){{2,}}(?!\w)|[{_CJK}]|[^\W{_CJK}]+(?:['’][^\W{_CJK}]+)*")
 # Only whitespace and hyphens/dashes between two words let a phrase continue across them.
 _JOINER: Final = re.compile(r"[\s\-‐‑‒–—]+")
 
@@ -294,7 +300,10 @@ def _tokens(text: str) -> list[_Token]:
     end = 0
     for m in _TOKEN.finditer(text):
         norm, orig = _normalize(m.group())
-        joined = bool(out) and _JOINER.fullmatch(text, end, m.start()) is not None
+        # Nothing between two tokens happens only beside a CJK character: the same word goes on.
+        joined = bool(out) and (
+            m.start() == end or _JOINER.fullmatch(text, end, m.start()) is not None
+        )
         out.append(_Token(norm, orig, joined))
         end = m.end()
     return out

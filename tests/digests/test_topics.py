@@ -67,6 +67,38 @@ def test_phrase_matches_across_hyphen_and_dash() -> None:
         assert _names(title, "", topic) == ["t"], title
 
 
+def test_chinese_terms_match_their_characters_in_a_row() -> None:
+    """Text without spaces: "习近平" and "中美" are found inside runs of Han characters."""
+    topic = Topic("zh", keywords=("习近平",), phrases=("中美关系",))
+    set_ = TopicSet([topic])
+    [match] = set_.match("习近平会见拜登", "双方讨论了中美关系。中美关系紧张。")
+    assert match.topic == "zh"
+    assert {(e.term, e.where, e.count) for e in match.why} == {
+        ("习近平", "title", 1),
+        ("中美关系", "body", 2),
+    }
+
+
+def test_cjk_terms_stop_at_punctuation_and_need_every_character() -> None:
+    """A term broken by a full-width comma, or missing a character, does not match."""
+    topic = Topic("zh", keywords=("习近平",))
+    assert _names("习近，平会见", "", topic) == []
+    assert _names("近平会见", "", topic) == []
+
+
+def test_japanese_and_korean_terms_match_inside_running_text() -> None:
+    """Kanji with kana around them, and Hangul with a particle attached."""
+    assert _names("東京都で地震", "", Topic("jp", keywords=("東京",))) == ["jp"]
+    assert _names("서울에서 회의", "", Topic("ko", keywords=("서울",))) == ["ko"]
+
+
+def test_an_exclusion_rules_out_a_longer_cjk_word() -> None:
+    """ "中美洲" (Central America) holds "中美"; an exclusion keeps it out of the topic."""
+    topic = Topic("zh", keywords=("中美",), exclusions=("中美洲",))
+    assert _names("中美洲移民", "", topic) == []
+    assert _names("中美贸易", "", topic) == ["zh"]
+
+
 def test_phrase_does_not_match_across_a_sentence_break() -> None:
     """'white. House' is not the phrase 'White House'."""
     topic = Topic("t", keywords=("zzz",), phrases=("White House",))
