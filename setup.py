@@ -14,6 +14,7 @@ from setuptools import setup
 # Pure text processing that runs for every article (benchmarks/quotes.py and benchmarks/topics.py
 # time it). html.py is left out: its time is spent in lxml and trafilatura.
 COMPILED = [
+    "digests/cjk.py",
     "digests/clean.py",
     "digests/keypoints.py",
     "digests/sentences.py",

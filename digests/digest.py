@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from digests.cjk import word_count
 from digests.clean import clean_text
 from digests.html import extract_html
 from digests.keypoints import key_points
@@ -41,7 +42,7 @@ def digest_text(
     found = [q for q in find_quotes(cleaned) if is_verbatim(q, text)]
     spans: list[Span] = [s for q in found for s in q.spans]
     points_ = key_points(cleaned, sentences, n=points, title=title, quote_spans=spans)
-    words = len(cleaned.split())
+    words = word_count(cleaned)
     title = title or _fallback_title(cleaned, sentences[0])
     return Digest(
         title=title,

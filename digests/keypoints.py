@@ -23,6 +23,7 @@ from itertools import chain, pairwise, repeat
 from operator import mul
 from typing import Final
 
+from digests.cjk import cjk_characters, word_count
 from digests.model import Span
 
 # Markers in the first group go with or without a comma; the second group only with one,
@@ -246,11 +247,11 @@ def key_points(
         if len(chosen) >= n:
             break
         a, b = sentences[i]
-        if _is_quotation(text, a, shares[i]) or b - a < 25:
+        if _is_quotation(text, a, shares[i]) or b - a + cjk_characters(text, a, b) < 25:
             continue  # quotations belong in the quotes; fragments nowhere
         point = tighten(text[a:b])
         words = _content(point)
-        if len(point.split()) < 5 or any(_repeats(words, other) for other in seen):
+        if word_count(point) < 5 or any(_repeats(words, other) for other in seen):
             continue
         seen.append(words)
         chosen.append((i, point))

@@ -47,10 +47,12 @@ _ATTRIBUTION_OPENERS: Final = frozenset(("he", "she", "they", "said", "says", "a
 # re \S is exactly the characters str.isspace rejects), which judge the candidate.
 # The pattern opens with a character class so that re skips to the next mark or line break in C
 # (4x faster than trying every position); the marks are the match's leading run (`_marks`).
+# Chinese and Japanese full stops end a sentence with no space after them (the third branch).
 _CANDIDATE: Final = re.compile(
-    r"[.!?…\n](?:(?<=[.!?…])[.!?…]*[\"'”’)\]»]*(?:[ \t]+(?:''|'|\)|-rrb-|\"|”|’)(?=\s))*(?=\s|\Z)"
-    r"|(?<=\n))(?=([ \t\r\n\f\v\u00a0]*)(\S*))",
+    r"[.!?…。！？\n](?:(?<=[.!?…])[.!?…]*[\"'”’)\]»]*(?:[ \t]+(?:''|'|\)|-rrb-|\"|”|’)(?=\s))*(?=\s|\Z)"
+    r"|(?<=[。！？])[。！？]*[」』”’）)]*|(?<=\n))(?=([ \t\r\n\f\v\u00a0]*)(\S*))",
 )
+_FULL_WIDTH: Final = "。！？"
 _MARKS: Final = ".!?…"
 _DOTTED: Final = re.compile(r"(?:[a-z]\.)+[a-z]")
 _STARTS: Final = "\"'“‘([¿¡—–-•*`"
@@ -72,8 +74,8 @@ def split_sentences(text: str) -> list[Span]:
         if group[0] == "\n":
             if not _line_break_is_boundary(gap, nxt, lowered):
                 continue
-        elif not nxt:
-            pass  # the end of the text
+        elif not nxt or group[0] in _FULL_WIDTH:
+            pass  # the end of the text, or a full-width stop (nothing else ends there)
         elif not lowered and nxt[0].islower():
             continue  # the usual mid-sentence period ("No. 2" aside, cased text goes on)
         elif not _mark_is_boundary(text, m.start(), _marks(group), group, nxt, lowered, ptb):

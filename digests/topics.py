@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
+from digests.cjk import CJK_RANGES
+
 Where = Literal["title", "body", "feed"]
 _Kind = Literal["keyword", "phrase", "exclusion"]
 
@@ -35,8 +37,9 @@ _KEYS: Final = frozenset({"name", "description", "keywords", "phrases", "exclusi
 # "U.S." is one token (dots dropped); apostrophes inside a word ("don't") stay in it.
 # Scripts written without spaces between words (Han, kana, Hangul syllables): each character is
 # a token, and a term in them is the phrase of its characters ("习近平" is 习 近 平 in a row).
-_CJK: Final = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
-_TOKEN: Final = re.compile(rf"(?:\w\.){{2,}}(?!\w)|[{_CJK}]|[^\W{_CJK}]+(?:['’][^\W{_CJK}]+)*")
+_TOKEN: Final = re.compile(
+    rf"(?:\w\.){{2,}}(?!\w)|[{CJK_RANGES}]|[^\W{CJK_RANGES}]+(?:['’][^\W{CJK_RANGES}]+)*"
+)
 # Only whitespace and hyphens/dashes between two words let a phrase continue across them.
 _JOINER: Final = re.compile(r"[\s\-‐‑‒–—]+")
 

@@ -28,3 +28,21 @@ def test_control_heavy_text_beyond_ascii_is_refused() -> None:
     """A text of Chinese words and control characters is binary data, not an article."""
     with pytest.raises(DigestError, match="binary"):
         digest_text("北京 报道\x01\x02\x03\x04 " * 40)
+
+
+_CHINESE = (
+    "中美两国元首周三在旧金山会晤，双方就两国关系和共同关心的国际问题交换了意见。"
+    "习近平表示，中美对抗将给两国和世界带来灾难，双方应当管控分歧。"
+    "拜登说，双方同意恢复两军高层沟通，并在禁毒和人工智能等领域开展合作。"
+    "白宫在随后发表的声明中称，这次会谈坦率、深入而富有建设性。\n"
+    "分析人士认为，这次会晤有助于稳定两国关系，但双方在台湾问题上仍存在严重分歧。"
+)
+
+
+def test_a_chinese_article_gets_key_points_and_a_reading_time() -> None:
+    """Sentences end at 。; a CJK sentence is long enough by its characters, not its spaces."""
+    digest = digest_text(_CHINESE * 6, title="中美元首会晤")
+    assert len(digest.key_points) == 3
+    assert digest.key_points[0].startswith("中美两国元首周三在旧金山会晤")
+    assert all(p.endswith("。") for p in digest.key_points)
+    assert digest.reading_minutes >= 2  # ~1,000 characters: about 500 words

@@ -135,3 +135,19 @@ def test_candidate_pattern_finds_what_the_plain_pattern_finds() -> None:
             for m in _CANDIDATE.finditer(text)
         ]
         assert fast == plain, repr(text)
+
+
+def test_chinese_and_japanese_full_stops_end_sentences_without_a_space() -> None:
+    """。！？ end a sentence at once; a closing 」 stays with it."""
+    text = (
+        "中美两国元首周三会晤。习近平表示，对抗将带来灾难！「会谈坦率。」白宫说。東京で会議？はい"
+    )
+    sentences = [text[a:b] for a, b in split_sentences(text)]
+    assert sentences == [
+        "中美两国元首周三会晤。",
+        "习近平表示，对抗将带来灾难！",
+        "「会谈坦率。」",
+        "白宫说。",
+        "東京で会議？",
+        "はい",
+    ]
