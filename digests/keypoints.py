@@ -247,7 +247,7 @@ def key_points(
         if len(chosen) >= n:
             break
         a, b = sentences[i]
-        if _is_quotation(text, a, shares[i]) or b - a + cjk_characters(text, a, b) < 25:
+        if _is_quotation(text, a, shares[i]) or b - a + cjk_characters(text[a:b]) < 25:
             continue  # quotations belong in the quotes; fragments nowhere
         point = tighten(text[a:b])
         words = _content(point)
