@@ -79,6 +79,7 @@ _BACK_REFERENCES: Final = frozenset(
     "it its they their them this these those he she his her".split()
 )
 _QUOTED_SHARE: Final = 14  # the column of the quoted share in a feature row
+_LENGTH: Final = 8  # the column of the (capped) length in words
 _SPARE: Final = 1
 
 
@@ -231,6 +232,10 @@ def key_points(
     rows = sentence_features(text, sentences, quotes)
     weights = _weights()
     scores = [sum(map(mul, weights, row)) for row in rows]
+    if all(row[_LENGTH] == 0.0 for row in rows):
+        # No word the features can read (Chinese, Japanese, Korean: the words are [a-z0-9]):
+        # the scorer would rank noise, so the lead sentences come first, as in lead-n.
+        scores = [-float(i) for i in range(len(rows))]
     shares = [row[_QUOTED_SHARE] for row in rows]
     # The title is shown anyway; a body line repeating it (HTML <h1>) is not a key point.
     seen: list[set[str]] = [_content(title)] if title else []
@@ -253,6 +258,8 @@ def key_points(
         words = _content(point)
         if word_count(point) < 5 or any(_repeats(words, other) for other in seen):
             continue
+        if any(point == other for _, other in chosen):
+            continue  # a repeat with no content word to compare (CJK text, say)
         seen.append(words)
         chosen.append((i, point))
     return [point for _, point in sorted(chosen)]
