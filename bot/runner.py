@@ -22,6 +22,7 @@ from bot.adapters.console_sender import CONSOLE, ConsoleSender
 from bot.app import App
 from bot.config import ALL_TOPICS
 from bot.deliver import DeliveryWorker, RoundSummary, Sender
+from bot.retention import TextRetention
 from bot.roundups import run_due_roundups
 from bot.scheduler import run_scheduler, utc_now
 from bot.store import ChannelRef
@@ -99,8 +100,13 @@ async def run_bot(
                 log.exception("roundup job failed")
 
         try:
+            retention = TextRetention(app.store, app.settings.text_retention_days)
             await run_scheduler(
-                app.poller, tick=app.settings.tick, clock=clock, stop=stop, jobs=[roundups]
+                app.poller,
+                tick=app.settings.tick,
+                clock=clock,
+                stop=stop,
+                jobs=[roundups, retention],
             )
         finally:
             stop.set()

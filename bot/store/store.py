@@ -255,6 +255,25 @@ class Store:
         async with self.transaction() as tx:
             await tx.session.merge(Summary(url=url, digest=digest, created_at=now))
 
+    async def forget_texts(self, before: datetime, *, batch: int = 5000) -> int:
+        """Empty the stored text of up to `batch` articles stored before `before`; how many.
+
+        The text is read only while a story is stored (topics, near-duplicate fingerprint); the
+        row stays for what outlives it: the digest, the URL that keeps a story from being
+        stored twice, "also reported by". Batches keep each write transaction short.
+        """
+        old = (
+            select(Article.id)
+            .where(Article.created_at < before, Article.text != "")
+            .limit(batch)
+            .scalar_subquery()
+        )
+        async with self.transaction() as tx:
+            done = await tx.session.execute(
+                update(Article).where(Article.id.in_(old)).values(text="")
+            )
+        return int(getattr(done, "rowcount", 0) or 0)
+
     async def recent_articles(self, limit: int = 200) -> list[Article]:
         """The newest original (not duplicate) articles, newest first."""
         query = (
