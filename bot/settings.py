@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     min_page_chars: int = Field(
         default=600, ge=0
     )  # shorter page text: paywall, use the feed's text
+    # NEWSBOT_TEXT_RETENTION_DAYS: an article's full text is kept this long (0: forever); its
+    # digest, URL and reports stay, so nothing is posted twice once the text is gone.
+    text_retention_days: int = Field(default=30, ge=0)
 
     # -- chat platforms and the web endpoint (delivery) -------------------------------------
     # Credentials use the platforms' customary variable names (no NEWSBOT_ prefix); each adapter
@@ -75,9 +78,6 @@ class Settings(BaseSettings):
     # Seconds between two messages to one channel: Slack allows ~1/s, Discord 5 per 5 s.
     channel_interval: float = Field(default=1.1, ge=0)
     roundup_max_items: int = Field(default=10, ge=1, le=50)  # stories in one roundup
-    # NEWSBOT_TEXT_RETENTION_DAYS: an article's full text is kept this long (0: forever); its
-    # digest, URL and reports stay, so nothing is posted twice once the text is gone.
-    text_retention_days: int = Field(default=30, ge=0)
     # -- end of the delivery block ----------------------------------------------------------
     # -- slash commands (bot/commands) --------------------------------------------------------
     # Who may change a Slack channel's subscriptions: "admins" (workspace admins and owners),
