@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import gzip
 import hashlib
-import importlib.machinery
 import json
 import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import digests
 
 _REPO = Path(__file__).resolve().parent.parent
 SEE2017 = "summ/cnndm_see2017_dev.jsonl.gz"
@@ -22,10 +23,7 @@ READABILITY = "extraction/readability"
 
 def build() -> str:
     """Which digests build this process runs: mypyc-compiled (see setup.py) or pure Python."""
-    import digests.quotes
-
-    compiled = digests.quotes.__file__ or ""
-    if compiled.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES)):
+    if digests.compiled():
         return "digests build: compiled with mypyc"
     return "digests build: pure Python (NEWSBOT_COMPILE=0, or not built)"
 

@@ -1,5 +1,7 @@
 """newsbot's pure digest library: article text or HTML in, `Digest` out. No network, no platforms."""
 
+import importlib.machinery
+
 from digests.digest import digest_html, digest_text
 from digests.model import Digest, DigestError, Quote, Span
 from digests.quotes import verbatim as is_verbatim
@@ -13,6 +15,14 @@ from digests.topics import (
     parse_topics,
 )
 
+
+def compiled() -> bool:
+    """True when the per-article modules run as mypyc-compiled extensions (see setup.py)."""
+    from digests import quotes
+
+    return (quotes.__file__ or "").endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES))
+
+
 __all__ = [
     "Digest",
     "DigestError",
@@ -23,6 +33,7 @@ __all__ = [
     "TopicConfigError",
     "TopicMatch",
     "TopicSet",
+    "compiled",
     "digest_html",
     "digest_text",
     "is_verbatim",

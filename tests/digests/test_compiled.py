@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import digests
+
 _ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -41,3 +43,9 @@ def test_module_constants_of_compiled_modules_are_final() -> None:
             ):
                 plain.append(f"{path.name}: {node.target.id}")
     assert plain == []
+
+
+def test_compiled_says_whether_the_extension_modules_are_loaded() -> None:
+    """digests.compiled() is True exactly when a compiled quotes module sits in the tree."""
+    built = any((_ROOT / "digests" / "quotes").glob("__init__.*.so"))
+    assert digests.compiled() is built
