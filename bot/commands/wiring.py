@@ -23,7 +23,6 @@ from bot.commands.core import ArticleRoundups, Core, RoundupSource
 from bot.commands.discord_commands import register_discord_commands
 from bot.commands.slack_commands import create_slack_app, slack_routes
 from bot.fetch import Fetcher
-from bot.roundups import best_stories
 from bot.runner import Extensions
 from bot.settings import Settings
 from bot.store import Store
@@ -96,7 +95,7 @@ def command_extensions(app: App) -> Extensions:
         app.store,
         app.fetcher,
         TopicSet(app.topics),
-        roundups=ArticleRoundups(app.store, best_stories, limit=app.settings.roundup_max_items),
+        roundups=ArticleRoundups(app.store, limit=app.settings.roundup_max_items),
         slack_app_token=app.settings.slack_app_token.get_secret_value(),
     )
     return Extensions(
