@@ -11,6 +11,8 @@ from typing import Any
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from bot.errors import ConfigError
 
@@ -85,6 +87,14 @@ class Settings(BaseSettings):
     slack_admins: str = "admins"  # NEWSBOT_SLACK_ADMINS
     # NEWSBOT_SUMMARY_CACHE_HOURS: /news summary serves a digest this recent from the store.
     summary_cache_hours: float = Field(default=24.0, ge=0)
+    # -- several workers on one database (bot/runner.py roles, claims in bot/store) -----------
+    # NEWSBOT_POLL_LEASE: a worker's claim on a due feed; a worker that dies mid-poll loses it
+    # after this long and the feed is polled again (longer than the slowest poll).
+    poll_lease: float = Field(default=600.0, gt=0)
+    # NEWSBOT_DELIVERY_LEASE: a worker's claim on a channel's outbox, renewed by every message;
+    # a dead worker's channels go to another after this long (longer than one send, 429s included).
+    delivery_lease: float = Field(default=120.0, gt=0)
+    # -- end of the workers block --------------------------------------------------------------
 
     @field_validator("contact_url")
     @classmethod
@@ -92,6 +102,11 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://", "mailto:")):
             raise ValueError("must be an http(s) or mailto: URL")
         return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_database_url(cls, value: str) -> str:
+        return async_database_url(value)
 
     @property
     def allowed_hosts(self) -> frozenset[str]:
@@ -129,7 +144,45 @@ def load_settings(file_values: dict[str, Any] | None = None) -> Settings:
         err = exc.errors()[0]
         key = str(err["loc"][0]) if err["loc"] else "?"
         field = Settings.model_fields.get(key)
-        fix = f"fix the value (default {field.default})" if field else "remove it"
+        fix = "remove it"
+        if field:
+            fix = f"fix the value (default {field.default})" if field.default != "" else "fix it"
         raise ConfigError(
             f"setting NEWSBOT_{key.upper()} (or [settings] {key}): {err['msg']}; {fix}"
         ) from None
+
+
+_ASYNC_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "postgres": "postgresql+asyncpg",  # Heroku's spelling
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+}
+_URL_EXAMPLES = "sqlite:///data/newsbot.db or postgresql://user:password@host:5432/newsbot"
+
+
+def async_database_url(value: str) -> str:
+    """The URL as pasted (sqlite:///…, postgres://…, postgresql://…) with newsbot's async driver.
+
+    Raises ValueError naming the spellings that work; "" (the default SQLite file) stays "".
+    """
+    if not value:
+        return value
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        raise ValueError(f"not a database URL: use {_URL_EXAMPLES}") from None
+    driver = _ASYNC_DRIVERS.get(url.drivername.lower())
+    if driver is None:
+        raise ValueError(
+            f"unsupported database {url.drivername!r}: use {_URL_EXAMPLES} "
+            "(newsbot uses its own async drivers, aiosqlite and asyncpg)"
+        )
+    url = url.set(drivername=driver)
+    if driver == "postgresql+asyncpg" and "sslmode" in url.query:
+        # libpq's sslmode (Heroku adds ?sslmode=require) is asyncpg's `ssl` argument.
+        url = url.update_query_dict({"ssl": url.query["sslmode"]}).difference_update_query(
+            ["sslmode"]
+        )
+    return url.render_as_string(hide_password=False)
