@@ -1,9 +1,14 @@
-"""Fixtures for the bot: a loopback feed server, settings that allow exactly 127.0.0.1, a real store."""
+"""Fixtures for the bot: a loopback feed server, settings that allow exactly 127.0.0.1, a real store.
+
+The store is a SQLite file; test modules marked `both_databases` (storage, poll, outbox, delivery,
+roundups) run each test that uses the database once on SQLite and once on PostgreSQL when
+`NEWSBOT_TEST_POSTGRES_URL` names one (see tests/bot/databases.py; `scripts/test` sets it).
+"""
 
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +18,65 @@ from bot.fetch import Fetcher
 from bot.poll import Poller
 from bot.settings import Settings
 from bot.store import Store
+from tests.bot.databases import (
+    POSTGRES_ENV,
+    create_run_database,
+    drop_run_database,
+    empty_schema,
+    postgres_admin_url,
+)
 from tests.servers.feed_server import FeedServer
+
+BOTH = "both_databases"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the marker of modules whose database tests run on both backends."""
+    config.addinivalue_line("markers", f"{BOTH}: run the database tests on SQLite and PostgreSQL")
+    postgres_admin_url()  # read before any test removes NEWSBOT_* from the environment
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """Say whether PostgreSQL is part of this run."""
+    if postgres_admin_url():
+        return f"databases: SQLite and PostgreSQL ({POSTGRES_ENV})"
+    return f"databases: SQLite only (set {POSTGRES_ENV} to test PostgreSQL too)"
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Marked modules: every test that uses the database runs once per backend."""
+    if "backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker(BOTH):
+        backends = ["sqlite", "postgresql"] if postgres_admin_url() else ["sqlite"]
+        metafunc.parametrize("backend", backends, indirect=True)
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database backend of this test: sqlite unless the module runs on both."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture(scope="session")
+def postgres_run_database() -> Iterator[str]:
+    """This run's own PostgreSQL database (created once, dropped at the end)."""
+    admin = postgres_admin_url()
+    if admin is None:
+        pytest.skip(f"PostgreSQL not configured ({POSTGRES_ENV})")
+    url = create_run_database(admin)
+    try:
+        yield url
+    finally:
+        drop_run_database(admin, url)
+
+
+@pytest.fixture
+def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """An empty database for one test: a SQLite file, or this run's PostgreSQL database emptied."""
+    if backend == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'newsbot.db'}"
+    url = str(request.getfixturevalue("postgres_run_database"))
+    empty_schema(url)
+    return url
 
 
 @pytest.fixture(autouse=True)
@@ -57,14 +120,14 @@ async def server() -> AsyncIterator[FeedServer]:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def settings(tmp_path: Path, database_url: str) -> Settings:
     """Settings for one test."""
-    return make_settings(tmp_path)
+    return make_settings(tmp_path, database_url=database_url)
 
 
 @pytest.fixture
 async def store(settings: Settings) -> AsyncIterator[Store]:
-    """A migrated SQLite file store."""
+    """A migrated store (SQLite file, or PostgreSQL in modules run on both)."""
     st = Store(settings.db_url)
     await st.migrate()
     try:

@@ -16,6 +16,8 @@ from bot.store import ChannelRef, Store
 from tests.bot.delivery_helpers import T0, RecordingSender, china_text, starter_topics, store_story
 from tests.bot.delivery_helpers import worker as make_worker
 
+pytestmark = pytest.mark.both_databases  # run on SQLite and PostgreSQL (conftest)
+
 CHANNEL = ChannelRef("console", "", "console")
 
 

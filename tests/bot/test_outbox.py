@@ -16,6 +16,8 @@ from bot.store import ChannelRef, Store
 from tests.bot.delivery_helpers import T0, china_text, starter_topics, store_story
 from tests.servers.feed_server import story_text
 
+pytestmark = pytest.mark.both_databases  # run on SQLite and PostgreSQL (conftest)
+
 NEWS = ChannelRef("discord", "1", "100")
 OTHER = ChannelRef("slack", "T1", "C1")
 

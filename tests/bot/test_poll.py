@@ -5,12 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.fetch import Fetcher
 from bot.poll import FeedOutcome, Poller
 from bot.settings import Settings
 from bot.store import Store
 from tests.bot.conftest import make_settings
 from tests.servers.feed_server import FeedServer, Item, publish_story, rss
+
+pytestmark = pytest.mark.both_databases  # run on SQLite and PostgreSQL (conftest)
 
 T0 = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 

@@ -17,6 +17,8 @@ from bot.settings import Settings
 from bot.store import Store
 from tests.servers.feed_server import FeedServer, article_page, publish_story, rss, story_text
 
+pytestmark = pytest.mark.both_databases  # run on SQLite and PostgreSQL (conftest)
+
 T0 = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -13,6 +13,8 @@ from bot.retention import TextRetention
 from bot.store import Article, Store
 from tests.bot.delivery_helpers import china_text, starter_topics, store_story
 
+pytestmark = pytest.mark.both_databases  # run on SQLite and PostgreSQL (conftest)
+
 T0 = datetime(2026, 3, 27, 12, 0, tzinfo=UTC)
 
 

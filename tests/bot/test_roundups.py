@@ -16,6 +16,8 @@ from bot.store import Article, ChannelRef, Store
 from tests.bot.delivery_helpers import RecordingSender, china_text, starter_topics, store_story
 from tests.bot.delivery_helpers import worker as make_worker
 
+pytestmark = pytest.mark.both_databases  # run on SQLite and PostgreSQL (conftest)
+
 CHANNEL = ChannelRef("console", "", "console")
 # Europe/Berlin leaves CET (UTC+1) for CEST (UTC+2) at 01:00 UTC on Sunday 29 March 2026.
 FRIDAY = datetime(2026, 3, 27, 12, 0, tzinfo=UTC)

@@ -16,6 +16,8 @@ from bot.settings import Settings
 from bot.store import Feed, Store
 from bot.store.models import Base
 
+pytestmark = pytest.mark.both_databases  # run on SQLite and PostgreSQL (conftest)
+
 T0 = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from bot.schedules import parse_schedule
 from bot.store import ChannelRef, Store
+
+pytestmark = pytest.mark.both_databases  # run on SQLite and PostgreSQL (conftest)
 
 T0 = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 NEWS = ChannelRef("discord", "1", "10")
