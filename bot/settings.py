@@ -85,6 +85,9 @@ class Settings(BaseSettings):
     slack_admins: str = "admins"  # NEWSBOT_SLACK_ADMINS
     # NEWSBOT_SUMMARY_CACHE_HOURS: /news summary serves a digest this recent from the store.
     summary_cache_hours: float = Field(default=24.0, ge=0)
+    # -- feeds followed from chat (/news follow) ----------------------------------------------
+    # NEWSBOT_MAX_FEEDS_PER_WORKSPACE: distinct feeds one guild/team may follow (abuse guard).
+    max_feeds_per_workspace: int = Field(default=50, ge=0)
 
     @field_validator("contact_url")
     @classmethod
