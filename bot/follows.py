@@ -191,6 +191,17 @@ async def followers(store: Store) -> dict[int, list[ChannelRef]]:
     return out
 
 
+def workspaces(channels: Iterable[dict[str, str]]) -> str:
+    """Followers grouped by workspace, for `newsbot feeds`: "discord G1 (2 channels), …"."""
+    counts: dict[tuple[str, str], int] = {}
+    for c in channels:
+        key = (c["platform"], c["workspace"] or "-")
+        counts[key] = counts.get(key, 0) + 1
+    return ", ".join(
+        f"{p} {w} ({n} channel{'s' * (n != 1)})" for (p, w), n in sorted(counts.items())
+    )
+
+
 def disabled_notice(feed: Feed) -> str:
     """The one message a following channel gets when its feed is disabled."""
     return (
