@@ -37,7 +37,7 @@ from bot.condense import PAGE_ACCEPT
 from bot.config import ALL_TOPICS
 from bot.errors import FetchError, NewsbotError, StoreError
 from bot.fetch import Fetcher
-from bot.follows import topic_labels
+from bot.follows import is_feed_key, topic_labels
 from bot.outbox import digest_of
 from bot.roundups import best_stories
 from bot.settings import Settings
@@ -280,6 +280,7 @@ class Core:
             if not names:
                 return error("This channel follows no topics; name one, e.g. `/news digest world`.")
         now = self.clock()
+        labels = await topic_labels(self.store, names)  # followed feeds by name, not `feed:N`
         posts: list[RoundupPost] = []
         empty: list[str] = []
         for name in names:
@@ -289,9 +290,9 @@ class Core:
             since = last or now - self.roundup_period
             digests = tuple(await self.roundups.stories(name, since, now))
             if digests:
-                posts.append(RoundupPost(f"Roundup: {name}", digests))
+                posts.append(RoundupPost(f"Roundup: {labels.get(name, name)}", digests))
             else:
-                empty.append(name)
+                empty.append(labels.get(name, name))
         lines = (f"No recent stories for {joined(empty)}.",) if empty else ()
         return Reply(lines, roundups=tuple(posts), ephemeral=not posts)
 
@@ -325,7 +326,8 @@ class Core:
         for article in await self.store.recent_articles(_EXAMPLE_ARTICLES):
             # The topics the poller tagged the story with when it stored it.
             for tag in article.topics or ():
-                found.setdefault(tag["topic"], article.title)
+                if not is_feed_key(tag["topic"]):  # a followed feed's key is not a topic
+                    found.setdefault(tag["topic"], article.title)
             if len(found) == len(self.topics.topics):
                 break
         return found

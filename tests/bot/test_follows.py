@@ -114,6 +114,11 @@ async def test_first_poll_is_silent_then_new_stories_are_owed_to_followers(
     async with store.transaction() as tx:
         ranked = await best_stories(tx, feed_key(feed.id), T0, T0 + timedelta(hours=1), 10)
     assert [a.title for a in ranked] == [NEW.title]
+    later = make_core(store, fetcher, now=T0 + timedelta(hours=1))
+    digest = await later.handle_text(ADMIN, "digest")
+    [post] = digest.roundups
+    assert post.heading == f"Roundup: Harbour Gazette ({feed.url})"
+    assert [d.title for d in post.digests] == [NEW.title] and post.digests[0].topics == ()
 
 
 async def test_a_disabled_feed_tells_each_follower_once(
