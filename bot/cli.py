@@ -17,7 +17,7 @@ from bot.condense import PAGE_ACCEPT
 from bot.config import ALL_TOPICS, Config, ConfigFile, FeedSpec, SubscriptionSpec, load_topics
 from bot.errors import NewsbotError
 from bot.fetch import Fetcher
-from bot.follows import followers, workspaces
+from bot.follows import followers, topic_labels, workspaces
 from bot.opml import import_opml, read_opml, render_opml
 from bot.poll import Story
 from bot.runner import run_bot
@@ -272,14 +272,16 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_subscriptions(args: argparse.Namespace) -> int:
     async def body(app: App) -> int:
-        rows = [_subscription_row(s) for s in await app.store.subscriptions()]
+        subs = await app.store.subscriptions()
+        labels = await topic_labels(app.store, [s.topic for s in subs])
+        rows = [{**_subscription_row(s), "feed": labels.get(s.topic)} for s in subs]
         if args.json:
             print(json.dumps(rows, ensure_ascii=False))
             return 0
         for r in rows:
             where = "/".join(p for p in (r["platform"], r["workspace"], r["channel"]) if p)
             when = f"{r['schedule']}, next {r['next_run']}" if r["mode"] == "roundup" else "instant"
-            print(f"{where}  {r['topic']}  {when}")
+            print(f"{where}  {r['feed'] or r['topic']}  {when}")
             if r["paused_reason"]:
                 print(f"    paused: {r['paused_reason']}")
         if not rows:

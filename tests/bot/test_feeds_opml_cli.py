@@ -71,6 +71,13 @@ def test_feeds_lists_the_workspaces_that_follow_each_feed(
     assert row["followers"] == [
         {"platform": c.platform, "workspace": c.workspace, "channel": c.channel} for c in channels
     ]
+    # `newsbot subscriptions` names the followed feed, not its `feed:N` key.
+    subs = _run(capsys, "subscriptions")[1]
+    assert "discord/G1/C1  https://harbour.example/feed.xml  instant" in subs
+    rows = json.loads(_run(capsys, "subscriptions", "--json")[1])
+    assert {(r["topic"], r["feed"]) for r in rows} == {
+        ("feed:1", "https://harbour.example/feed.xml")
+    }
 
 
 def test_opml_import_then_export_round_trips(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
