@@ -17,12 +17,14 @@ from bot.condense import PAGE_ACCEPT
 from bot.config import ALL_TOPICS, Config, ConfigFile, FeedSpec, SubscriptionSpec, load_topics
 from bot.errors import NewsbotError
 from bot.fetch import Fetcher
+from bot.follows import followers, topic_labels, workspaces
+from bot.opml import import_opml, read_opml, render_opml
 from bot.poll import Story
 from bot.runner import run_bot
 from bot.scheduler import utc_now
 from bot.settings import Settings
 from bot.sources import digest_bytes
-from bot.store import Subscription
+from bot.store import ChannelRef, Subscription
 from digests import Digest, DigestError, TopicSet, digest_html, digest_text
 
 _MAX_INPUT = 20 * 1024 * 1024
@@ -110,6 +112,11 @@ def _parser() -> argparse.ArgumentParser:
     fa.add_argument("--backfill", type=int, default=0, help="post the newest N on the first poll")
     fr = fsub.add_parser("remove", help="stop watching a feed")
     fr.add_argument("url")
+    fi = fsub.add_parser("import", help="watch every feed of an OPML file")
+    fi.add_argument("file", type=Path, metavar="FILE.opml")
+    fi.add_argument("--topic", help="topic name for the imported feeds' stories")
+    fe = fsub.add_parser("export", help="write the watched feeds as OPML (default: stdout)")
+    fe.add_argument("file", type=Path, nargs="?", metavar="FILE")
 
     s = sub.add_parser(
         "subscriptions", help="list channel subscriptions: mode, schedule, next run, pause reason"
@@ -265,14 +272,16 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_subscriptions(args: argparse.Namespace) -> int:
     async def body(app: App) -> int:
-        rows = [_subscription_row(s) for s in await app.store.subscriptions()]
+        subs = await app.store.subscriptions()
+        labels = await topic_labels(app.store, [s.topic for s in subs])
+        rows = [{**_subscription_row(s), "feed": labels.get(s.topic)} for s in subs]
         if args.json:
             print(json.dumps(rows, ensure_ascii=False))
             return 0
         for r in rows:
             where = "/".join(p for p in (r["platform"], r["workspace"], r["channel"]) if p)
             when = f"{r['schedule']}, next {r['next_run']}" if r["mode"] == "roundup" else "instant"
-            print(f"{where}  {r['topic']}  {when}")
+            print(f"{where}  {r['feed'] or r['topic']}  {when}")
             if r["paused_reason"]:
                 print(f"    paused: {r['paused_reason']}")
         if not rows:
@@ -317,7 +326,10 @@ def _cmd_feeds(args: argparse.Namespace) -> int:
             if any(u == args.url for u, _ in app.config.feed_urls()):
                 print("note: it is in the config file too, and comes back on the next start")
             return 0
-        rows = [_feed_row(f) for f in await app.store.feeds()]
+        if args.action in ("import", "export"):
+            return await _opml(app, args)
+        following = await followers(app.store)
+        rows = [_feed_row(f, following.get(f.id, [])) for f in await app.store.feeds()]
         if args.json:
             print(json.dumps(rows, ensure_ascii=False))
         else:
@@ -332,6 +344,8 @@ def _cmd_feeds(args: argparse.Namespace) -> int:
                     print(f"    last error: {r['last_error']}")
                 if r["disabled_reason"]:
                     print(f"    disabled: {r['disabled_reason']}")
+                if r["followers"]:
+                    print(f"    followed in: {workspaces(r['followers'])}")
             if not rows:
                 print("no feeds: add one with `newsbot feeds add URL`")
         return 0
@@ -350,7 +364,20 @@ def _feed_url(value: str) -> str:
     raise UsageError(f"not a feed URL: {value} (http(s) URL or a folder of article files)")
 
 
-def _feed_row(feed: Any) -> dict[str, Any]:
+async def _opml(app: App, args: argparse.Namespace) -> int:
+    if args.action == "export":
+        document = render_opml(await app.store.feeds(), utc_now())
+        if args.file:
+            args.file.write_bytes(document)
+        else:
+            sys.stdout.buffer.write(document)
+        return 0
+    done = await import_opml(app.store, read_opml(args.file), utc_now(), topic=args.topic)
+    print(f"imported {done.added} feeds from {args.file} ({done.already} already watched)")
+    return 0
+
+
+def _feed_row(feed: Any, following: Sequence[ChannelRef] = ()) -> dict[str, Any]:
     def iso(value: Any) -> str | None:
         return value.isoformat() if value else None
 
@@ -365,6 +392,10 @@ def _feed_row(feed: Any) -> dict[str, Any]:
         "consecutive_failures": feed.consecutive_failures,
         "next_poll": None if feed.disabled_reason else iso(feed.next_poll_at),
         "disabled_reason": feed.disabled_reason,
+        "followers": [
+            {"platform": w.platform, "workspace": w.workspace, "channel": w.channel}
+            for w in following
+        ],
     }
 
 

@@ -42,6 +42,10 @@ class Sender(Protocol):
         """The messages for a roundup."""
         ...
 
+    def render_notice(self, text: str) -> list[Payload]:
+        """A short plain message from the bot itself (e.g. a followed feed was disabled)."""
+        ...
+
     async def send(self, where: ChannelRef, payload: Payload, *, key: str) -> str:
         """Post one message; returns its platform id. `key` is stable across retries (a nonce)."""
         ...
@@ -178,6 +182,8 @@ class DeliveryWorker:
             return "failed"
 
     async def _render(self, sender: Sender, delivery: Delivery) -> list[Payload]:
+        if delivery.kind == "notice":
+            return sender.render_notice(str((delivery.payload or {}).get("text", "")))
         if delivery.kind == "roundup":
             payload = delivery.payload or {}
             articles = await self.outbox.articles(payload.get("articles", []))

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.config import ALL_TOPICS
+from bot.follows import feed_key, is_feed_key
 from bot.poll import Story
 from bot.store import Article, ChannelRef, Delivery, Feed, Store, Subscription, Transaction
 from digests import Digest
@@ -31,12 +32,19 @@ class Outbox:
         self.wake = asyncio.Event()
 
     def tag(self, title: str, text: str, feed: Feed | None) -> list[TopicMatch]:
-        """The story's topics, best first; a feed's own `topic` counts as a match too."""
+        """The story's topics, best first; a feed's own `topic` counts as a match too.
+
+        A story from feed N also matches `feed:N` (last), which is what channels that follow the
+        feed (`/news follow`) subscribe to, instant or roundup.
+        """
         matches = self.topics.match(title, text, feed=feed.url if feed else None)
         if feed is not None and feed.topic and all(m.topic != feed.topic for m in matches):
             why = (Evidence(feed.url, "feed", 1),)
             matches.append(TopicMatch(feed.topic, self.topics.min_score, why))
             matches.sort(key=lambda m: -m.score)
+        if feed is not None and feed.id is not None:
+            why = (Evidence(feed.url, "feed", 1),)
+            matches.append(TopicMatch(feed_key(feed.id), 0.0, why))
         return matches
 
     async def on_stored(
@@ -55,7 +63,8 @@ class Outbox:
             matches = self.tag(article.title, article.text, feed)
             article.topics = [topic_json(m) for m in matches]
             if article.digest is not None:
-                article.digest = {**article.digest, "topics": [m.topic for m in matches]}
+                shown = [m.topic for m in matches if not is_feed_key(m.topic)]
+                article.digest = {**article.digest, "topics": shown}
             created += await _owe(tx, subs, article.id, [m.topic for m in matches], now)
         await tx.session.flush()
         if created:
@@ -167,7 +176,7 @@ def topic_json(match: TopicMatch) -> dict[str, Any]:
 
 def digest_of(article: Article) -> Digest:
     """The stored digest of an article (or a bare title + link when it has none)."""
-    topics = tuple(t["topic"] for t in article.topics or ())
+    topics = tuple(t["topic"] for t in article.topics or () if not is_feed_key(t["topic"]))
     if article.digest is None:
         return Digest(title=article.title, url=article.url, topics=topics)
     stored = Digest.from_json(article.digest)

@@ -17,6 +17,7 @@ from bot.condense import Condensed, condense
 from bot.errors import FeedError, FetchError, NewsbotError
 from bot.feeds import Entry, ParsedFeed, choose_identity, entry_keys, is_seen, parse_feed
 from bot.fetch import Fetcher, FetchResult
+from bot.follows import owe_disabled_notices
 from bot.settings import Settings
 from bot.sources import is_folder_url, read_folder
 from bot.store import Article, ArticleReport, Feed, Store, Transaction
@@ -205,10 +206,13 @@ class Poller:
             )
             row.next_poll_at = now + timedelta(seconds=max(delay, retry_after or 0))
             if row.consecutive_failures >= self.settings.max_failures:
+                newly = row.disabled_reason is None
                 row.disabled_reason = (
                     f"disabled after {row.consecutive_failures} consecutive failures; "
                     f"last: {reason}"
                 )
+                if newly:  # the channels that follow it are told, in this same transaction
+                    await owe_disabled_notices(tx, row, now)
         return FeedOutcome(feed.url, error=reason)
 
 

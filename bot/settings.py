@@ -95,6 +95,9 @@ class Settings(BaseSettings):
     # a dead worker's channels go to another after this long (longer than one send, 429s included).
     delivery_lease: float = Field(default=120.0, gt=0)
     # -- end of the workers block --------------------------------------------------------------
+    # -- feeds followed from chat (/news follow) ----------------------------------------------
+    # NEWSBOT_MAX_FEEDS_PER_WORKSPACE: distinct feeds one guild/team may follow (abuse guard).
+    max_feeds_per_workspace: int = Field(default=50, ge=0)
 
     @field_validator("contact_url")
     @classmethod

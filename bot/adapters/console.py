@@ -63,6 +63,11 @@ def render_roundup(heading: str, digests: Sequence[Digest]) -> list[str]:
     return ["\n".join(lines)]
 
 
+def render_notice(text: str) -> str:
+    """A notice from the bot as one plain line (control characters dropped)."""
+    return one_line(text)
+
+
 def _wrap(text: str, first: str, rest: str) -> str:
     # Long words (URLs) stay whole: breaking them would make them unusable when copied.
     return textwrap.fill(

@@ -34,6 +34,10 @@ class ConsoleSender:
         """The roundup as one block of text ([] for an empty period)."""
         return [{"text": text} for text in console.render_roundup(heading, digests)]
 
+    def render_notice(self, text: str) -> list[dict[str, Any]]:
+        """The notice as one line of text."""
+        return [{"text": console.render_notice(text)}]
+
     async def send(self, where: ChannelRef, payload: dict[str, Any], *, key: str) -> str:
         """Print the text and a rule; the id is a running number."""
         stream = self.stream or sys.stdout

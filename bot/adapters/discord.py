@@ -58,6 +58,10 @@ class DiscordSender:
         """Compact embeds, split into messages within Discord's limits."""
         return discord_render.render_roundup(heading, digests)
 
+    def render_notice(self, text: str) -> list[dict[str, Any]]:
+        """One plain message, mentions disabled."""
+        return [discord_render.render_notice(text)]
+
     async def send(self, where: ChannelRef, payload: dict[str, Any], *, key: str) -> str:
         """Post one message with `key` as its enforced nonce; returns the message id."""
         guild = int(where.workspace) if where.workspace.isdigit() else None

@@ -82,6 +82,12 @@ def render_digest(digest: Digest, *, content: str | None = None) -> dict[str, An
     return payload
 
 
+def render_notice(text: str) -> dict[str, Any]:
+    """A short plain message from the bot: its text escaped like article text, no mentions."""
+    content = fit(one_line(text), CONTENT_MAX, escape_markdown) or "…"
+    return {"content": content, "allowed_mentions": no_mentions()}
+
+
 def digest_embed(digest: Digest) -> dict[str, Any]:
     """The digest as one embed within every Discord limit, the 6,000 total included."""
     embed = _base_embed(digest)

@@ -60,6 +60,10 @@ class SlackSender:
         """One section per story, split into messages within Slack's limits."""
         return slack_render.render_roundup(heading, digests)
 
+    def render_notice(self, text: str) -> list[dict[str, Any]]:
+        """One plain section with the same text as its fallback."""
+        return [slack_render.render_notice(text)]
+
     async def send(self, where: ChannelRef, payload: dict[str, Any], *, key: str) -> str:
         """Post one message; returns its `ts`. Slack has no idempotency key, so `key` is unused."""
         try:

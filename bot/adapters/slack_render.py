@@ -101,6 +101,13 @@ def render_roundup(heading: str, digests: Sequence[Digest]) -> list[dict[str, An
     return messages
 
 
+def render_notice(text: str) -> dict[str, Any]:
+    """A short plain message from the bot: one mrkdwn section, escaped like article text."""
+    line = one_line(text) or "…"
+    blocks = [_section(fit(line, SECTION_MAX, escape_mrkdwn))]
+    return _payload(fit(line, TEXT_MAX, escape_fallback), blocks)
+
+
 def blocks_text_size(blocks: Sequence[dict[str, Any]]) -> int:
     """The text characters of blocks, which Slack limits per message beyond the 50 blocks."""
     size = 0

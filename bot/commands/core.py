@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from bot.commands.follows import FollowCommands
 from bot.commands.grammar import (
     HELP,
     MUTATING,
@@ -36,8 +37,10 @@ from bot.condense import PAGE_ACCEPT
 from bot.config import ALL_TOPICS
 from bot.errors import FetchError, NewsbotError, StoreError
 from bot.fetch import Fetcher
+from bot.follows import is_feed_key, topic_labels
 from bot.outbox import digest_of
 from bot.roundups import best_stories
+from bot.settings import Settings
 from bot.store import Article, ChannelRef, Store, Transaction
 from digests import Digest, DigestError, TopicSet, digest_html
 
@@ -108,6 +111,7 @@ class Core:
         clock: Clock = _utcnow,
         summary_ttl: timedelta = timedelta(hours=24),
         roundup_period: timedelta = timedelta(hours=24),
+        max_feeds: int | None = None,
     ) -> None:
         self.store = store
         self.fetcher = fetcher
@@ -117,6 +121,14 @@ class Core:
         self.summary_ttl = summary_ttl
         # The period of `/news digest` for a topic the channel has no roundup of yet.
         self.roundup_period = roundup_period
+        limit = Settings.model_fields["max_feeds_per_workspace"].default
+        self.follows = FollowCommands(
+            store=store,
+            fetcher=fetcher,
+            clock=lambda: self.clock(),
+            known_topic=self._known_topic,
+            max_feeds=limit if max_feeds is None else max_feeds,
+        )
 
     @property
     def topic_names(self) -> list[str]:
@@ -169,6 +181,13 @@ class Core:
                 return await self.digest(caller, command.topic)
             case "feeds":
                 return await self.feeds(command.topic)
+            case "follow":
+                where, url = caller.where, command.url or ""
+                return await self.follows.follow(where, caller.user, url, command.topic)
+            case "unfollow":
+                return await self.follows.unfollow(caller.where, command.url or "")
+            case "following":
+                return await self.follows.following(caller.where)
             case _:
                 return Reply(("```", HELP, "```"))
 
@@ -234,7 +253,9 @@ class Core:
             return Reply(
                 ("This channel has no subscriptions. `/news topics` lists what you can follow.",)
             )
-        return Reply(("This channel's subscriptions:", *(describe_subscription(s) for s in subs)))
+        labels = await topic_labels(self.store, [s.topic for s in subs])
+        lines = (describe_subscription(s, labels.get(s.topic)) for s in subs)
+        return Reply(("This channel's subscriptions:", *lines))
 
     async def list_topics(self) -> Reply:
         """Every topic with its description and an example recent headline."""
@@ -259,6 +280,7 @@ class Core:
             if not names:
                 return error("This channel follows no topics; name one, e.g. `/news digest world`.")
         now = self.clock()
+        labels = await topic_labels(self.store, names)  # followed feeds by name, not `feed:N`
         posts: list[RoundupPost] = []
         empty: list[str] = []
         for name in names:
@@ -268,9 +290,9 @@ class Core:
             since = last or now - self.roundup_period
             digests = tuple(await self.roundups.stories(name, since, now))
             if digests:
-                posts.append(RoundupPost(f"Roundup: {name}", digests))
+                posts.append(RoundupPost(f"Roundup: {labels.get(name, name)}", digests))
             else:
-                empty.append(name)
+                empty.append(labels.get(name, name))
         lines = (f"No recent stories for {joined(empty)}.",) if empty else ()
         return Reply(lines, roundups=tuple(posts), ephemeral=not posts)
 
@@ -304,7 +326,8 @@ class Core:
         for article in await self.store.recent_articles(_EXAMPLE_ARTICLES):
             # The topics the poller tagged the story with when it stored it.
             for tag in article.topics or ():
-                found.setdefault(tag["topic"], article.title)
+                if not is_feed_key(tag["topic"]):  # a followed feed's key is not a topic
+                    found.setdefault(tag["topic"], article.title)
             if len(found) == len(self.topics.topics):
                 break
         return found

@@ -92,6 +92,25 @@ def register_discord_commands(tree: app_commands.CommandTree[Any], core: Core) -
     async def feeds(interaction: discord.Interaction[Any], topic: str | None = None) -> None:
         await run(interaction, core, "feeds", lambda: make_command("feeds", topic=topic))
 
+    @news.command(name="follow", description="Post a feed here (a feed or a page that links one)")
+    @app_commands.describe(
+        url="The feed's or site's link", topic="Also file its stories under this topic"
+    )
+    @app_commands.autocomplete(topic=topic_choices)
+    async def follow(
+        interaction: discord.Interaction[Any], url: str, topic: str | None = None
+    ) -> None:
+        await run(interaction, core, "follow", lambda: make_command("follow", url=url, topic=topic))
+
+    @news.command(name="unfollow", description="Stop posting a feed here")
+    @app_commands.describe(url="The feed's link (as /news following shows it)")
+    async def unfollow(interaction: discord.Interaction[Any], url: str) -> None:
+        await run(interaction, core, "unfollow", lambda: make_command("unfollow", url=url))
+
+    @news.command(name="following", description="The feeds this channel follows and their health")
+    async def following(interaction: discord.Interaction[Any]) -> None:
+        await run(interaction, core, "following", lambda: Command("following"))
+
     @news.command(name="help", description="The /news commands")
     async def help_(interaction: discord.Interaction[Any]) -> None:
         await run(interaction, core, "help", lambda: Command("help"))

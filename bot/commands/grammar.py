@@ -18,6 +18,10 @@ HELP = """\
 /news topics                    the available topics
 /news digest [topic]            post the current roundup now
 /news feeds [topic]             the feeds behind a topic and their health
+/news follow <url> [topic]      post a feed here (a feed or a site's page: its feed is found),
+      e.g. /news follow https://example.org/blog; [topic] also files its stories under that topic
+/news unfollow <url>            stop posting that feed here
+/news following                 the feeds this channel follows and their health
 /news help                      this list"""
 
 SUBCOMMANDS = (
@@ -28,12 +32,15 @@ SUBCOMMANDS = (
     "topics",
     "digest",
     "feeds",
+    "follow",
+    "unfollow",
+    "following",
     "help",
 )
 # Changing a channel's subscriptions needs permission; every other command is open to all.
-MUTATING = frozenset({"subscribe", "unsubscribe"})
+MUTATING = frozenset({"subscribe", "unsubscribe", "follow", "unfollow"})
 # Replies everyone in the channel sees; the others go only to the caller (summary: unless private).
-IN_CHANNEL = frozenset({"summary", "subscribe", "unsubscribe", "digest"})
+IN_CHANNEL = frozenset({"summary", "subscribe", "unsubscribe", "digest", "follow", "unfollow"})
 
 
 class CommandError(ValueError):
@@ -79,6 +86,12 @@ def parse_command(text: str) -> Command:
         if len(args) != 1:
             raise CommandError("Usage: `/news unsubscribe <topic>`")
         return Command(name, topic=args[0].lower())
+    if name in ("follow", "unfollow"):
+        usage = "<url> [topic]" if name == "follow" else "<url>"
+        if not args or len(args) > (2 if name == "follow" else 1):
+            raise CommandError(f"Usage: `/news {name} {usage}`")
+        topic = args[1].lower() if len(args) > 1 else None
+        return Command(name, url=check_url(args[0]), topic=topic)
     if name in ("digest", "feeds"):
         if len(args) > 1:
             raise CommandError(f"Usage: `/news {name} [topic]`")
@@ -101,6 +114,9 @@ def make_command(
         raise CommandError(f"Unknown command `{name}`. Try `/news help`.")
     if name == "summary":
         return Command(name, url=check_url((url or "").strip()), private=private)
+    if name in ("follow", "unfollow"):
+        clean_topic = (topic or "").strip().lower() or None
+        return Command(name, url=check_url((url or "").strip()), topic=clean_topic)
     clean = (topic or "").strip().lower() or None
     if name in ("subscribe", "unsubscribe") and clean is None:
         raise CommandError(f"Usage: `/news {name} <topic>`")

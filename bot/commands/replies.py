@@ -69,9 +69,9 @@ def fetch_problem(exc: FetchError, url: str) -> str:
     return f"I could not fetch that page: {reason}."
 
 
-def describe_subscription(sub: Subscription) -> str:
-    """One line: topic, mode, schedule, next run and any pause reason."""
-    line = f"`{sub.topic}`: "
+def describe_subscription(sub: Subscription, label: str | None = None) -> str:
+    """One line: topic (or `label`, a followed feed's name), mode, schedule, next run, pause."""
+    line = f"feed {label}: " if label else f"`{sub.topic}`: "
     if sub.schedule is not None:
         line += f"roundup {sub.schedule.describe()}"
         if sub.next_run_at is not None:

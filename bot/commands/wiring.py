@@ -58,6 +58,7 @@ def build_commands(
         topics=topics,
         roundups=roundups,
         summary_ttl=timedelta(hours=settings.summary_cache_hours),
+        max_feeds=settings.max_feeds_per_workspace,
     )
 
     def discord_setup(tree: app_commands.CommandTree[Any]) -> None:

@@ -183,7 +183,7 @@ class Delivery(Base):
     workspace: Mapped[str] = mapped_column(String(64), default="")
     channel: Mapped[str] = mapped_column(String(64))
     item: Mapped[str] = mapped_column(String(120))  # article id, or roundup:<sub>:<due time>
-    kind: Mapped[str] = mapped_column(String(10))  # story / roundup
+    kind: Mapped[str] = mapped_column(String(10))  # story / roundup / notice
     topic: Mapped[str] = mapped_column(String(200))
     article_id: Mapped[str | None] = mapped_column(String(32))
     # Roundups: {"heading", "articles": [ids], "since", "until"}; the roundup's record.

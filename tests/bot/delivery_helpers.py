@@ -92,6 +92,9 @@ class RecordingSender:
     def render_roundup(self, heading: str, digests: Any) -> list[Payload]:
         return [{"text": heading, "titles": [d.title for d in digests]}] if digests else []
 
+    def render_notice(self, text: str) -> list[Payload]:
+        return [{"text": text}]
+
     async def send(self, where: ChannelRef, payload: Payload, *, key: str) -> str:
         if self.errors:
             raise self.errors.pop(0)

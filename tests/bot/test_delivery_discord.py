@@ -117,6 +117,7 @@ async def test_worker_killed_between_send_and_record_then_restarted_posts_once(
         global_interval = 0.0
         render_digest = adapter.sender.render_digest
         render_roundup = adapter.sender.render_roundup
+        render_notice = adapter.sender.render_notice
 
         async def send(self, where, payload, *, key):
             await adapter.sender.send(where, payload, key=key)

@@ -78,6 +78,9 @@ async def test_tree_sync_registers_the_news_group(
         "topics",
         "digest",
         "feeds",
+        "follow",
+        "unfollow",
+        "following",
         "help",
     }
     topic = next(o for o in subs["subscribe"]["options"] if o["name"] == "topic")

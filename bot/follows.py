@@ -1,0 +1,258 @@
+"""Feeds followed from chat: a channel following feed N is a `Subscription` whose topic is `feed:N`.
+
+That one key is the whole data model: the outbox owes a story from feed N to the `feed:N`
+subscribers (instant or roundup) through the same machinery as topics, and the feed row itself
+is shared, so a feed followed by many channels is polled once. Everything here is
+platform-neutral store work; the chat wording is in `bot.commands.follows`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, func, select
+
+from bot.store import ChannelRef, Delivery, Feed, Store, Subscription, Transaction
+
+FEED_PREFIX = "feed:"
+COMMAND_ORIGIN = "command"  # Feed.origin of a feed first added by /news follow
+
+
+def feed_key(feed_id: int) -> str:
+    """The subscription topic of a channel that follows feed `feed_id`."""
+    return f"{FEED_PREFIX}{feed_id}"
+
+
+def feed_id_of(topic: str) -> int | None:
+    """The feed id in a `feed:N` subscription topic; None for an ordinary topic."""
+    if not topic.startswith(FEED_PREFIX):
+        return None
+    rest = topic[len(FEED_PREFIX) :]
+    return int(rest) if rest.isdigit() else None
+
+
+def is_feed_key(topic: str) -> bool:
+    """Whether a subscription topic names a followed feed rather than a topic."""
+    return feed_id_of(topic) is not None
+
+
+def feed_label(feed: Feed) -> str:
+    """How a followed feed is named to people: its title and URL, or the URL alone."""
+    return f"{feed.title} ({feed.url})" if feed.title else feed.url
+
+
+@dataclass(frozen=True, slots=True)
+class Followed:
+    """The outcome of a follow: the feed row and what changed."""
+
+    feed: Feed | None  # None when refused
+    new_feed: bool  # the feed row was created by this follow
+    new_subscription: bool  # this channel did not follow it before
+    re_enabled: str | None = None  # the reason it had been disabled, if it was
+    refused: str | None = None  # a quota refusal; nothing was changed
+
+
+async def follow(
+    store: Store,
+    where: ChannelRef,
+    url: str,
+    now: datetime,
+    *,
+    title: str | None,
+    topic: str | None,
+    created_by: str,
+    max_feeds: int,
+) -> Followed:
+    """Follow `url` from `where`: reuse or create the feed row, re-enable it, subscribe the channel.
+
+    The quota (distinct feeds followed per workspace) is checked in the same transaction.
+    """
+    async with store.transaction() as tx:
+        feed = await tx.session.scalar(select(Feed).where(Feed.url == url))
+        in_workspace = await _workspace_feeds(tx, where)
+        if (feed is None or feed.id not in in_workspace) and len(in_workspace) >= max_feeds:
+            count = len(in_workspace)
+            refusal = f"this workspace already follows {count} feed{'s' * (count != 1)}, the limit"
+            return Followed(None, False, False, refused=refusal)
+        new_feed = feed is None
+        if feed is None:
+            feed = Feed(
+                url=url,
+                title=title,
+                origin=COMMAND_ORIGIN,
+                backfill=0,  # the first poll records what is there and posts nothing
+                next_poll_at=now,
+                consecutive_failures=0,
+                created_at=now,
+            )
+            await tx.add(feed)
+        re_enabled = feed.disabled_reason
+        if re_enabled:
+            # The fetch just made by the command worked: start polling again now.
+            feed.disabled_reason = None
+            feed.consecutive_failures = 0
+            feed.last_error = None
+            feed.next_poll_at = now
+        feed.title = feed.title or title
+        if topic is not None and feed.origin == COMMAND_ORIGIN:
+            feed.topic = topic  # the operator's own feeds keep the operator's topic
+        key = feed_key(feed.id)
+        query = select(Subscription).where(*_channel(where), Subscription.topic == key)
+        sub = await tx.session.scalar(query)
+        if sub is None:
+            tx.session.add(
+                Subscription(
+                    platform=where.platform,
+                    workspace=where.workspace,
+                    channel=where.channel,
+                    topic=key,
+                    mode="instant",
+                    timezone="UTC",
+                    origin="command",
+                    created_by=created_by,
+                    created_at=now,
+                )
+            )
+        else:
+            sub.paused_reason = None  # following again lifts a pause, like subscribing again
+    return Followed(feed, new_feed, sub is None, re_enabled)
+
+
+@dataclass(frozen=True, slots=True)
+class Unfollowed:
+    """The outcome of an unfollow: the feed, and whether the last follower removed it."""
+
+    feed: Feed
+    removed_feed: bool
+
+
+async def unfollow(store: Store, where: ChannelRef, url: str) -> Unfollowed | None:
+    """Stop following `url` here; None if this channel does not follow it.
+
+    A command-origin feed nobody follows any more is removed (its seen entries with it; stored
+    stories stay), so abandoned feeds are not polled forever and a later follow starts silently.
+    """
+    async with store.transaction() as tx:
+        feed = await tx.session.scalar(select(Feed).where(Feed.url == url))
+        if feed is None:
+            return None
+        key = feed_key(feed.id)
+        sub = await tx.session.scalar(
+            select(Subscription).where(*_channel(where), Subscription.topic == key)
+        )
+        if sub is None:
+            return None
+        await tx.session.delete(sub)
+        await tx.session.flush()
+        left = await tx.session.scalar(
+            select(func.count()).select_from(Subscription).where(Subscription.topic == key)
+        )
+        removed = not left and feed.origin == COMMAND_ORIGIN
+        if removed:
+            await tx.session.delete(feed)  # seen entries cascade; articles keep feed_id NULL
+    return Unfollowed(feed, removed)
+
+
+async def followed_feeds(store: Store, where: ChannelRef) -> list[tuple[Subscription, Feed]]:
+    """This channel's followed feeds with their subscriptions, in the order they were followed."""
+    async with store.transaction() as tx:
+        subs = (await tx.session.scalars(select(Subscription).where(*_channel(where)))).all()
+        feeds = await feeds_by_id(tx, [s.topic for s in subs])
+    pairs = [(s, feeds[i]) for s in subs if (i := feed_id_of(s.topic)) in feeds]
+    return sorted(pairs, key=lambda p: p[0].created_at)
+
+
+async def feeds_by_id(tx: Transaction, topics: Iterable[str]) -> dict[int, Feed]:
+    """The feed rows named by these subscription topics (ordinary topics are skipped)."""
+    ids = sorted({i for t in topics if (i := feed_id_of(t)) is not None})
+    if not ids:
+        return {}
+    return {f.id: f for f in (await tx.session.scalars(select(Feed).where(Feed.id.in_(ids))))}
+
+
+async def topic_labels(store: Store, topics: Iterable[str]) -> dict[str, str]:
+    """People's names for `feed:N` subscription topics (a removed feed keeps its key)."""
+    async with store.transaction() as tx:
+        feeds = await feeds_by_id(tx, topics)
+    return {feed_key(i): feed_label(f) for i, f in feeds.items()}
+
+
+async def followers(store: Store) -> dict[int, list[ChannelRef]]:
+    """Every followed feed's channels, by feed id (for `newsbot feeds`)."""
+    query = select(Subscription).where(Subscription.topic.startswith(FEED_PREFIX))
+    out: dict[int, list[ChannelRef]] = {}
+    async with store.transaction() as tx:
+        for sub in (await tx.session.scalars(query.order_by(Subscription.id))).all():
+            feed_id = feed_id_of(sub.topic)
+            if feed_id is not None:
+                out.setdefault(feed_id, []).append(sub.where)
+    return out
+
+
+def workspaces(channels: Iterable[dict[str, str]]) -> str:
+    """Followers grouped by workspace, for `newsbot feeds`: "discord G1 (2 channels), …"."""
+    counts: dict[tuple[str, str], int] = {}
+    for c in channels:
+        key = (c["platform"], c["workspace"] or "-")
+        counts[key] = counts.get(key, 0) + 1
+    return ", ".join(
+        f"{p} {w} ({n} channel{'s' * (n != 1)})" for (p, w), n in sorted(counts.items())
+    )
+
+
+def disabled_notice(feed: Feed) -> str:
+    """The one message a following channel gets when its feed is disabled."""
+    return (
+        f"Feed disabled: {feed_label(feed)}. {feed.disabled_reason or 'it kept failing'}. "
+        f"A manager can re-enable it with /news follow {feed.url}"
+    )
+
+
+async def owe_disabled_notices(tx: Transaction, feed: Feed, now: datetime) -> int:
+    """Owe each channel following `feed` one notice that it was disabled (call in that transaction).
+
+    The item key holds the feed and the disable time, so the notice is created once with the
+    disable itself: never lost by a crash, never doubled by a retry.
+    """
+    query = select(Subscription).where(
+        Subscription.topic == feed_key(feed.id), Subscription.paused_reason.is_(None)
+    )
+    channels = sorted({s.where for s in (await tx.session.scalars(query)).all()}, key=str)
+    item = f"notice:{feed.id}:{now.isoformat()}"
+    for where in channels:
+        tx.session.add(
+            Delivery(
+                platform=where.platform,
+                workspace=where.workspace,
+                channel=where.channel,
+                item=item,
+                kind="notice",
+                topic=feed_key(feed.id),
+                payload={"text": disabled_notice(feed)},
+                status="pending",
+                attempts=0,
+                parts_sent=0,
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )
+    return len(channels)
+
+
+async def _workspace_feeds(tx: Transaction, where: ChannelRef) -> set[int]:
+    query = select(Subscription.topic).where(
+        Subscription.platform == where.platform,
+        Subscription.workspace == where.workspace,
+        Subscription.topic.startswith(FEED_PREFIX),
+    )
+    return {i for t in (await tx.session.scalars(query)).all() if (i := feed_id_of(t)) is not None}
+
+
+def _channel(where: ChannelRef) -> tuple[ColumnElement[bool], ...]:
+    return (
+        Subscription.platform == where.platform,
+        Subscription.workspace == where.workspace,
+        Subscription.channel == where.channel,
+    )

@@ -1,0 +1,138 @@
+"""`newsbot feeds` shows who follows each feed; OPML import and export, and bad files in one line."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.follows import feed_key
+from bot.opml import OpmlError, parse_opml
+from bot.scheduler import utc_now
+from bot.store import ChannelRef, Store
+
+OPML = b"""<?xml version="1.0" encoding="utf-8"?>
+<opml version="2.0"><head><title>My feeds</title></head><body>
+  <outline text="News">
+    <outline type="rss" text="Harbour" title="Harbour Gazette" xmlUrl="https://harbour.example/feed.xml"/>
+    <outline type="rss" text="Science" xmlUrl="https://science.example/rss"/>
+    <outline type="rss" text="Again" xmlUrl="https://harbour.example/feed.xml"/>
+    <outline type="rss" text="Local" xmlUrl="file:///etc/passwd"/>
+  </outline>
+</body></opml>
+"""
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh database and an empty config file."""
+    config = tmp_path / "newsbot.toml"
+    config.write_text("# empty\n")
+    monkeypatch.setenv("NEWSBOT_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("NEWSBOT_CONFIG", str(config))
+    return tmp_path
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+async def _follow(url: str, *channels: ChannelRef) -> None:
+    store = Store(os.environ["NEWSBOT_DATABASE_URL"])
+    try:
+        feed = await store.feed(url)
+        assert feed is not None
+        for where in channels:
+            await store.subscribe(where, feed_key(feed.id), utc_now())
+    finally:
+        await store.close()
+
+
+def test_feeds_lists_the_workspaces_that_follow_each_feed(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Text groups followers by workspace; JSON lists each channel."""
+    _run(capsys, "feeds", "add", "https://harbour.example/feed.xml")
+    channels = [
+        ChannelRef("discord", "G1", "C1"),
+        ChannelRef("discord", "G1", "C2"),
+        ChannelRef("slack", "T9", "C9"),
+    ]
+    asyncio.run(_follow("https://harbour.example/feed.xml", *channels))
+    code, out, _ = _run(capsys, "feeds")
+    assert code == 0 and "followed in: discord G1 (2 channels), slack T9 (1 channel)" in out
+    [row] = json.loads(_run(capsys, "feeds", "--json")[1])
+    assert row["followers"] == [
+        {"platform": c.platform, "workspace": c.workspace, "channel": c.channel} for c in channels
+    ]
+    # `newsbot subscriptions` names the followed feed, not its `feed:N` key.
+    subs = _run(capsys, "subscriptions")[1]
+    assert "discord/G1/C1  https://harbour.example/feed.xml  instant" in subs
+    rows = json.loads(_run(capsys, "subscriptions", "--json")[1])
+    assert {(r["topic"], r["feed"]) for r in rows} == {
+        ("feed:1", "https://harbour.example/feed.xml")
+    }
+
+
+def test_opml_import_then_export_round_trips(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Import adds each http(s) feed once with the topic; export lists them as OPML outlines."""
+    path = env / "mine.opml"
+    path.write_bytes(OPML)
+    code, out, _ = _run(capsys, "feeds", "import", str(path), "--topic", "science")
+    assert code == 0 and f"imported 2 feeds from {path} (0 already watched)" in out
+    rows = json.loads(_run(capsys, "feeds", "--json")[1])
+    assert [(r["url"], r["topic"]) for r in rows] == [
+        ("https://harbour.example/feed.xml", "science"),
+        ("https://science.example/rss", "science"),
+    ]
+    again = _run(capsys, "feeds", "import", str(path))[1]
+    assert "imported 0 feeds" in again and "(2 already watched)" in again
+    code, out, _ = _run(capsys, "feeds", "export")
+    assert code == 0
+    assert [f.url for f in parse_opml(out.encode())] == [r["url"] for r in rows]
+    target = env / "out.opml"
+    assert _run(capsys, "feeds", "export", str(target))[0] == 0
+    assert parse_opml(target.read_bytes()) == parse_opml(out.encode())
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"<opml><body><outline", "not valid XML"),
+        (b"<rss version='2.0'></rss>", "not OPML: the root element is <rss>"),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 '
+            b'"&lol;&lol;&lol;&lol;">]><opml><body><outline text="&lol2;" '
+            b'xmlUrl="https://x.example/f"/></body></opml>',
+            "declares a DTD or entities",
+        ),
+    ],
+)
+def test_a_bad_opml_file_is_one_line(
+    env: Path, capsys: pytest.CaptureFixture[str], content: bytes, expected: str
+) -> None:
+    """Broken XML, another format, or an entity bomb: exit 2 with one line, nothing imported."""
+    path = env / "bad.opml"
+    path.write_bytes(content)
+    code, _, err = _run(capsys, "feeds", "import", str(path))
+    assert code == 2 and expected in err and len(err.strip().splitlines()) == 1
+    assert json.loads(_run(capsys, "feeds", "--json")[1]) == []
+
+
+def test_a_missing_opml_file_is_one_line(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A path that does not exist is named."""
+    code, _, err = _run(capsys, "feeds", "import", str(env / "none.opml"))
+    assert code == 2 and "no such file" in err
+
+
+def test_external_entities_are_refused_too() -> None:
+    """A SYSTEM entity (file read) is refused before the parser sees it."""
+    doc = b'<!DOCTYPE opml [<!ENTITY x SYSTEM "file:///etc/passwd">]><opml>&x;</opml>'
+    with pytest.raises(OpmlError, match="DTD"):
+        parse_opml(doc)
