@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from bot.commands.filters import set_filter, set_ping
 from bot.commands.grammar import (
     HELP,
     MUTATING,
@@ -169,6 +170,10 @@ class Core:
                 return await self.digest(caller, command.topic)
             case "feeds":
                 return await self.feeds(command.topic)
+            case "filter":
+                return await set_filter(self.store, caller.where, command)
+            case "ping":
+                return await set_ping(self.store, caller.where, command)
             case _:
                 return Reply(("```", HELP, "```"))
 
