@@ -61,7 +61,7 @@ async def _run_one(
     since = sub.last_run_at or sub.created_at
     due_at = sub.next_run_at
     keyword_filter = KeywordFilter.of(sub.include_terms, sub.exclude_terms)
-    keep = keyword_filter.keeps if keyword_filter else None
+    keep = keyword_filter.compiled() if keyword_filter else None
     ranked = await best_stories(tx, sub.topic, since, now, max_items, keep=keep)
     ping = Ping.from_json(sub.ping)
     delivery_id = None
