@@ -37,6 +37,7 @@ from bot.condense import PAGE_ACCEPT
 from bot.config import ALL_TOPICS
 from bot.errors import FetchError, NewsbotError, StoreError
 from bot.fetch import Fetcher
+from bot.filters import KeywordFilter
 from bot.outbox import digest_of
 from bot.roundups import best_stories
 from bot.store import Article, ChannelRef, Store, Transaction
@@ -47,16 +48,35 @@ Clock = Callable[[], datetime]
 _EXAMPLE_ARTICLES = 200  # newest stored articles searched for a topic's example headline
 
 
+# A subscription's keyword filter as `keep(title, text)` (bot.filters.KeywordFilter.compiled).
+Keep = Callable[[str, str], bool]
+
+
 class RoundupSource(Protocol):
     """Builds a topic's roundup (in the bot: `ArticleRoundups`, the delivery ranking)."""
 
-    async def stories(self, topic: str, since: datetime, until: datetime) -> Sequence[Digest]:
-        """The topic's stories stored in (since, until], best first; empty when there are none."""
+    async def stories(
+        self, topic: str, since: datetime, until: datetime, *, keep: Keep | None = None
+    ) -> Sequence[Digest]:
+        """The topic's stories stored in (since, until] that `keep` keeps, best first."""
         ...
 
 
-# A ranking of stored articles: bot.roundups.best_stories(tx, topic, since, until, limit).
-Rank = Callable[[Transaction, str, datetime, datetime, int], Awaitable[list[Article]]]
+class Rank(Protocol):
+    """A ranking of stored articles: bot.roundups.best_stories(tx, topic, since, until, limit)."""
+
+    def __call__(
+        self,
+        tx: Transaction,
+        topic: str,
+        since: datetime,
+        until: datetime,
+        limit: int,
+        *,
+        keep: Keep | None = None,
+    ) -> Awaitable[list[Article]]:
+        """The period's best stories of the topic that `keep` keeps."""
+        ...
 
 
 class ArticleRoundups:
@@ -67,10 +87,12 @@ class ArticleRoundups:
         self._rank = rank
         self._limit = limit
 
-    async def stories(self, topic: str, since: datetime, until: datetime) -> Sequence[Digest]:
+    async def stories(
+        self, topic: str, since: datetime, until: datetime, *, keep: Keep | None = None
+    ) -> Sequence[Digest]:
         """The ranking's best stories of the period, as digests."""
         async with self._store.transaction() as tx:
-            articles = await self._rank(tx, topic, since, until, self._limit)
+            articles = await self._rank(tx, topic, since, until, self._limit, keep=keep)
         return [digest_of(a) for a in articles]
 
 
@@ -271,7 +293,10 @@ class Core:
             # The current roundup: what the next scheduled one would hold so far.
             last = sub.last_run_at if sub is not None and sub.mode == "roundup" else None
             since = last or now - self.roundup_period
-            digests = tuple(await self.roundups.stories(name, since, now))
+            # The channel's filter applies here too: the roundup shows what it would be posted.
+            found = KeywordFilter.of(sub.include_terms, sub.exclude_terms) if sub else None
+            keep = found.compiled() if found else None
+            digests = tuple(await self.roundups.stories(name, since, now, keep=keep))
             if digests:
                 posts.append(RoundupPost(f"Roundup: {name}", digests))
             else:
