@@ -23,7 +23,7 @@ HELP = """\
 /news feeds [topic]             the feeds behind a topic and their health
 /news filter <topic|feed> include|exclude words   post only stories with / without these words
       e.g. /news filter world include "climate change", flood   (/news filter world clear: no filter)
-/news ping <topic|feed> @group|@here|off   mention a group with each post, e.g. /news ping world @editors
+/news ping <topic|feed> @role|@group|@here|off   mention them with each post, e.g. /news ping world @editors
 /news help                      this list"""
 
 SUBCOMMANDS = (

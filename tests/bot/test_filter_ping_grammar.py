@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.commands.grammar import (
+    HELP,
     MUTATING,
     CommandError,
     make_command,
@@ -89,3 +90,9 @@ def test_typed_options_follow_the_same_rules() -> None:
         make_command("ping", topic="world", ping=role, action="off")
     with pytest.raises(CommandError, match="Usage: `/news filter"):
         make_command("filter", topic="", action="clear")
+
+
+def test_help_documents_both_with_an_example() -> None:
+    """`/news help` names filter and ping, each with an example."""
+    assert '/news filter world include "climate change", flood' in HELP
+    assert "/news ping world @editors" in HELP
