@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.adapters.console import render_digest
 from bot.app import App, load, open_app
+from bot.commands.replies import subscription_options
 from bot.commands.wiring import command_extensions
 from bot.condense import PAGE_ACCEPT
 from bot.config import ALL_TOPICS, Config, ConfigFile, FeedSpec, SubscriptionSpec, load_topics
@@ -19,6 +20,7 @@ from bot.errors import NewsbotError
 from bot.fetch import Fetcher
 from bot.follows import followers, topic_labels, workspaces
 from bot.opml import import_opml, read_opml, render_opml
+from bot.pings import Ping
 from bot.poll import Story
 from bot.runner import run_bot
 from bot.scheduler import utc_now
@@ -278,10 +280,12 @@ def _cmd_subscriptions(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(rows, ensure_ascii=False))
             return 0
-        for r in rows:
+        for sub, r in zip(subs, rows, strict=True):
             where = "/".join(p for p in (r["platform"], r["workspace"], r["channel"]) if p)
             when = f"{r['schedule']}, next {r['next_run']}" if r["mode"] == "roundup" else "instant"
             print(f"{where}  {r['feed'] or r['topic']}  {when}")
+            if subscription_options(sub):
+                print(f"    {'; '.join(subscription_options(sub))}")
             if r["paused_reason"]:
                 print(f"    paused: {r['paused_reason']}")
         if not rows:
@@ -304,6 +308,9 @@ def _subscription_row(sub: Subscription) -> dict[str, Any]:
         "next_run": sub.next_run_at.isoformat() if sub.next_run_at else None,
         "paused_reason": sub.paused_reason,
         "origin": sub.origin,
+        "include": sub.include_terms or [],
+        "exclude": sub.exclude_terms or [],
+        "ping": ping.label if (ping := Ping.from_json(sub.ping)) else None,
     }
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import update
 
 from bot.errors import PublishError
 from bot.outbox import Outbox, backoff, digest_of
+from bot.pings import Ping, pings_of
 from bot.store import ChannelRef, Delivery, Store
 from digests import Digest
 
@@ -34,11 +35,13 @@ class Sender(Protocol):
     channel_interval: float  # seconds between two messages to one channel
     global_interval: float  # seconds between two messages on the whole platform
 
-    def render_digest(self, digest: Digest) -> list[Payload]:
-        """The messages for one story."""
+    def render_digest(self, digest: Digest, *, pings: Sequence[Ping] = ()) -> list[Payload]:
+        """The messages for one story (`pings`: the mentions its subscriptions asked for)."""
         ...
 
-    def render_roundup(self, heading: str, digests: Sequence[Digest]) -> list[Payload]:
+    def render_roundup(
+        self, heading: str, digests: Sequence[Digest], *, pings: Sequence[Ping] = ()
+    ) -> list[Payload]:
         """The messages for a roundup."""
         ...
 
@@ -182,17 +185,19 @@ class DeliveryWorker:
             return "failed"
 
     async def _render(self, sender: Sender, delivery: Delivery) -> list[Payload]:
+        payload = delivery.payload or {}
         if delivery.kind == "notice":
-            return sender.render_notice(str((delivery.payload or {}).get("text", "")))
+            return sender.render_notice(str(payload.get("text", "")))
+        pings = pings_of(payload)
         if delivery.kind == "roundup":
-            payload = delivery.payload or {}
             articles = await self.outbox.articles(payload.get("articles", []))
             digests = [digest_of(a) for a in articles]
-            return sender.render_roundup(str(payload.get("heading", "Roundup")), digests)
+            heading = str(payload.get("heading", "Roundup"))
+            return sender.render_roundup(heading, digests, pings=pings)
         articles = await self.outbox.articles([delivery.article_id or ""])
         if not articles:
             raise PublishError("the story was deleted before it could be posted", kind="message")
-        return sender.render_digest(digest_of(articles[0]))
+        return sender.render_digest(digest_of(articles[0]), pings=pings)
 
     async def _progress(self, delivery_id: int, parts: int, ids: list[str]) -> None:
         async with self.store.transaction() as tx:

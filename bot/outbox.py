@@ -15,7 +15,9 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.config import ALL_TOPICS
+from bot.filters import FilterSet, KeywordFilter
 from bot.follows import feed_key, is_feed_key
+from bot.pings import Ping, unique
 from bot.poll import Story
 from bot.store import Article, ChannelRef, Delivery, Feed, Store, Subscription, Transaction
 from digests import Digest
@@ -55,6 +57,7 @@ class Outbox:
             Subscription.mode == "instant", Subscription.paused_reason.is_(None)
         )
         subs = list((await tx.session.scalars(query)).all())
+        filters = FilterSet(_filters(subs))
         created = 0
         for story in stories:
             article = await tx.session.get(Article, story.article_id)
@@ -65,7 +68,10 @@ class Outbox:
             if article.digest is not None:
                 shown = [m.topic for m in matches if not is_feed_key(m.topic)]
                 article.digest = {**article.digest, "topics": shown}
-            created += await _owe(tx, subs, article.id, [m.topic for m in matches], now)
+            # A story a subscription's filter rejects is simply not owed there (no row at all).
+            skip = filters.rejected(article.title, article.text)
+            kept = [s for s in subs if s.id not in skip]
+            created += await _owe(tx, kept, article.id, [m.topic for m in matches], now)
         await tx.session.flush()
         if created:
             self.wake.set()
@@ -132,6 +138,7 @@ async def _owe(
         ).all()
     }
     owed: dict[tuple[str, str, str], str] = {}
+    pings: dict[tuple[str, str, str], list[Ping | None]] = {}
     for sub in subs:
         key = (sub.platform, sub.workspace, sub.channel)
         if sub.topic == ALL_TOPICS:
@@ -140,12 +147,15 @@ async def _owe(
             topic = sub.topic
         else:
             continue
+        # Every subscription that brings the story here adds its ping to the one message.
+        pings.setdefault(key, []).append(Ping.from_json(sub.ping))
         # The best-matching topic labels the message when several qualify.
         if key not in already and (
             key not in owed or _rank(topic, topics) < _rank(owed[key], topics)
         ):
             owed[key] = topic
     for (platform, workspace, channel), topic in sorted(owed.items()):
+        pinged = unique(pings[platform, workspace, channel])
         tx.session.add(
             Delivery(
                 platform=platform,
@@ -155,6 +165,7 @@ async def _owe(
                 kind="story",
                 topic=topic,
                 article_id=article_id,
+                payload={"pings": [p.to_json() for p in pinged]} if pinged else None,
                 status="pending",
                 attempts=0,
                 parts_sent=0,
@@ -163,6 +174,11 @@ async def _owe(
             )
         )
     return len(owed)
+
+
+def _filters(subs: Sequence[Subscription]) -> dict[int, KeywordFilter]:
+    found = {s.id: KeywordFilter.of(s.include_terms, s.exclude_terms) for s in subs}
+    return {key: f for key, f in found.items() if f}
 
 
 def _rank(topic: str, topics: list[str]) -> int:

@@ -6,6 +6,7 @@ step it across a DST change without sleeping.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,6 +14,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bot.config import ALL_TOPICS
+from bot.filters import KeywordFilter
+from bot.pings import Ping
 from bot.schedules import Schedule
 from bot.store import Article, ArticleReport, Delivery, Store, Subscription, Transaction
 
@@ -57,7 +60,10 @@ async def _run_one(
         return None  # changed meanwhile (unsubscribed, paused, or run by another worker)
     since = sub.last_run_at or sub.created_at
     due_at = sub.next_run_at
-    ranked = await best_stories(tx, sub.topic, since, now, max_items)
+    keyword_filter = KeywordFilter.of(sub.include_terms, sub.exclude_terms)
+    keep = keyword_filter.compiled() if keyword_filter else None
+    ranked = await best_stories(tx, sub.topic, since, now, max_items, keep=keep)
+    ping = Ping.from_json(sub.ping)
     delivery_id = None
     if ranked:
         delivery = Delivery(
@@ -72,6 +78,7 @@ async def _run_one(
                 "articles": [a.id for a in ranked],
                 "since": since.isoformat(),
                 "until": now.isoformat(),
+                **({"pings": [ping.to_json()]} if ping else {}),
             },
             status="pending",
             attempts=0,
@@ -88,9 +95,18 @@ async def _run_one(
 
 
 async def best_stories(
-    tx: Transaction, topic: str, since: datetime, until: datetime, limit: int
+    tx: Transaction,
+    topic: str,
+    since: datetime,
+    until: datetime,
+    limit: int,
+    *,
+    keep: Callable[[str, str], bool] | None = None,
 ) -> list[Article]:
-    """The period's stories for `topic`, best first: most sources, then newest, then best match."""
+    """The period's stories for `topic`, best first: most sources, then newest, then best match.
+
+    `keep(title, text)` is a subscription's keyword filter: rejected stories make room for others.
+    """
     period = (
         Article.created_at > since,
         Article.created_at <= until,
@@ -120,10 +136,27 @@ async def best_stories(
         score, when = ranked[article_id]
         return (-sources.get(article_id, 1), -when.timestamp(), -score)
 
-    best = sorted(ranked, key=key)[:limit]
+    order = sorted(ranked, key=key)
+    best = order[:limit] if keep is None else await _kept(tx, order, limit, keep)
     loaded = await tx.session.scalars(select(Article).where(Article.id.in_(best)))
     by_id = {a.id: a for a in loaded.all()}
     return [by_id[i] for i in best]
+
+
+async def _kept(
+    tx: Transaction, order: list[str], limit: int, keep: Callable[[str, str], bool]
+) -> list[str]:
+    """The first `limit` ids, in order, whose story passes `keep` (title and text read in chunks)."""
+    kept: list[str] = []
+    step = min(max(limit * 2, 50), 400)  # bounded IN lists
+    for start in range(0, len(order), step):
+        chunk = order[start : start + step]
+        query = select(Article.id, Article.title, Article.text).where(Article.id.in_(chunk))
+        words = {i: (title, text) for i, title, text in await tx.session.execute(query)}
+        kept.extend(i for i in chunk if i in words and keep(*words[i]))
+        if len(kept) >= limit:
+            break
+    return kept[:limit]
 
 
 def _score(topics: list[dict[str, Any]] | None, topic: str) -> float | None:

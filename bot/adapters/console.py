@@ -11,15 +11,16 @@ from collections.abc import Sequence
 from datetime import UTC
 
 from bot.adapters._text import fit, one_line
+from bot.pings import Ping
 from digests import Digest
 
 _WIDTH = 88
 _COMPACT_POINT_MAX = 350
 
 
-def render_digest(digest: Digest) -> str:
+def render_digest(digest: Digest, *, pings: Sequence[Ping] = ()) -> str:
     """A digest as plain terminal text: title, byline facts, topics, key points, quotes."""
-    lines = [one_line(digest.title) or "(untitled)"]
+    lines = [(one_line(digest.title) or "(untitled)") + _pinged(pings)]
     facts = [
         f for f in (_clean(digest.source), _date(digest), f"{digest.reading_minutes} min read") if f
     ]
@@ -44,11 +45,13 @@ def render_digest(digest: Digest) -> str:
     return "\n".join(lines)
 
 
-def render_roundup(heading: str, digests: Sequence[Digest]) -> list[str]:
+def render_roundup(
+    heading: str, digests: Sequence[Digest], *, pings: Sequence[Ping] = ()
+) -> list[str]:
     """A roundup as one block of terminal text, each story compact; [] for an empty period."""
     if not digests:
         return []
-    lines = [one_line(heading) or "Roundup", ""]
+    lines = [(one_line(heading) or "Roundup") + _pinged(pings), ""]
     for number, digest in enumerate(digests, start=1):
         facts = [f for f in (_clean(digest.source), _date(digest)) if f]
         title = one_line(digest.title) or "(untitled)"
@@ -66,6 +69,11 @@ def render_roundup(heading: str, digests: Sequence[Digest]) -> list[str]:
 def render_notice(text: str) -> str:
     """A notice from the bot as one plain line (control characters dropped)."""
     return one_line(text)
+
+
+def _pinged(pings: Sequence[Ping]) -> str:
+    """A console has no one to notify: it says who the platforms would ping."""
+    return f" (pings {', '.join(one_line(p.label) for p in pings)})" if pings else ""
 
 
 def _wrap(text: str, first: str, rest: str) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from bot.adapters import console
+from bot.pings import Ping
 from bot.store import ChannelRef
 from digests import Digest
 
@@ -26,13 +27,15 @@ class ConsoleSender:
         self.stream = stream
         self._ids = itertools.count(1)
 
-    def render_digest(self, digest: Digest) -> list[dict[str, Any]]:
+    def render_digest(self, digest: Digest, *, pings: Sequence[Ping] = ()) -> list[dict[str, Any]]:
         """The digest as one block of text."""
-        return [{"text": console.render_digest(digest)}]
+        return [{"text": console.render_digest(digest, pings=pings)}]
 
-    def render_roundup(self, heading: str, digests: Sequence[Digest]) -> list[dict[str, Any]]:
+    def render_roundup(
+        self, heading: str, digests: Sequence[Digest], *, pings: Sequence[Ping] = ()
+    ) -> list[dict[str, Any]]:
         """The roundup as one block of text ([] for an empty period)."""
-        return [{"text": text} for text in console.render_roundup(heading, digests)]
+        return [{"text": text} for text in console.render_roundup(heading, digests, pings=pings)]
 
     def render_notice(self, text: str) -> list[dict[str, Any]]:
         """The notice as one line of text."""

@@ -22,6 +22,7 @@ from discord.http import Route
 
 from bot.adapters import discord_render
 from bot.errors import PublishError, StartupError
+from bot.pings import Ping
 from bot.settings import Settings
 from bot.store import ChannelRef
 from digests import Digest
@@ -50,13 +51,15 @@ class DiscordSender:
     def __init__(self, client: discord.Client) -> None:
         self.client = client
 
-    def render_digest(self, digest: Digest) -> list[dict[str, Any]]:
-        """One embed message."""
-        return [discord_render.render_digest(digest)]
+    def render_digest(self, digest: Digest, *, pings: Sequence[Ping] = ()) -> list[dict[str, Any]]:
+        """One embed message (the pinged roles in its content)."""
+        return [discord_render.render_digest(digest, pings=pings)]
 
-    def render_roundup(self, heading: str, digests: Sequence[Digest]) -> list[dict[str, Any]]:
+    def render_roundup(
+        self, heading: str, digests: Sequence[Digest], *, pings: Sequence[Ping] = ()
+    ) -> list[dict[str, Any]]:
         """Compact embeds, split into messages within Discord's limits."""
-        return discord_render.render_roundup(heading, digests)
+        return discord_render.render_roundup(heading, digests, pings=pings)
 
     def render_notice(self, text: str) -> list[dict[str, Any]]:
         """One plain message, mentions disabled."""
@@ -76,7 +79,7 @@ class DiscordSender:
             message = await channel.send(
                 content=payload.get("content"),
                 embeds=embeds,
-                allowed_mentions=discord.AllowedMentions.none(),
+                allowed_mentions=allowed_mentions(payload),
                 nonce=key,  # discord.py adds enforce_nonce: a resend returns the first message
             )
         except discord.RateLimited as exc:
@@ -88,6 +91,15 @@ class DiscordSender:
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise PublishError(f"Discord unreachable: {type(exc).__name__}: {exc}") from exc
         return str(message.id)
+
+
+def allowed_mentions(payload: dict[str, Any]) -> discord.AllowedMentions:
+    """Nothing may ping except the roles the renderer allowed (a subscription's ping)."""
+    spec = payload.get("allowed_mentions") or {}
+    roles = [discord.Object(int(r)) for r in spec.get("roles") or () if str(r).isdigit()]
+    return discord.AllowedMentions(
+        everyone=False, users=False, roles=roles or False, replied_user=False
+    )
 
 
 def publish_error(exc: discord.HTTPException) -> PublishError:

@@ -1,7 +1,8 @@
 """Discord rendering: a `Digest` as message payloads of plain JSON dicts in Discord's API shapes.
 
 Pure functions (no discord.py, no network) so that every limit is testable; the adapter builds
-`discord.Embed.from_dict` from the embeds and passes `allowed_mentions` on. Article text is data:
+`discord.Embed.from_dict` from the embeds and passes `allowed_mentions` on (its `roles` only: a
+subscription's ping is the one mention a message may make). Article text is data:
 markdown that would change its meaning is backslash-escaped, and `@` and `<` are followed by a
 zero-width space so `@everyone`, `<@id>`, `<@&id>` and `<#id>` are inert even where
 `allowed_mentions` would not apply (a copy of the text pasted elsewhere, a client that renders).
@@ -14,6 +15,7 @@ from datetime import UTC
 from typing import Any
 
 from bot.adapters._text import fit, one_line, pack, safe_url, u16len
+from bot.pings import Ping
 from digests import Digest, Quote
 
 TITLE_MAX = 256
@@ -74,11 +76,34 @@ def no_mentions() -> dict[str, list[str]]:
     return {"parse": []}
 
 
-def render_digest(digest: Digest, *, content: str | None = None) -> dict[str, Any]:
-    """A message payload for one digest: one embed, optional content, mentions disabled."""
-    payload: dict[str, Any] = {"embeds": [digest_embed(digest)], "allowed_mentions": no_mentions()}
-    if content:
-        payload["content"] = fit(one_line(content), CONTENT_MAX, escape_markdown)
+def role_mentions(pings: Sequence[Ping]) -> tuple[str, dict[str, list[str]]]:
+    """The content that pings these roles and the `allowed_mentions` letting exactly them ping.
+
+    Only Discord roles count (a Slack group or @here means nothing here); never @everyone.
+    """
+    roles = [p.id for p in pings if p.kind == "role" and p.id.isdigit()]
+    if not roles:
+        return "", no_mentions()
+    return " ".join(f"<@&{r}>" for r in roles), {"parse": [], "roles": roles}
+
+
+def render_digest(
+    digest: Digest, *, content: str | None = None, pings: Sequence[Ping] = ()
+) -> dict[str, Any]:
+    """A message payload for one digest: one embed, optional content, only the pings' roles allowed."""
+    mention, allowed = role_mentions(pings)
+    payload: dict[str, Any] = {"embeds": [digest_embed(digest)], "allowed_mentions": allowed}
+    text = (
+        fit(
+            one_line(content),
+            CONTENT_MAX - (u16len(mention) + 1 if mention else 0),
+            escape_markdown,
+        )
+        if content
+        else ""
+    )
+    if mention or text:
+        payload["content"] = " ".join(t for t in (mention, text) if t)
     return payload
 
 
@@ -113,8 +138,13 @@ def digest_embed(digest: Digest) -> dict[str, Any]:
     return embed
 
 
-def render_roundup(heading: str, digests: Sequence[Digest]) -> list[dict[str, Any]]:
-    """A roundup as message payloads: one compact embed per story, split to fit; [] if empty."""
+def render_roundup(
+    heading: str, digests: Sequence[Digest], *, pings: Sequence[Ping] = ()
+) -> list[dict[str, Any]]:
+    """A roundup as message payloads: one compact embed per story, split to fit; [] if empty.
+
+    The pings' roles are mentioned (and allowed) on the first message only: one notification.
+    """
     groups = pack(
         [compact_embed(d) for d in digests],
         embed_size,
@@ -122,11 +152,16 @@ def render_roundup(heading: str, digests: Sequence[Digest]) -> list[dict[str, An
         max_size=EMBED_TOTAL_MAX,
     )
     heading = one_line(heading) or "Roundup"
+    mention, allowed = role_mentions(pings)
     messages = []
     for number, embeds in enumerate(groups, start=1):
         part = f" ({number}/{len(groups)})" if len(groups) > 1 else ""
-        content = fit(heading, CONTENT_MAX - len(part), escape_markdown) + part
-        messages.append({"content": content, "embeds": embeds, "allowed_mentions": no_mentions()})
+        lead = f"{mention} " if mention and number == 1 else ""
+        content = (
+            lead + fit(heading, CONTENT_MAX - len(part) - u16len(lead), escape_markdown) + part
+        )
+        mentions = allowed if lead else no_mentions()
+        messages.append({"content": content, "embeds": embeds, "allowed_mentions": mentions})
     return messages
 
 

@@ -15,6 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters import slack_render
 from bot.errors import PublishError, StartupError
+from bot.pings import Ping
 from bot.settings import Settings
 from bot.store import ChannelRef
 from digests import Digest
@@ -52,13 +53,15 @@ class SlackSender:
     def __init__(self, client: AsyncWebClient) -> None:
         self.client = client
 
-    def render_digest(self, digest: Digest) -> list[dict[str, Any]]:
+    def render_digest(self, digest: Digest, *, pings: Sequence[Ping] = ()) -> list[dict[str, Any]]:
         """Header, key points, quotes and context blocks, with a plain-text fallback."""
-        return [slack_render.render_digest(digest)]
+        return [slack_render.render_digest(digest, pings=pings)]
 
-    def render_roundup(self, heading: str, digests: Sequence[Digest]) -> list[dict[str, Any]]:
+    def render_roundup(
+        self, heading: str, digests: Sequence[Digest], *, pings: Sequence[Ping] = ()
+    ) -> list[dict[str, Any]]:
         """One section per story, split into messages within Slack's limits."""
-        return slack_render.render_roundup(heading, digests)
+        return slack_render.render_roundup(heading, digests, pings=pings)
 
     def render_notice(self, text: str) -> list[dict[str, Any]]:
         """One plain section with the same text as its fallback."""

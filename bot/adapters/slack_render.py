@@ -5,7 +5,9 @@ Article text is data. In mrkdwn it has `&`, `<` and `>` escaped as Slack require
 after `@` and after the emphasis characters `* _ ~ `` ` (mrkdwn has no backslash escape), and every
 mrkdwn object is `verbatim` so Slack does not link-ify names or mentions on its own. Plain-text
 objects (the header) are not parsed for markup, so they are not entity-escaped (an `&amp;` there
-would show as such); a zero-width space after `<` and `@` keeps them inert all the same.
+would show as such); a zero-width space after `<` and `@` keeps them inert all the same. The only
+live mention a message carries is its subscription's ping (`<!subteam^ID>` or `<!here>`), written
+by us in the fallback text and in a section of its own.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.adapters._text import fit, one_line, pack, safe_url, u16len
+from bot.pings import Ping
 from digests import Digest, Quote
 
 HEADER_MAX = 150
@@ -61,9 +64,22 @@ def escape_fallback(clusters: Sequence[str]) -> list[str]:
     return [_ENTITIES.get(c, c + _ZWSP if c == "@" else c) for c in clusters]
 
 
-def render_digest(digest: Digest) -> dict[str, Any]:
+def group_mentions(pings: Sequence[Ping]) -> str:
+    """Slack's mentions for these pings: user groups and @here (a Discord role means nothing here)."""
+    out = []
+    for ping in pings:
+        if ping.kind == "group" and ping.id.isalnum():
+            out.append(f"<!subteam^{ping.id}>")
+        elif ping.kind == "here":
+            out.append("<!here>")
+    return " ".join(out)
+
+
+def render_digest(digest: Digest, *, pings: Sequence[Ping] = ()) -> dict[str, Any]:
     """A chat.postMessage payload for one digest: blocks within Slack's limits plus `text`."""
-    blocks: list[dict[str, Any]] = [_header(digest.title)]
+    mention = group_mentions(pings)
+    blocks: list[dict[str, Any]] = [_section(mention)] if mention else []
+    blocks.append(_header(digest.title))
     if digest.key_points:
         lines = [_bullet(p, _POINT_MAX) for p in digest.key_points]
         blocks.append(_section(_pack(lines, SECTION_MAX)))
@@ -77,27 +93,35 @@ def render_digest(digest: Digest) -> dict[str, Any]:
         more = f"{left_out} more quote{'s' if left_out > 1 else ''} in the article"
         blocks.append({"type": "context", "elements": [_mrkdwn(more)]})
     blocks.append(context)
-    return _payload(_fallback(digest), blocks)
+    return _payload(_mentioned(mention, _fallback(digest, TEXT_MAX - len(mention) - 1)), blocks)
 
 
-def render_roundup(heading: str, digests: Sequence[Digest]) -> list[dict[str, Any]]:
-    """A roundup as chat.postMessage payloads, one section per story, split to fit; [] if empty."""
-    # The header (at most 150) is budgeted up front so each chunk's blocks fit with it.
+def render_roundup(
+    heading: str, digests: Sequence[Digest], *, pings: Sequence[Ping] = ()
+) -> list[dict[str, Any]]:
+    """A roundup as chat.postMessage payloads, one section per story, split to fit; [] if empty.
+
+    The pings are mentioned in the first message only: one notification per roundup.
+    """
+    mention = group_mentions(pings)
+    # The header (at most 150) and the mention are budgeted up front so each chunk fits with them.
     chunks = pack(
         [_section(_compact(d)) for d in digests],
         lambda section: blocks_text_size([section]),
         max_items=_ROUNDUP_ITEMS_MAX,
-        max_size=BLOCKS_TEXT_MAX - HEADER_MAX,
+        max_size=BLOCKS_TEXT_MAX - HEADER_MAX - u16len(mention),
     )
     heading = one_line(heading) or "Roundup"
     messages = []
     for number, chunk in enumerate(chunks, start=1):
         part = f" ({number}/{len(chunks)})" if len(chunks) > 1 else ""
         title = fit(heading, HEADER_MAX - len(part), escape_plain_text) + part
-        blocks = [_header_block(title), *chunk]
+        lead = mention if number == 1 else ""
+        blocks = [*([_section(lead)] if lead else []), _header_block(title), *chunk]
         count = f"{len(chunk)} stor{'ies' if len(chunk) > 1 else 'y'}"
-        text = fit(heading, TEXT_MAX - len(part) - len(count) - 2, escape_fallback)
-        messages.append(_payload(f"{text}{part}: {count}", blocks))
+        room = TEXT_MAX - len(part) - len(count) - 2 - (len(lead) + 1 if lead else 0)
+        text = fit(heading, room, escape_fallback)
+        messages.append(_payload(_mentioned(lead, f"{text}{part}: {count}"), blocks))
     return messages
 
 
@@ -219,11 +243,16 @@ def _compact(digest: Digest) -> str:
     return "\n".join(lines)
 
 
-def _fallback(digest: Digest) -> str:
+def _fallback(digest: Digest, limit: int = TEXT_MAX) -> str:
     parts = [one_line(digest.title) or "(untitled)"]
     if digest.source:
         parts.append(one_line(digest.source))
-    return fit(" — ".join(parts), TEXT_MAX, escape_fallback)
+    return fit(" — ".join(parts), limit, escape_fallback)
+
+
+def _mentioned(mention: str, text: str) -> str:
+    """The notification text with the ping first, so the people pinged see why."""
+    return f"{mention} {text}" if mention else text
 
 
 def _payload(text: str, blocks: list[dict[str, Any]]) -> dict[str, Any]:

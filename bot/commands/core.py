@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from bot.commands.filters import set_filter, set_ping
 from bot.commands.follows import FollowCommands
 from bot.commands.grammar import (
     HELP,
@@ -37,6 +38,7 @@ from bot.condense import PAGE_ACCEPT
 from bot.config import ALL_TOPICS
 from bot.errors import FetchError, NewsbotError, StoreError
 from bot.fetch import Fetcher
+from bot.filters import KeywordFilter
 from bot.follows import is_feed_key, topic_labels
 from bot.outbox import digest_of
 from bot.roundups import best_stories
@@ -49,16 +51,35 @@ Clock = Callable[[], datetime]
 _EXAMPLE_ARTICLES = 200  # newest stored articles searched for a topic's example headline
 
 
+# A subscription's keyword filter as `keep(title, text)` (bot.filters.KeywordFilter.compiled).
+Keep = Callable[[str, str], bool]
+
+
 class RoundupSource(Protocol):
     """Builds a topic's roundup (in the bot: `ArticleRoundups`, the delivery ranking)."""
 
-    async def stories(self, topic: str, since: datetime, until: datetime) -> Sequence[Digest]:
-        """The topic's stories stored in (since, until], best first; empty when there are none."""
+    async def stories(
+        self, topic: str, since: datetime, until: datetime, *, keep: Keep | None = None
+    ) -> Sequence[Digest]:
+        """The topic's stories stored in (since, until] that `keep` keeps, best first."""
         ...
 
 
-# A ranking of stored articles: bot.roundups.best_stories(tx, topic, since, until, limit).
-Rank = Callable[[Transaction, str, datetime, datetime, int], Awaitable[list[Article]]]
+class Rank(Protocol):
+    """A ranking of stored articles: bot.roundups.best_stories(tx, topic, since, until, limit)."""
+
+    def __call__(
+        self,
+        tx: Transaction,
+        topic: str,
+        since: datetime,
+        until: datetime,
+        limit: int,
+        *,
+        keep: Keep | None = None,
+    ) -> Awaitable[list[Article]]:
+        """The period's best stories of the topic that `keep` keeps."""
+        ...
 
 
 class ArticleRoundups:
@@ -69,10 +90,12 @@ class ArticleRoundups:
         self._rank = rank
         self._limit = limit
 
-    async def stories(self, topic: str, since: datetime, until: datetime) -> Sequence[Digest]:
+    async def stories(
+        self, topic: str, since: datetime, until: datetime, *, keep: Keep | None = None
+    ) -> Sequence[Digest]:
         """The ranking's best stories of the period, as digests."""
         async with self._store.transaction() as tx:
-            articles = await self._rank(tx, topic, since, until, self._limit)
+            articles = await self._rank(tx, topic, since, until, self._limit, keep=keep)
         return [digest_of(a) for a in articles]
 
 
@@ -188,6 +211,10 @@ class Core:
                 return await self.follows.unfollow(caller.where, command.url or "")
             case "following":
                 return await self.follows.following(caller.where)
+            case "filter":
+                return await set_filter(self.store, caller.where, command)
+            case "ping":
+                return await set_ping(self.store, caller.where, command)
             case _:
                 return Reply(("```", HELP, "```"))
 
@@ -288,7 +315,10 @@ class Core:
             # The current roundup: what the next scheduled one would hold so far.
             last = sub.last_run_at if sub is not None and sub.mode == "roundup" else None
             since = last or now - self.roundup_period
-            digests = tuple(await self.roundups.stories(name, since, now))
+            # The channel's filter applies here too: the roundup shows what it would be posted.
+            found = KeywordFilter.of(sub.include_terms, sub.exclude_terms) if sub else None
+            keep = found.compiled() if found else None
+            digests = tuple(await self.roundups.stories(name, since, now, keep=keep))
             if digests:
                 posts.append(RoundupPost(f"Roundup: {labels.get(name, name)}", digests))
             else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 import discord
 from discord import app_commands
@@ -19,6 +19,7 @@ from bot.adapters import discord_render
 from bot.commands.core import Caller, Core
 from bot.commands.grammar import Command, CommandError, make_command, replies_in_channel
 from bot.commands.replies import Reply, error
+from bot.pings import Ping
 
 log = logging.getLogger(__name__)
 _CONTENT_MAX = 2000
@@ -72,6 +73,45 @@ def register_discord_commands(tree: app_commands.CommandTree[Any], core: Core) -
             interaction, core, "unsubscribe", lambda: make_command("unsubscribe", topic=topic)
         )
 
+    @news.command(name="filter", description="Post only stories with (or without) some words")
+    @app_commands.describe(
+        target="A topic this channel follows, or a followed feed's URL",
+        action="include: only stories with a term; exclude: none with a term; clear: no filter",
+        terms='Words or "quoted phrases", separated by spaces or commas',
+    )
+    @app_commands.autocomplete(target=topic_choices)
+    async def filter_(
+        interaction: discord.Interaction[Any],
+        target: str,
+        action: Literal["include", "exclude", "clear"],
+        terms: str | None = None,
+    ) -> None:
+        await run(
+            interaction,
+            core,
+            "filter",
+            lambda: make_command("filter", topic=target, action=action, terms=terms),
+        )
+
+    @news.command(name="ping", description="Mention a role with each post of a topic or feed")
+    @app_commands.describe(
+        target="A topic this channel follows, or a followed feed's URL",
+        role="The role to mention",
+        off="Stop mentioning anyone",
+    )
+    @app_commands.autocomplete(target=topic_choices)
+    async def ping(
+        interaction: discord.Interaction[Any],
+        target: str,
+        role: discord.Role | None = None,
+        off: bool = False,
+    ) -> None:
+        def build() -> Command:
+            mention = role_ping(role) if role is not None else None
+            return make_command("ping", topic=target, action="off" if off else None, ping=mention)
+
+        await run(interaction, core, "ping", build)
+
     @news.command(name="subscriptions", description="This channel's subscriptions")
     async def subscriptions(interaction: discord.Interaction[Any]) -> None:
         await run(interaction, core, "subscriptions", lambda: Command("subscriptions"))
@@ -117,6 +157,13 @@ def register_discord_commands(tree: app_commands.CommandTree[Any], core: Core) -
 
     tree.add_command(news)
     tree.error(_on_error)
+
+
+def role_ping(role: discord.Role) -> Ping:
+    """A role as a ping; the @everyone role is refused (the bot never pings everyone)."""
+    if role.is_default():
+        raise CommandError("I never ping @everyone: choose a role.")
+    return Ping.role(role.id, role.name)
 
 
 def caller_of(interaction: discord.Interaction[Any]) -> Caller:

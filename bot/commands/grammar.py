@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import difflib
 import shlex
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from bot.filters import problem, split_terms
+from bot.pings import Ping, PingError, parse_slack_mention
 from bot.schedules import Schedule, ScheduleError, parse_schedule
 
 HELP = """\
@@ -22,6 +25,9 @@ HELP = """\
       e.g. /news follow https://example.org/blog; [topic] also files its stories under that topic
 /news unfollow <url>            stop posting that feed here
 /news following                 the feeds this channel follows and their health
+/news filter <topic|feed> include|exclude words   post only stories with / without these words
+      e.g. /news filter world include "climate change", flood   (/news filter world clear: no filter)
+/news ping <topic|feed> @role|@group|@here|off   mention them with each post, e.g. /news ping world @editors
 /news help                      this list"""
 
 SUBCOMMANDS = (
@@ -35,12 +41,20 @@ SUBCOMMANDS = (
     "follow",
     "unfollow",
     "following",
+    "filter",
+    "ping",
     "help",
 )
 # Changing a channel's subscriptions needs permission; every other command is open to all.
-MUTATING = frozenset({"subscribe", "unsubscribe", "follow", "unfollow"})
+MUTATING = frozenset({"subscribe", "unsubscribe", "follow", "unfollow", "filter", "ping"})
 # Replies everyone in the channel sees; the others go only to the caller (summary: unless private).
-IN_CHANNEL = frozenset({"summary", "subscribe", "unsubscribe", "digest", "follow", "unfollow"})
+IN_CHANNEL = frozenset(
+    {"summary", "subscribe", "unsubscribe", "digest", "follow", "unfollow", "filter", "ping"}
+)
+FILTER_USAGE = 'Usage: `/news filter <topic|feed> include|exclude "words"`, or `/news filter <topic|feed> clear`'
+PING_USAGE = "Usage: `/news ping <topic|feed> @group|@here|off`"
+# Slack clients may turn typed quotes into curly ones; a quoted filter phrase must still work.
+_CURLY_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"'})
 
 
 class CommandError(ValueError):
@@ -56,14 +70,15 @@ class Command:
     topic: str | None = None
     schedule: Schedule | None = None
     private: bool = False
+    # filter: include / exclude / clear; ping: "off" to stop pinging.
+    action: str | None = None
+    terms: tuple[str, ...] = ()
+    ping: Ping | None = None
 
 
 def parse_command(text: str) -> Command:
     """Parse the words after `/news` (Slack sends them as one string)."""
-    try:
-        words = shlex.split(text)
-    except ValueError:
-        words = text.split()
+    words = _words(text)
     if not words:
         return Command("help")
     name, args = words[0].lower(), words[1:]
@@ -96,6 +111,10 @@ def parse_command(text: str) -> Command:
         if len(args) > 1:
             raise CommandError(f"Usage: `/news {name} [topic]`")
         return Command(name, topic=args[0].lower() if args else None)
+    if name == "filter":
+        return parse_filter(args)
+    if name == "ping":
+        return parse_ping(args)
     if args:
         raise CommandError(f"`/news {name}` takes no arguments.")
     return Command(name)
@@ -108,6 +127,9 @@ def make_command(
     topic: str | None = None,
     schedule: str | None = None,
     private: bool = False,
+    action: str | None = None,
+    terms: str | None = None,
+    ping: Ping | None = None,
 ) -> Command:
     """Build a command from typed options (Discord), with the same checks as `parse_command`."""
     if name not in SUBCOMMANDS:
@@ -117,10 +139,53 @@ def make_command(
     if name in ("follow", "unfollow"):
         clean_topic = (topic or "").strip().lower() or None
         return Command(name, url=check_url((url or "").strip()), topic=clean_topic)
+    if name == "filter":
+        return parse_filter([topic or "", action or "", *_words(terms or "")])
+    if name == "ping":
+        if (ping is None) == (action != "off"):
+            raise CommandError("Choose a role to mention, or `off` to stop: one of the two.")
+        target_url, target = _target(topic or "", PING_USAGE)
+        return Command(name, url=target_url, topic=target, action=action, ping=ping)
     clean = (topic or "").strip().lower() or None
     if name in ("subscribe", "unsubscribe") and clean is None:
         raise CommandError(f"Usage: `/news {name} <topic>`")
     return Command(name, topic=clean, schedule=build_schedule(schedule or ""))
+
+
+def parse_filter(args: Sequence[str]) -> Command:
+    """`<topic|feed> include|exclude terms…` (words or quoted phrases) or `<topic|feed> clear`."""
+    if len(args) < 2:
+        raise CommandError(FILTER_USAGE)
+    url, topic = _target(args[0], FILTER_USAGE)
+    action = args[1].lower()
+    if action == "clear" and len(args) == 2:
+        return Command("filter", url=url, topic=topic, action=action)
+    if action not in ("include", "exclude"):
+        raise CommandError(FILTER_USAGE)
+    terms = split_terms(args[2:])
+    if not terms:
+        raise CommandError(
+            f'Give the words to {action}, e.g. `/news filter {args[0]} {action} "climate change", '
+            "flood`."
+        )
+    bad = problem(terms)
+    if bad:
+        raise CommandError(bad)
+    return Command("filter", url=url, topic=topic, action=action, terms=tuple(terms))
+
+
+def parse_ping(args: Sequence[str]) -> Command:
+    """`<topic|feed> @group|@here|off` as Slack sends it (a group escaped as `<!subteam^…>`)."""
+    if len(args) != 2:
+        raise CommandError(PING_USAGE)
+    url, topic = _target(args[0], PING_USAGE)
+    if args[1].lower() in ("off", "none"):
+        return Command("ping", url=url, topic=topic, action="off")
+    try:
+        ping = parse_slack_mention(args[1])
+    except PingError as exc:
+        raise CommandError(str(exc)) from None
+    return Command("ping", url=url, topic=topic, ping=ping)
 
 
 def replies_in_channel(command: Command) -> bool:
@@ -150,6 +215,25 @@ def check_url(url: str) -> str:
     if parts.scheme.lower() not in ("http", "https"):
         raise CommandError(f"Unsupported scheme `{parts.scheme}`: only http and https links work.")
     return url
+
+
+def _words(text: str) -> list[str]:
+    """Shell-like words: a quoted phrase is one word (unbalanced quotes: split on spaces)."""
+    text = text.translate(_CURLY_QUOTES)
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return text.split()
+
+
+def _target(arg: str, usage: str) -> tuple[str | None, str | None]:
+    """A `<topic|feed>` argument: (feed URL, None) for a link, else (None, topic name)."""
+    arg = arg.strip()
+    if not arg:
+        raise CommandError(usage)
+    if "://" in arg or arg.startswith("<"):
+        return check_url(arg), None
+    return None, arg.lower()
 
 
 def closest_topics(name: str, topics: list[str]) -> str:

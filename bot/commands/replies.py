@@ -8,6 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.errors import BlockedError, FetchError
+from bot.pings import Ping
 from bot.store import Feed, Subscription
 from digests import Digest
 
@@ -78,9 +79,29 @@ def describe_subscription(sub: Subscription, label: str | None = None) -> str:
             line += f", next {local_time(sub.next_run_at, sub.timezone)}"
     else:
         line += "instant (each new story as it arrives)"
+    line += "".join(f"; {part}" for part in subscription_options(sub))
     if sub.paused_reason:
         line += f". PAUSED: {sub.paused_reason} (fix it, then subscribe again to resume)"
     return line
+
+
+def subscription_options(sub: Subscription) -> list[str]:
+    """Its filter and ping as short phrases: `only with `a` or `b``, `never with `c``, `pings @x`."""
+    parts = []
+    if sub.include_terms:
+        parts.append("only with " + either(sub.include_terms))
+    if sub.exclude_terms:
+        parts.append("never with " + either(sub.exclude_terms))
+    ping = Ping.from_json(sub.ping)
+    if ping is not None:
+        parts.append(f"pings {ping.label}")
+    return parts
+
+
+def either(terms: Sequence[str]) -> str:
+    """`a`, `b` or `c`."""
+    quoted = [f"`{t}`" for t in terms]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
 def describe_feed(feed: Feed) -> str:

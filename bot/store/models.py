@@ -153,6 +153,12 @@ class Subscription(Base):
     origin: Mapped[str] = mapped_column(String(20), default="command")  # config / command
     created_by: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Keyword filter (bot/filters.py): a story must contain one include term (if any are set)
+    # and no exclude term to be posted here.
+    include_terms: Mapped[list[str] | None] = mapped_column(JSON)
+    exclude_terms: Mapped[list[str] | None] = mapped_column(JSON)
+    # Who each post pings: bot.pings.Ping as JSON ({"kind", "id", "name"}), or None.
+    ping: Mapped[dict[str, str] | None] = mapped_column(JSON)
 
     @property
     def where(self) -> ChannelRef:
@@ -187,6 +193,7 @@ class Delivery(Base):
     topic: Mapped[str] = mapped_column(String(200))
     article_id: Mapped[str | None] = mapped_column(String(32))
     # Roundups: {"heading", "articles": [ids], "since", "until"}; the roundup's record.
+    # Either kind: "pings" ([bot.pings.Ping as JSON]) when its subscriptions ping someone.
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(10), default="pending")  # pending / sent / failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from bot.commands.core import Caller, Core, RoundupSource
+from bot.commands.core import Caller, Core, Keep, RoundupSource
 from bot.fetch import Fetcher
 from bot.outbox import topic_json
 from bot.poll import article_id
@@ -58,8 +58,10 @@ class RecordingRoundups:
         self.fixed = stories
         self.calls: list[tuple[str, datetime, datetime]] = []
 
-    async def stories(self, topic: str, since: datetime, until: datetime) -> Sequence[Digest]:
-        """The fixed stories of `topic`."""
+    async def stories(
+        self, topic: str, since: datetime, until: datetime, *, keep: Keep | None = None
+    ) -> Sequence[Digest]:
+        """The fixed stories of `topic` (the channel's filter is not applied to fixed stories)."""
         self.calls.append((topic, since, until))
         return self.fixed.get(topic, ())
 

@@ -86,11 +86,16 @@ class RecordingSender:
     sent: list[tuple[ChannelRef, Payload, str]] = field(default_factory=list)
     errors: list[Exception] = field(default_factory=list)
 
-    def render_digest(self, digest: Digest) -> list[Payload]:
-        return [{"text": digest.title}]
+    def render_digest(self, digest: Digest, *, pings: Any = ()) -> list[Payload]:
+        return [{"text": digest.title, "pings": [p.label for p in pings]}]
 
-    def render_roundup(self, heading: str, digests: Any) -> list[Payload]:
-        return [{"text": heading, "titles": [d.title for d in digests]}] if digests else []
+    def render_roundup(self, heading: str, digests: Any, *, pings: Any = ()) -> list[Payload]:
+        titles = [d.title for d in digests]
+        return (
+            [{"text": heading, "titles": titles, "pings": [p.label for p in pings]}]
+            if digests
+            else []
+        )
 
     def render_notice(self, text: str) -> list[Payload]:
         return [{"text": text}]

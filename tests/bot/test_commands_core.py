@@ -227,7 +227,9 @@ async def test_a_crashing_dependency_becomes_a_short_reply(store: Store, fetcher
     """A bug below the core is logged; the caller gets a one-line apology, not a traceback."""
 
     class Broken:
-        async def stories(self, topic: str, since: object, until: object) -> list[Digest]:
+        async def stories(
+            self, topic: str, since: object, until: object, keep: object = None
+        ) -> list[Digest]:
             raise RuntimeError("boom")
 
     core = make_core(store, fetcher, roundups=Broken())

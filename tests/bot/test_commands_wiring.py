@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -53,7 +54,13 @@ async def test_article_roundups_use_the_injected_ranking(store: Store) -> None:
     asked: list[tuple[str, datetime, datetime, int]] = []
 
     async def rank(
-        tx: Transaction, topic: str, since: datetime, until: datetime, limit: int
+        tx: Transaction,
+        topic: str,
+        since: datetime,
+        until: datetime,
+        limit: int,
+        *,
+        keep: Callable[[str, str], bool] | None = None,
     ) -> list[Article]:
         asked.append((topic, since, until, limit))
         return [a for a in await store.recent_articles() if a.title == "Probe lands"]

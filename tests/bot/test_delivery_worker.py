@@ -92,7 +92,7 @@ async def test_half_posted_roundup_resumes_at_the_next_message(
     await run_due_roundups(store, due)
 
     class TwoParts(RecordingSender):
-        def render_roundup(self, heading, digests):
+        def render_roundup(self, heading, digests, *, pings=()):
             return [{"text": f"{heading} 1/2"}, {"text": f"{heading} 2/2"}]
 
     sender = TwoParts()

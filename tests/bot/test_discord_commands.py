@@ -81,6 +81,8 @@ async def test_tree_sync_registers_the_news_group(
         "follow",
         "unfollow",
         "following",
+        "filter",
+        "ping",
         "help",
     }
     topic = next(o for o in subs["subscribe"]["options"] if o["name"] == "topic")

@@ -108,6 +108,7 @@ def test_subscriptions_command_lists_mode_schedule_next_run_and_pause(
     slack = by_platform["slack"]
     assert slack["mode"] == "roundup" and slack["schedule"] == "daily 08:00 Europe/Berlin"
     assert slack["next_run"] is not None and slack["paused_reason"] is None
+    assert (slack["include"], slack["exclude"], slack["ping"]) == ([], [], None)
 
 
 def test_unknown_topic_in_config_subscription_is_one_line(

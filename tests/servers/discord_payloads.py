@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -96,6 +97,23 @@ class FakeChannel:
 
 
 @dataclass(frozen=True)
+class FakeRole:
+    """A guild role members can be given (and a command option can name)."""
+
+    id: int
+    name: str
+    mentionable: bool = True
+
+    def payload(self, position: int = 2) -> JSON:
+        """The role object."""
+        return {
+            **_role(self.id, self.name, 0),
+            "mentionable": self.mentionable,
+            "position": position,
+        }
+
+
+@dataclass(frozen=True)
 class FakeGuild:
     """A guild the bot is in, with its channels and the bot's role permissions."""
 
@@ -104,10 +122,17 @@ class FakeGuild:
     channels: tuple[FakeChannel, ...]
     bot_permissions: int = BOT_PERMISSIONS
     bot_role_id: int = field(default_factory=snowflake)
+    roles: tuple[FakeRole, ...] = ()
 
     def channel(self, name: str) -> FakeChannel:
         """The channel with this name."""
         return next(c for c in self.channels if c.name == name)
+
+    def role(self, name: str) -> FakeRole:
+        """The role with this name; `@everyone` is the guild's default role (its id is the guild's)."""
+        if name == "@everyone":
+            return FakeRole(self.id, "@everyone")
+        return next(r for r in self.roles if r.name == name)
 
     def create_payload(self, bot: FakeUser) -> JSON:
         """The GUILD_CREATE dispatch data (roles, channels and the bot's own member)."""
@@ -127,7 +152,11 @@ class FakeGuild:
             "verification_level": 1,
             "default_message_notifications": 1,
             "explicit_content_filter": 2,
-            "roles": [everyone, {**bot_role, "position": 1}],
+            "roles": [
+                everyone,
+                {**bot_role, "position": 1},
+                *(r.payload(i + 2) for i, r in enumerate(self.roles)),
+            ],
             "emojis": [],
             "stickers": [],
             "features": [],
@@ -257,12 +286,16 @@ def message_payload(
     return data
 
 
-def command_options(
-    options: dict[str, str | int | float | bool], focused: str | None
-) -> list[JSON]:
+OptionValue = str | int | float | bool | FakeRole
+
+
+def command_options(options: Mapping[str, OptionValue], focused: str | None) -> list[JSON]:
     """Interaction options for the given name → value mapping (types inferred from the values)."""
     result: list[JSON] = []
     for name, value in options.items():
+        if isinstance(value, FakeRole):  # a role option: its id; the role is in `resolved`
+            result.append({"name": name, "type": 8, "value": str(value.id)})
+            continue
         # bool first: bool is an int subclass.
         kind = 5 if isinstance(value, bool) else 4 if isinstance(value, int) else 10
         if isinstance(value, str):
@@ -284,7 +317,7 @@ def interaction_payload(
     command: str,
     command_id: int,
     subcommand: str | None,
-    options: dict[str, str | int | float | bool],
+    options: Mapping[str, OptionValue],
     interaction_type: int = 2,
     focused: str | None = None,
     locale: str = "en-US",
@@ -295,11 +328,15 @@ def interaction_payload(
         opts = [{"name": subcommand, "type": 1, "options": opts}]
     channel_data = channel.payload(guild.id)
     channel_data["permissions"] = str(guild.bot_permissions)
+    data: JSON = {"id": str(command_id), "name": command, "type": 1, "options": opts}
+    roles = {str(v.id): v.payload() for v in options.values() if isinstance(v, FakeRole)}
+    if roles:
+        data["resolved"] = {"roles": roles}
     return {
         "id": str(snowflake()),
         "application_id": str(application_id),
         "type": interaction_type,
-        "data": {"id": str(command_id), "name": command, "type": 1, "options": opts},
+        "data": data,
         "guild_id": str(guild.id),
         "guild": {"id": str(guild.id), "locale": "en-US", "features": []},
         "guild_locale": "en-US",

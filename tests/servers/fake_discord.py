@@ -8,7 +8,7 @@ import math
 import time
 import uuid
 import zlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 
 from aiohttp import WSMsgType, web
 
@@ -20,7 +20,9 @@ from tests.servers.discord_payloads import (
     PRIVILEGED_INTENTS,
     FakeChannel,
     FakeGuild,
+    FakeRole,
     FakeUser,
+    OptionValue,
     embed_errors,
     form_errors,
     interaction_payload,
@@ -59,6 +61,7 @@ def default_guild() -> FakeGuild:
             FakeChannel(snowflake(), "news"),
             FakeChannel(snowflake(), "secret", hidden=True),
         ),
+        roles=(FakeRole(snowflake(), "Editors"), FakeRole(snowflake(), "Night shift")),
     )
 
 
@@ -225,7 +228,7 @@ class FakeDiscord(LoopbackServer):
     async def send_interaction(
         self,
         subcommand: str | None,
-        options: dict[str, str | int | float | bool] | None = None,
+        options: Mapping[str, OptionValue] | None = None,
         *,
         command: str = "news",
         permissions: int | None = None,
