@@ -26,6 +26,7 @@ from tests.servers.slack_signing import signed_slash_command
 
 SECRET = "test-signing-secret"
 NEWS = ChannelRef("slack", "T0NEWS", "C0NEWS")
+GENERAL = ChannelRef("slack", "T0NEWS", "C0GENERAL")
 ADMIN = "U0ADMIN"
 EDITORS = "<!subteam^S0EDITORS|@editors>"
 
@@ -92,9 +93,10 @@ async def _deliver(store: Store, outbox: Outbox, fake: FakeSlack, tmp_path: Path
 async def test_group_ping_and_include_filter_shape_the_slack_post(
     fake_slack: FakeSlack, events_url: str, store: Store, outbox: Outbox, tmp_path: Path
 ) -> None:
-    """Only the story with an include term is posted; it mentions the group, and `<!channel>`
-    in its text stays escaped."""
+    """Only the story with an include term is posted in the filtered channel (another channel gets
+    both); it mentions the group, and `<!channel>` in its text stays escaped."""
     await store.subscribe(NEWS, "world", T0)
+    await store.subscribe(GENERAL, "world", T0)
     body = await _ask(fake_slack, events_url, f"ping world {EDITORS}")
     assert body["response_type"] == "in_channel"
     assert body["text"] == "Pings on: each `world` story posted here mentions @editors."
@@ -105,13 +107,15 @@ async def test_group_ping_and_include_filter_shape_the_slack_post(
     other = "Embassy staff return as diplomats meet in Geneva"
     await store_story(store, outbox, T0, slug="skipped", title=other, text=f"{other}. " * 3)
     await _deliver(store, outbox, fake_slack, tmp_path)
-    [post] = fake_slack.posts
+    [post] = [p for p in fake_slack.posts if p.channel == "C0NEWS"]
+    assert len([p for p in fake_slack.posts if p.channel == "C0GENERAL"]) == 2
     assert post.text is not None and post.text.startswith("<!subteam^S0EDITORS> ")
     assert post.blocks is not None and post.blocks[0]["text"]["text"] == "<!subteam^S0EDITORS>"
     blocks = json.dumps(post.blocks)
     assert "&lt;!channel&gt;" in blocks and "<!channel" not in blocks
     assert blocks.count("<!subteam^") == 1
-    assert [(r.item, r.status) for r in await outbox.deliveries()] == [("kept", "sent")]
+    assert [(r.item, r.status) for r in await outbox.deliveries(NEWS)] == [("kept", "sent")]
+    assert {r.status for r in await outbox.deliveries()} == {"sent"}
     listing = await _ask(fake_slack, events_url, "subscriptions", "U0READER")
     assert "only with `trade warnings` or `ceasefire`; pings @editors" in listing["text"]
 
