@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from sqlalchemy import ColumnElement, func, select
 
+from bot.feeds import canonical_url
 from bot.store import ChannelRef, Delivery, Feed, Store, Subscription, Transaction
 
 FEED_PREFIX = "feed:"
@@ -158,10 +160,26 @@ async def unfollow(store: Store, where: ChannelRef, url: str) -> Unfollowed | No
 async def followed_feeds(store: Store, where: ChannelRef) -> list[tuple[Subscription, Feed]]:
     """This channel's followed feeds with their subscriptions, in the order they were followed."""
     async with store.transaction() as tx:
-        subs = (await tx.session.scalars(select(Subscription).where(*_channel(where)))).all()
-        feeds = await feeds_by_id(tx, [s.topic for s in subs])
+        return await channel_feeds(tx, where)
+
+
+async def channel_feeds(tx: Transaction, where: ChannelRef) -> list[tuple[Subscription, Feed]]:
+    """`followed_feeds` inside a transaction the caller already holds."""
+    subs = (await tx.session.scalars(select(Subscription).where(*_channel(where)))).all()
+    feeds = await feeds_by_id(tx, [s.topic for s in subs])
     pairs = [(s, feeds[i]) for s in subs if (i := feed_id_of(s.topic)) in feeds]
     return sorted(pairs, key=lambda p: p[0].created_at)
+
+
+def followed_url(url: str, followed: Iterable[str]) -> str | None:
+    """The followed feed `url` names: itself, its canonical form, or the one feed on that site."""
+    urls = list(followed)
+    for candidate in (url, canonical_url(url)):
+        if candidate in urls:
+            return candidate
+    host = urlsplit(url).netloc.lower()
+    same_site = [f for f in urls if urlsplit(f).netloc.lower() == host]
+    return same_site[0] if len(same_site) == 1 else None
 
 
 async def feeds_by_id(tx: Transaction, topics: Iterable[str]) -> dict[int, Feed]:

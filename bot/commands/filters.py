@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot import follows
 from bot.commands.grammar import Command, CommandError
 from bot.commands.replies import Reply, subscription_options
-from bot.store import ChannelRef, Feed, Store, Subscription, Transaction
+from bot.store import ChannelRef, Store, Subscription, Transaction
 
 # Which ping kinds a platform can deliver (Discord roles; Slack user groups and @here).
 _PING_KINDS = {
@@ -65,14 +66,17 @@ async def _subscription(
 ) -> tuple[Subscription, str]:
     """The channel's subscription named by the command, and how to name it in replies."""
     if command.url is not None:
-        feed = await tx.session.scalar(select(Feed).where(Feed.url == command.url))
-        if feed is None:
+        # Named like `/news unfollow` names it: the feed's URL, its canonical form, or a page of
+        # the one followed feed on that site.
+        pairs = await follows.channel_feeds(tx, where)
+        target = follows.followed_url(command.url, [feed.url for _, feed in pairs])
+        found = next((sub for sub, feed in pairs if feed.url == target), None)
+        if found is None:
             raise CommandError(
-                f"No feed `{command.url}` is followed yet: `/news follow {command.url}` first."
+                f"This channel does not follow `{command.url}`: `/news follow {command.url}` first."
             )
-        key, name = f"feed:{feed.id}", command.url
-    else:
-        key = name = command.topic or ""
+        return found, command.url
+    key = name = command.topic or ""
     query = select(Subscription).where(
         Subscription.platform == where.platform,
         Subscription.workspace == where.workspace,
@@ -81,6 +85,7 @@ async def _subscription(
     )
     sub = await tx.session.scalar(query)
     if sub is None:
-        how = f"/news follow {name}" if command.url else f"/news subscribe {name}"
-        raise CommandError(f"This channel does not follow `{name}`: `{how}` first.")
+        raise CommandError(
+            f"This channel does not follow `{name}`: `/news subscribe {name}` first."
+        )
     return sub, name

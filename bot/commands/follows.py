@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from bot import follows
 from bot.commands.replies import Reply, describe_feed, error, headline
@@ -92,7 +91,7 @@ class FollowCommands:
     async def unfollow(self, where: ChannelRef, url: str) -> Reply:
         """Stop following a feed here (by its URL, or a page URL on the same site)."""
         followed = await follows.followed_feeds(self.store, where)
-        target = _match(url, [f.url for _, f in followed])
+        target = follows.followed_url(url, [f.url for _, f in followed])
         done = await follows.unfollow(self.store, where, target) if target else None
         if done is None:
             return error(
@@ -127,16 +126,6 @@ def _newest(entries: tuple[Entry, ...]) -> Entry | None:
     if dated:
         return max(dated, key=lambda pair: pair[0])[1]
     return next((e for e in entries if e.title), None)
-
-
-def _match(url: str, followed: list[str]) -> str | None:
-    """The followed feed `url` names: itself, its canonical form, or the one feed on that site."""
-    for candidate in (url, canonical_url(url)):
-        if candidate in followed:
-            return candidate
-    host = urlsplit(url).netloc.lower()
-    same_site = [f for f in followed if urlsplit(f).netloc.lower() == host]
-    return same_site[0] if len(same_site) == 1 else None
 
 
 def _fetch_problem(exc: FetchError, url: str) -> str:

@@ -156,6 +156,19 @@ async def test_a_followed_feed_is_named_by_its_url(
     assert sub.exclude_terms == ["sport"]
 
 
+async def test_a_followed_feed_is_named_by_a_page_of_its_site(
+    fake_slack: FakeSlack, events_url: str, store: Store
+) -> None:
+    """As with `/news unfollow`, a page of the one followed feed's site names that feed."""
+    async with store.transaction() as tx:
+        feed = Feed(url="https://feeds.example/world.xml", next_poll_at=T0, created_at=T0)
+        await tx.add(feed)
+    await store.subscribe(NEWS, f"feed:{feed.id}", T0)
+    await _ask(fake_slack, events_url, "ping <https://feeds.example/2026/story.html> @here")
+    [sub] = await store.subscriptions(NEWS)
+    assert sub.ping is not None and sub.ping["kind"] == "here"
+
+
 @pytest.mark.parametrize(
     ("text", "user", "expected"),
     [
