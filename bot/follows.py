@@ -8,7 +8,7 @@ platform-neutral store work; the chat wording is in `bot.commands.follows`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -177,6 +177,13 @@ async def topic_labels(store: Store, topics: Iterable[str]) -> dict[str, str]:
     async with store.transaction() as tx:
         feeds = await feeds_by_id(tx, topics)
     return {feed_key(i): feed_label(f) for i, f in feeds.items()}
+
+
+async def visible_feeds(store: Store, where: ChannelRef, feeds: Sequence[Feed]) -> list[Feed]:
+    """The feeds a workspace may see: the operator's, and those it follows from chat itself."""
+    async with store.transaction() as tx:
+        mine = await _workspace_feeds(tx, where)
+    return [f for f in feeds if f.origin != COMMAND_ORIGIN or f.id in mine]
 
 
 async def followers(store: Store) -> dict[int, list[ChannelRef]]:

@@ -199,3 +199,16 @@ async def test_topic_tag_files_the_feed_s_stories_under_a_topic(
     reply = await core.handle_text(ADMIN, f"follow {page} science")
     assert "filed under `science`" in reply.text
     assert (await _only_feed(store)).topic == "science"
+
+
+async def test_feeds_followed_elsewhere_are_not_listed_here(
+    store: Store, fetcher: Fetcher, server: FeedServer
+) -> None:
+    """`/news feeds` shows the operator's feeds and this workspace's follows, not other ones'."""
+    await store.add_feed("https://operator.example/rss", T0, topic="science")
+    core = make_core(store, fetcher)
+    await core.handle_text(ELSEWHERE, f"follow {serve_site(server)} science")
+    here = await core.handle_text(READER, "feeds")
+    there = await core.handle_text(ELSEWHERE, "feeds science")
+    assert "operator.example" in here.text and "Harbour Gazette" not in here.text
+    assert "operator.example" in there.text and "Harbour Gazette" in there.text
