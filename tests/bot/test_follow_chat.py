@@ -206,3 +206,22 @@ async def test_slack_follow_following_unfollow_and_the_disabled_notice(
     gone = await _slack(fake_slack, slack_events, f"unfollow {feed.url}")
     assert "no longer polled" in gone["text"]
     assert await store.feeds() == []
+
+
+async def test_discord_unfollow_offers_this_channel_s_feeds(
+    discord_bot: DiscordAdapter, fake_discord: FakeDiscord, store: Store, server: FeedServer
+) -> None:
+    """Typing in unfollow's url option lists the channel's feeds by name; unfollow removes it."""
+    await _discord(fake_discord, "follow", url=serve_site(server))
+    await fake_discord.send_interaction(
+        "unfollow", {"url": "harb"}, interaction_type=4, focused="url", manage_channels=True
+    )
+    await wait_until(lambda: any(r.type == 8 for r in fake_discord.interaction_replies))
+    [choices] = [r for r in fake_discord.interaction_replies if r.type == 8]
+    feed_url = server.url("/news/feed.xml")
+    assert choices.body["data"]["choices"] == [
+        {"name": f"Harbour Gazette ({feed_url})", "value": feed_url}
+    ]
+    followup = await _discord(fake_discord, "unfollow", url=feed_url)
+    assert "Unfollowed Harbour Gazette" in followup.body["content"]
+    assert await store.feeds() == []
