@@ -212,7 +212,7 @@ def workspaces(channels: Iterable[dict[str, str]]) -> str:
 def disabled_notice(feed: Feed) -> str:
     """The one message a following channel gets when its feed is disabled."""
     return (
-        f"Feed disabled: {feed_label(feed)}. {feed.disabled_reason or 'it kept failing'}. "
+        f"Feed disabled: {feed_label(feed)}. Why: {feed.disabled_reason or 'it kept failing'}. "
         f"A manager can re-enable it with /news follow {feed.url}"
     )
 
