@@ -12,12 +12,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, delete, func, select
 
-from bot.store import ChannelRef, Delivery, Feed, Store, Subscription, Transaction
+from bot.store import ChannelRef, Delivery, Feed, SeenEntry, Store, Subscription, Transaction
 
 FEED_PREFIX = "feed:"
 COMMAND_ORIGIN = "command"  # Feed.origin of a feed first added by /news follow
+UNFOLLOWED = "no channel follows it any more"  # disabled_reason after the last unfollow
 
 
 def feed_key(feed_id: int) -> str:
@@ -88,8 +89,8 @@ async def follow(
                 created_at=now,
             )
             await tx.add(feed)
-        re_enabled = feed.disabled_reason
-        if re_enabled:
+        re_enabled = feed.disabled_reason if feed.disabled_reason != UNFOLLOWED else None
+        if feed.disabled_reason:
             # The fetch just made by the command worked: start polling again now.
             feed.disabled_reason = None
             feed.consecutive_failures = 0
@@ -122,17 +123,18 @@ async def follow(
 
 @dataclass(frozen=True, slots=True)
 class Unfollowed:
-    """The outcome of an unfollow: the feed, and whether the last follower removed it."""
+    """The outcome of an unfollow: the feed, and whether polling it stopped (no follower left)."""
 
     feed: Feed
-    removed_feed: bool
+    stopped: bool
 
 
 async def unfollow(store: Store, where: ChannelRef, url: str) -> Unfollowed | None:
     """Stop following `url` here; None if this channel does not follow it.
 
-    A command-origin feed nobody follows any more is removed (its seen entries with it; stored
-    stories stay), so abandoned feeds are not polled forever and a later follow starts silently.
+    A command-origin feed nobody follows any more is disabled and reset to new (its seen entries
+    dropped), so it is not polled for no one and a later follow starts silently. The row stays:
+    SQLite reuses the highest id of a deleted row, and `feed:N` must never name another feed.
     """
     async with store.transaction() as tx:
         feed = await tx.session.scalar(select(Feed).where(Feed.url == url))
@@ -149,10 +151,23 @@ async def unfollow(store: Store, where: ChannelRef, url: str) -> Unfollowed | No
         left = await tx.session.scalar(
             select(func.count()).select_from(Subscription).where(Subscription.topic == key)
         )
-        removed = not left and feed.origin == COMMAND_ORIGIN
-        if removed:
-            await tx.session.delete(feed)  # seen entries cascade; articles keep feed_id NULL
-    return Unfollowed(feed, removed)
+        stopped = not left and feed.origin == COMMAND_ORIGIN
+        if stopped:
+            await tx.session.execute(delete(SeenEntry).where(SeenEntry.feed_id == feed.id))
+            feed.disabled_reason = UNFOLLOWED
+            feed.identity = feed.etag = feed.last_modified = feed.last_error = None
+            feed.last_success_at = None  # with no identity: the next follow's first poll is silent
+            feed.consecutive_failures = 0
+    return Unfollowed(feed, stopped)
+
+
+async def drop_follows(store: Store, feed_id: int) -> int:
+    """Remove every channel's follow of a feed (before the operator removes the feed itself)."""
+    async with store.transaction() as tx:
+        done = await tx.session.execute(
+            delete(Subscription).where(Subscription.topic == feed_key(feed_id))
+        )
+    return int(getattr(done, "rowcount", 0) or 0)
 
 
 async def followed_feeds(store: Store, where: ChannelRef) -> list[tuple[Subscription, Feed]]:

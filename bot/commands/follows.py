@@ -99,7 +99,7 @@ class FollowCommands:
                 f"This channel does not follow `{url}`; `/news following` lists its feeds."
             )
         lines = [f"Unfollowed {follows.feed_label(done.feed)}: no more of its stories here."]
-        if done.removed_feed:
+        if done.stopped:
             lines.append("No channel follows it any more, so it is no longer polled.")
         return Reply(tuple(lines), ephemeral=False)
 
