@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from bot import follows
 from bot.commands.replies import Reply, describe_feed, error, headline
+from bot.config import ALL_TOPICS
 from bot.discovery import discover
 from bot.errors import BlockedError, FeedError, FetchError
 from bot.feeds import Entry, canonical_url
@@ -44,6 +45,8 @@ class FollowCommands:
     async def follow(self, where: ChannelRef, user: str, url: str, topic: str | None) -> Reply:
         """Find and fetch the feed behind `url`, then follow it in this channel."""
         tag = self.known_topic(topic) if topic is not None else None
+        if tag == ALL_TOPICS:
+            return error("`all` already means every story; name a topic, or leave it out.")
         try:
             found = await discover(self.fetcher, url)
         except FetchError as exc:

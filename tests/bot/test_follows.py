@@ -210,6 +210,8 @@ async def test_topic_tag_files_the_feed_s_stories_under_a_topic(
     page = serve_site(server)
     bad = await core.handle_text(ADMIN, f"follow {page} sciense")
     assert not bad.ok and "Did you mean `science`?" in bad.text
+    every = await core.handle_text(ADMIN, f"follow {page} all")
+    assert not every.ok and "`all` already means every story" in every.text
     assert await store.feeds() == []
     reply = await core.handle_text(ADMIN, f"follow {page} science")
     assert "filed under `science`" in reply.text
