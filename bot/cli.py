@@ -18,7 +18,7 @@ from bot.condense import PAGE_ACCEPT
 from bot.config import ALL_TOPICS, Config, ConfigFile, FeedSpec, SubscriptionSpec, load_topics
 from bot.errors import NewsbotError
 from bot.fetch import Fetcher
-from bot.follows import followers, topic_labels, workspaces
+from bot.follows import drop_follows, followers, topic_labels, workspaces
 from bot.opml import import_opml, read_opml, render_opml
 from bot.pings import Ping
 from bot.poll import Story
@@ -327,9 +327,11 @@ def _cmd_feeds(args: argparse.Namespace) -> int:
             )
             return 0
         if args.action == "remove":
+            feed = await app.store.feed(args.url)
+            dropped = await drop_follows(app.store, feed.id) if feed else 0
             if not await app.store.remove_feed(args.url):
                 raise UsageError(f"no such feed: {args.url} (see `newsbot feeds`)")
-            print(f"removed {args.url}")
+            print(f"removed {args.url}" + (f" ({dropped} channels followed it)" if dropped else ""))
             if any(u == args.url for u, _ in app.config.feed_urls()):
                 print("note: it is in the config file too, and comes back on the next start")
             return 0

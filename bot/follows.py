@@ -8,18 +8,19 @@ platform-neutral store work; the chat wording is in `bot.commands.follows`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, delete, func, select
 
 from bot.feeds import canonical_url
-from bot.store import ChannelRef, Delivery, Feed, Store, Subscription, Transaction
+from bot.store import ChannelRef, Delivery, Feed, SeenEntry, Store, Subscription, Transaction
 
 FEED_PREFIX = "feed:"
 COMMAND_ORIGIN = "command"  # Feed.origin of a feed first added by /news follow
+UNFOLLOWED = "no channel follows it any more"  # disabled_reason after the last unfollow
 
 
 def feed_key(feed_id: int) -> str:
@@ -90,8 +91,8 @@ async def follow(
                 created_at=now,
             )
             await tx.add(feed)
-        re_enabled = feed.disabled_reason
-        if re_enabled:
+        re_enabled = feed.disabled_reason if feed.disabled_reason != UNFOLLOWED else None
+        if feed.disabled_reason:
             # The fetch just made by the command worked: start polling again now.
             feed.disabled_reason = None
             feed.consecutive_failures = 0
@@ -124,17 +125,18 @@ async def follow(
 
 @dataclass(frozen=True, slots=True)
 class Unfollowed:
-    """The outcome of an unfollow: the feed, and whether the last follower removed it."""
+    """The outcome of an unfollow: the feed, and whether polling it stopped (no follower left)."""
 
     feed: Feed
-    removed_feed: bool
+    stopped: bool
 
 
 async def unfollow(store: Store, where: ChannelRef, url: str) -> Unfollowed | None:
     """Stop following `url` here; None if this channel does not follow it.
 
-    A command-origin feed nobody follows any more is removed (its seen entries with it; stored
-    stories stay), so abandoned feeds are not polled forever and a later follow starts silently.
+    A command-origin feed nobody follows any more is disabled and reset to new (its seen entries
+    dropped), so it is not polled for no one and a later follow starts silently. The row stays:
+    SQLite reuses the highest id of a deleted row, and `feed:N` must never name another feed.
     """
     async with store.transaction() as tx:
         feed = await tx.session.scalar(select(Feed).where(Feed.url == url))
@@ -151,10 +153,23 @@ async def unfollow(store: Store, where: ChannelRef, url: str) -> Unfollowed | No
         left = await tx.session.scalar(
             select(func.count()).select_from(Subscription).where(Subscription.topic == key)
         )
-        removed = not left and feed.origin == COMMAND_ORIGIN
-        if removed:
-            await tx.session.delete(feed)  # seen entries cascade; articles keep feed_id NULL
-    return Unfollowed(feed, removed)
+        stopped = not left and feed.origin == COMMAND_ORIGIN
+        if stopped:
+            await tx.session.execute(delete(SeenEntry).where(SeenEntry.feed_id == feed.id))
+            feed.disabled_reason = UNFOLLOWED
+            feed.identity = feed.etag = feed.last_modified = feed.last_error = None
+            feed.last_success_at = None  # with no identity: the next follow's first poll is silent
+            feed.consecutive_failures = 0
+    return Unfollowed(feed, stopped)
+
+
+async def drop_follows(store: Store, feed_id: int) -> int:
+    """Remove every channel's follow of a feed (before the operator removes the feed itself)."""
+    async with store.transaction() as tx:
+        done = await tx.session.execute(
+            delete(Subscription).where(Subscription.topic == feed_key(feed_id))
+        )
+    return int(getattr(done, "rowcount", 0) or 0)
 
 
 async def followed_feeds(store: Store, where: ChannelRef) -> list[tuple[Subscription, Feed]]:
@@ -197,6 +212,13 @@ async def topic_labels(store: Store, topics: Iterable[str]) -> dict[str, str]:
     return {feed_key(i): feed_label(f) for i, f in feeds.items()}
 
 
+async def visible_feeds(store: Store, where: ChannelRef, feeds: Sequence[Feed]) -> list[Feed]:
+    """The feeds a workspace may see: the operator's, and those it follows from chat itself."""
+    async with store.transaction() as tx:
+        mine = await _workspace_feeds(tx, where)
+    return [f for f in feeds if f.origin != COMMAND_ORIGIN or f.id in mine]
+
+
 async def followers(store: Store) -> dict[int, list[ChannelRef]]:
     """Every followed feed's channels, by feed id (for `newsbot feeds`)."""
     query = select(Subscription).where(Subscription.topic.startswith(FEED_PREFIX))
@@ -223,7 +245,7 @@ def workspaces(channels: Iterable[dict[str, str]]) -> str:
 def disabled_notice(feed: Feed) -> str:
     """The one message a following channel gets when its feed is disabled."""
     return (
-        f"Feed disabled: {feed_label(feed)}. {feed.disabled_reason or 'it kept failing'}. "
+        f"Feed disabled: {feed_label(feed)}. Why: {feed.disabled_reason or 'it kept failing'}. "
         f"A manager can re-enable it with /news follow {feed.url}"
     )
 

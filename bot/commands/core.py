@@ -39,7 +39,7 @@ from bot.config import ALL_TOPICS
 from bot.errors import FetchError, NewsbotError, StoreError
 from bot.fetch import Fetcher
 from bot.filters import KeywordFilter
-from bot.follows import is_feed_key, topic_labels
+from bot.follows import is_feed_key, topic_labels, visible_feeds
 from bot.outbox import digest_of
 from bot.roundups import best_stories
 from bot.settings import Settings
@@ -203,7 +203,7 @@ class Core:
             case "digest":
                 return await self.digest(caller, command.topic)
             case "feeds":
-                return await self.feeds(command.topic)
+                return await self.feeds(command.topic, caller.where)
             case "follow":
                 where, url = caller.where, command.url or ""
                 return await self.follows.follow(where, caller.user, url, command.topic)
@@ -326,9 +326,11 @@ class Core:
         lines = (f"No recent stories for {joined(empty)}.",) if empty else ()
         return Reply(lines, roundups=tuple(posts), ephemeral=not posts)
 
-    async def feeds(self, topic: str | None) -> Reply:
+    async def feeds(self, topic: str | None, where: ChannelRef | None = None) -> Reply:
         """The feeds behind a topic (or all feeds) with their health."""
         feeds = await self.store.feeds()
+        if where is not None:  # feeds other workspaces follow from chat are theirs to see
+            feeds = await visible_feeds(self.store, where, feeds)
         if topic is not None:
             name = self._known_topic(topic)
             configured = next(t for t in self.topics.topics if t.name == name).feeds

@@ -19,11 +19,13 @@ from bot.adapters import discord_render
 from bot.commands.core import Caller, Core
 from bot.commands.grammar import Command, CommandError, make_command, replies_in_channel
 from bot.commands.replies import Reply, error
+from bot.follows import feed_label, followed_feeds
 from bot.pings import Ping
 
 log = logging.getLogger(__name__)
 _CONTENT_MAX = 2000
 _CHOICES_MAX = 25  # Discord shows at most 25 autocomplete choices
+_CHOICE_MAX = 100  # characters in a choice's name and in its string value
 MANAGE_RULE = "the Manage Channels permission"
 
 
@@ -142,8 +144,20 @@ def register_discord_commands(tree: app_commands.CommandTree[Any], core: Core) -
     ) -> None:
         await run(interaction, core, "follow", lambda: make_command("follow", url=url, topic=topic))
 
+    async def followed_choices(
+        interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        followed = await followed_feeds(core.store, caller_of(interaction).where)
+        wanted = current.strip().lower()
+        return [
+            app_commands.Choice(name=feed_label(f)[:_CHOICE_MAX], value=f.url)
+            for _, f in followed
+            if len(f.url) <= _CHOICE_MAX and wanted in feed_label(f).lower()
+        ][:_CHOICES_MAX]
+
     @news.command(name="unfollow", description="Stop posting a feed here")
     @app_commands.describe(url="The feed's link (as /news following shows it)")
+    @app_commands.autocomplete(url=followed_choices)
     async def unfollow(interaction: discord.Interaction[Any], url: str) -> None:
         await run(interaction, core, "unfollow", lambda: make_command("unfollow", url=url))
 

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from bot import follows
 from bot.commands.replies import Reply, describe_feed, error, headline
+from bot.config import ALL_TOPICS
 from bot.discovery import discover
 from bot.errors import BlockedError, FeedError, FetchError
 from bot.feeds import Entry, canonical_url
@@ -43,6 +44,8 @@ class FollowCommands:
     async def follow(self, where: ChannelRef, user: str, url: str, topic: str | None) -> Reply:
         """Find and fetch the feed behind `url`, then follow it in this channel."""
         tag = self.known_topic(topic) if topic is not None else None
+        if tag == ALL_TOPICS:
+            return error("`all` already means every story; name a topic, or leave it out.")
         try:
             found = await discover(self.fetcher, url)
         except FetchError as exc:
@@ -98,7 +101,7 @@ class FollowCommands:
                 f"This channel does not follow `{url}`; `/news following` lists its feeds."
             )
         lines = [f"Unfollowed {follows.feed_label(done.feed)}: no more of its stories here."]
-        if done.removed_feed:
+        if done.stopped:
             lines.append("No channel follows it any more, so it is no longer polled.")
         return Reply(tuple(lines), ephemeral=False)
 

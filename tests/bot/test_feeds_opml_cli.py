@@ -78,6 +78,10 @@ def test_feeds_lists_the_workspaces_that_follow_each_feed(
     assert {(r["topic"], r["feed"]) for r in rows} == {
         ("feed:1", "https://harbour.example/feed.xml")
     }
+    # Removing the feed takes its follows with it, so `feed:1` can never name another feed.
+    code, out, _ = _run(capsys, "feeds", "remove", "https://harbour.example/feed.xml")
+    assert code == 0 and "(3 channels followed it)" in out
+    assert json.loads(_run(capsys, "subscriptions", "--json")[1]) == []
 
 
 def test_opml_import_then_export_round_trips(env: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -19,7 +19,7 @@ from bot.adapters.slack import SlackSender
 from bot.commands.discord_commands import register_discord_commands
 from bot.commands.slack_commands import create_slack_app, slack_routes
 from bot.fetch import Fetcher
-from bot.follows import feed_key
+from bot.follows import UNFOLLOWED, feed_key
 from bot.settings import Settings
 from bot.store import ChannelRef, Store
 from tests.bot.commands_fixtures import T0, make_core
@@ -205,4 +205,24 @@ async def test_slack_follow_following_unfollow_and_the_disabled_notice(
     assert "`disabled` Harbour Gazette" in listing["text"]
     gone = await _slack(fake_slack, slack_events, f"unfollow {feed.url}")
     assert "no longer polled" in gone["text"]
-    assert await store.feeds() == []
+    assert await store.subscriptions(SLACK_NEWS) == []
+    assert [f.disabled_reason for f in await store.feeds()] == [UNFOLLOWED]
+
+
+async def test_discord_unfollow_offers_this_channel_s_feeds(
+    discord_bot: DiscordAdapter, fake_discord: FakeDiscord, store: Store, server: FeedServer
+) -> None:
+    """Typing in unfollow's url option lists the channel's feeds by name; unfollow takes it."""
+    await _discord(fake_discord, "follow", url=serve_site(server))
+    await fake_discord.send_interaction(
+        "unfollow", {"url": "harb"}, interaction_type=4, focused="url", manage_channels=True
+    )
+    await wait_until(lambda: any(r.type == 8 for r in fake_discord.interaction_replies))
+    [choices] = [r for r in fake_discord.interaction_replies if r.type == 8]
+    feed_url = server.url("/news/feed.xml")
+    assert choices.body["data"]["choices"] == [
+        {"name": f"Harbour Gazette ({feed_url})", "value": feed_url}
+    ]
+    followup = await _discord(fake_discord, "unfollow", url=feed_url)
+    assert "Unfollowed Harbour Gazette" in followup.body["content"]
+    assert await store.subscriptions() == []

@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from bot.commands.core import Caller
 from bot.fetch import Fetcher
-from bot.follows import feed_id_of, feed_key
+from bot.follows import UNFOLLOWED, feed_id_of, feed_key
+from bot.poll import RoundReport
 from bot.roundups import best_stories
 from bot.settings import Settings
 from bot.store import ChannelRef, Feed, Store
@@ -153,23 +154,37 @@ async def test_a_disabled_feed_tells_each_follower_once(
     assert feed.disabled_reason is None and feed.consecutive_failures == 0
 
 
-async def test_unfollow_by_the_last_channel_removes_a_command_feed(
-    store: Store, fetcher: Fetcher, server: FeedServer
+async def test_unfollow_by_the_last_channel_stops_polling_and_a_new_follow_starts_silently(
+    store: Store, fetcher: Fetcher, server: FeedServer, settings: Settings
 ) -> None:
-    """The feed stays while any channel follows it; the last unfollow removes it."""
+    """The feed is polled while any channel follows it; after the last unfollow it is disabled
+    and reset, and following it again later posts nothing that was already in it."""
     core = make_core(store, fetcher)
     page = serve_site(server)
     await core.handle_text(ADMIN, f"follow {page}")
     await core.handle_text(OTHER, f"follow {page}")
+    poller, outbox = pipeline(store, fetcher, settings)
+    await poller.poll_all(T0)
     feed_url = server.url("/news/feed.xml")
     first = await core.handle_text(ADMIN, f"unfollow {feed_url}")
     assert first.ok and "no longer polled" not in first.text
-    assert len(await store.feeds()) == 1
+    assert (await _only_feed(store)).state == "ok"
     last = await core.handle_text(OTHER, f"unfollow {page}")  # the page's site names it too
     assert last.ok and "no longer polled" in last.text, last.text
-    assert await store.feeds() == []
+    feed = await _only_feed(store)
+    assert (feed.state, feed.disabled_reason, feed.identity) == ("disabled", UNFOLLOWED, None)
+    assert (
+        await store.seen_keys(feed.id, ["x"]) == set()
+        and await poller.poll_all(T0) == RoundReport()
+    )
     again = await core.handle_text(OTHER, f"unfollow {feed_url}")
     assert not again.ok and "does not follow" in again.text
+    serve_feed(server, [NEW, *OLD])  # published while nobody followed it
+    back = await core.handle_text(ADMIN, f"follow {feed_url}")
+    assert back.ok and "had been disabled" not in back.text
+    assert [f.id for f in await store.feeds()] == [feed.id]  # `feed:N` keeps naming this feed
+    await poller.poll_due(T0 + timedelta(minutes=1))
+    assert await outbox.deliveries() == []  # a fresh, silent first poll
 
 
 async def test_unfollowing_an_operator_feed_keeps_it(
@@ -195,7 +210,22 @@ async def test_topic_tag_files_the_feed_s_stories_under_a_topic(
     page = serve_site(server)
     bad = await core.handle_text(ADMIN, f"follow {page} sciense")
     assert not bad.ok and "Did you mean `science`?" in bad.text
+    every = await core.handle_text(ADMIN, f"follow {page} all")
+    assert not every.ok and "`all` already means every story" in every.text
     assert await store.feeds() == []
     reply = await core.handle_text(ADMIN, f"follow {page} science")
     assert "filed under `science`" in reply.text
     assert (await _only_feed(store)).topic == "science"
+
+
+async def test_feeds_followed_elsewhere_are_not_listed_here(
+    store: Store, fetcher: Fetcher, server: FeedServer
+) -> None:
+    """`/news feeds` shows the operator's feeds and this workspace's follows, not other ones'."""
+    await store.add_feed("https://operator.example/rss", T0, topic="science")
+    core = make_core(store, fetcher)
+    await core.handle_text(ELSEWHERE, f"follow {serve_site(server)} science")
+    here = await core.handle_text(READER, "feeds")
+    there = await core.handle_text(ELSEWHERE, "feeds science")
+    assert "operator.example" in here.text and "Harbour Gazette" not in here.text
+    assert "operator.example" in there.text and "Harbour Gazette" in there.text
