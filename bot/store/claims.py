@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from bot.settings import Settings
 from bot.store.models import ChannelLease, ChannelRef
 from bot.store.store import Store, Transaction
 
@@ -42,7 +43,7 @@ class ChannelClaims:
         self,
         store: Store,
         *,
-        lease: timedelta = timedelta(minutes=2),
+        lease: timedelta = timedelta(seconds=Settings.model_fields["delivery_lease"].default),
         worker: str | None = None,
         clock: Callable[[], datetime] = _utc_now,
     ) -> None:

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_asyn
 
 from bot.errors import StoreError
 from bot.schedules import Schedule
+from bot.settings import Settings
 from bot.store.models import (
     Article,
     ArticleReport,
@@ -37,7 +38,12 @@ _STARTUP_LOCK = 0x6E657773  # PostgreSQL advisory lock key ("news") held while a
 class Store:
     """Feeds, articles and seen entries; every poll of a feed writes in one `transaction()`."""
 
-    def __init__(self, url: str, *, poll_lease: timedelta = timedelta(minutes=10)) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        poll_lease: timedelta = timedelta(seconds=Settings.model_fields["poll_lease"].default),
+    ) -> None:
         self.url = url
         self.poll_lease = poll_lease
         try:
