@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 from pathlib import Path
 
 import pytest
 
 from bot.adapters.console_sender import CONSOLE
 from bot.app import open_app
+from bot.cli import main
 from bot.config import ALL_TOPICS, load_config
 from bot.runner import run_bot
 from bot.scheduler import utc_now
@@ -55,3 +57,22 @@ async def test_unknown_role_is_refused(tmp_path: Path) -> None:
     async with open_app(make_settings(tmp_path), config, utc_now()) as app:
         with pytest.raises(ValueError, match="unknown role"):
             await run_bot(app, once=True, role="pollster")
+
+
+def test_cli_role_poll_stores_without_posting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`newsbot run --once --role poll` polls the embedded default and posts nothing."""
+    monkeypatch.setenv("NEWSBOT_DATABASE_URL", f"sqlite:///{tmp_path / 'roles.db'}")
+    assert main(["run", "--once", "--role", "poll"]) == 0
+    assert "Small lunar probe" not in capsys.readouterr().out
+    assert main(["feeds", "--json"]) == 0
+    [feed] = json.loads(capsys.readouterr().out)
+    assert feed["state"] == "ok"  # polled
+
+
+def test_cli_refuses_an_unknown_role(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--role` takes only the roles the runner knows."""
+    with pytest.raises(SystemExit) as exited:
+        main(["run", "--role", "pollster"])
+    assert exited.value.code == 2 and "invalid choice" in capsys.readouterr().err
