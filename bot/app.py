@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.config import Config, load_config, load_topics
 from bot.fetch import Fetcher
@@ -43,20 +43,21 @@ async def open_app(
 ) -> AsyncIterator[App]:
     """Open the store (migrating it), add the config file's feeds and subscriptions, close after."""
     topics = tuple(load_topics(config))
-    store = Store(settings.db_url)
+    store = Store(settings.db_url, poll_lease=timedelta(seconds=settings.poll_lease))
     fetcher = Fetcher(settings)
     try:
-        await store.migrate()
-        for url, spec in config.feed_urls():
-            await store.add_feed(
-                url,
-                now,
-                topic=spec.topic,
-                backfill=spec.backfill,
-                interval=spec.interval,
-                origin="config",
-            )
-        await _add_config_subscriptions(store, config, now)
+        async with store.startup_lock():
+            await store.migrate()
+            for url, spec in config.feed_urls():
+                await store.add_feed(
+                    url,
+                    now,
+                    topic=spec.topic,
+                    backfill=spec.backfill,
+                    interval=spec.interval,
+                    origin="config",
+                )
+            await _add_config_subscriptions(store, config, now)
         outbox = Outbox(store, TopicSet(topics))
         poller = Poller(store, fetcher, settings, on_story=on_story, on_stored=outbox.on_stored)
         yield App(settings, config, store, fetcher, poller, topics, outbox)

@@ -22,7 +22,7 @@ from bot.follows import drop_follows, followers, topic_labels, workspaces
 from bot.opml import import_opml, read_opml, render_opml
 from bot.pings import Ping
 from bot.poll import Story
-from bot.runner import run_bot
+from bot.runner import ROLES, run_bot
 from bot.scheduler import utc_now
 from bot.settings import Settings
 from bot.sources import digest_bytes
@@ -102,6 +102,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     r.add_argument("--seeds", type=Path, help="watch this folder of article files instead")
     r.add_argument("--once", action="store_true", help="poll every feed once, print, and exit")
+    r.add_argument(
+        "--role",
+        choices=list(ROLES),
+        default="all",
+        help="what this process runs (several share one PostgreSQL database): "
+        + "; ".join(f"{name}: {what}" for name, what in ROLES.items()),
+    )
     r.set_defaults(func=_cmd_run)
 
     f = sub.add_parser("feeds", help="list feeds with their state (or add/remove one)")
@@ -266,7 +273,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         config = Config(ConfigFile(feeds=[spec], subscriptions=[console]), None)
 
     async def body(app: App) -> int:
-        await run_bot(app, once=args.once, extensions=command_extensions(app))
+        extensions = command_extensions(app)
+        await run_bot(app, once=args.once, extensions=extensions, role=args.role)
         return 0
 
     return _with_app(args, body, config=config)

@@ -12,7 +12,7 @@ import asyncio
 import logging
 import random
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -21,7 +21,7 @@ from sqlalchemy import update
 from bot.errors import PublishError
 from bot.outbox import Outbox, backoff, digest_of
 from bot.pings import Ping, pings_of
-from bot.store import ChannelRef, Delivery, Store
+from bot.store import ChannelClaims, ChannelRef, Delivery, Store
 from digests import Digest
 
 Payload = dict[str, Any]
@@ -59,27 +59,6 @@ def nonce(delivery_id: int, part: int) -> str:
     return f"nb{delivery_id}.{part}"[:25]
 
 
-@dataclass
-class Pacer:
-    """Spaces messages per channel and per platform (real time; sends are real too)."""
-
-    channel_interval: float
-    global_interval: float
-    _channel_next: dict[ChannelRef, float] = field(default_factory=dict)
-    _global_next: float = 0.0
-    _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-
-    async def wait(self, where: ChannelRef) -> None:
-        """Sleep until a message to `where` is allowed, and book the slot."""
-        loop = asyncio.get_running_loop()
-        async with self._lock:
-            at = max(loop.time(), self._channel_next.get(where, 0.0), self._global_next)
-            self._channel_next[where] = at + self.channel_interval
-            self._global_next = at + self.global_interval
-        if at > loop.time():
-            await asyncio.sleep(at - loop.time())
-
-
 @dataclass(frozen=True, slots=True)
 class RoundSummary:
     """What one pass over the outbox did."""
@@ -101,6 +80,7 @@ class DeliveryWorker:
         rng: random.Random | None = None,
         backoff_base: float = 10.0,
         backoff_cap: float = 900.0,
+        claims: ChannelClaims | None = None,
     ) -> None:
         self.store = store
         self.outbox = outbox
@@ -108,18 +88,14 @@ class DeliveryWorker:
         self.rng = rng or random.Random()
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
-        self.pacers = {
-            name: Pacer(s.channel_interval, s.global_interval) for name, s in self.senders.items()
-        }
+        # Each channel is sent by one worker at a time, its messages paced through the database
+        # (per channel and per platform), so several workers on one database share the outbox.
+        self.claims = claims or ChannelClaims(store)
 
     async def run_once(self, now: datetime) -> RoundSummary:
         """Send every delivery due at `now`: channels in parallel, each channel in order."""
-        by_channel: dict[ChannelRef, list[Delivery]] = {}
-        for delivery in await self.outbox.due(now, list(self.senders)):
-            by_channel.setdefault(delivery.where, []).append(delivery)
-        results = await asyncio.gather(
-            *(self._channel(where, items, now) for where, items in by_channel.items())
-        )
+        channels = {d.where for d in await self.outbox.due(now, list(self.senders))}
+        results = await asyncio.gather(*(self._claimed(where, now) for where in channels))
         flat = [r for rs in results for r in rs]
         return RoundSummary(flat.count("sent"), flat.count("retry"), flat.count("failed"))
 
@@ -138,6 +114,18 @@ class DeliveryWorker:
             for task in waits:
                 task.cancel()
 
+    async def _claimed(self, where: ChannelRef, now: datetime) -> list[str]:
+        """The channel's due deliveries, if this worker gets the channel (another may hold it)."""
+        if not await self.claims.claim(where):
+            return []
+        try:
+            # Read after the claim: the worker that held the channel may have sent some meanwhile.
+            return await self._channel(
+                where, await self.outbox.due(now, [where.platform], where=where), now
+            )
+        finally:
+            await self.claims.release(where)
+
     async def _channel(self, where: ChannelRef, items: list[Delivery], now: datetime) -> list[str]:
         outcomes = []
         for delivery in items:
@@ -147,13 +135,12 @@ class DeliveryWorker:
                 # Everything else owed to this channel was failed with the same reason.
                 outcomes.extend("failed" for _ in items[len(outcomes) :])
                 break
-            if outcome == "retry":
+            if outcome in ("retry", "lost"):
                 break  # keep the channel's order: later items wait for this one
-        return ["failed" if o == "paused" else o for o in outcomes]
+        return ["failed" if o == "paused" else o for o in outcomes if o != "lost"]
 
     async def _deliver(self, delivery: Delivery, now: datetime) -> str:
         sender = self.senders[delivery.platform]
-        pacer = self.pacers[delivery.platform]
         try:
             payloads = await self._render(sender, delivery)
             if not payloads:
@@ -161,7 +148,11 @@ class DeliveryWorker:
                 return "sent"
             ids = list(delivery.message_ids or [])
             for part in range(delivery.parts_sent, len(payloads)):
-                await pacer.wait(delivery.where)
+                turn = self.claims.wait_turn(
+                    delivery.where, sender.channel_interval, sender.global_interval
+                )
+                if not await turn:
+                    return "lost"  # the lease ran out and another worker has the channel
                 message_id = await sender.send(
                     delivery.where, payloads[part], key=nonce(delivery.id, part)
                 )

@@ -77,9 +77,14 @@ class Outbox:
             self.wake.set()
 
     async def due(
-        self, now: datetime, platforms: Sequence[str], *, limit: int = 200
+        self,
+        now: datetime,
+        platforms: Sequence[str],
+        *,
+        where: ChannelRef | None = None,
+        limit: int = 200,
     ) -> list[Delivery]:
-        """Pending deliveries for these platforms whose next attempt time has come, oldest first."""
+        """Pending deliveries for these platforms (or one channel) due at `now`, oldest first."""
         query = (
             select(Delivery)
             .where(
@@ -90,6 +95,8 @@ class Outbox:
             .order_by(Delivery.id)
             .limit(limit)
         )
+        if where is not None:
+            query = query.where(*_channel_is(where))
         async with self.store.transaction() as tx:
             return list((await tx.session.scalars(query)).all())
 
@@ -108,11 +115,7 @@ class Outbox:
         """Every delivery (or one channel's), oldest first."""
         query = select(Delivery).order_by(Delivery.id)
         if where is not None:
-            query = query.where(
-                Delivery.platform == where.platform,
-                Delivery.workspace == where.workspace,
-                Delivery.channel == where.channel,
-            )
+            query = query.where(*_channel_is(where))
         async with self.store.transaction() as tx:
             return list((await tx.session.scalars(query)).all())
 
@@ -121,6 +124,14 @@ class Outbox:
         async with self.store.transaction() as tx:
             found = {a.id: a for a in await _articles(tx, ids)}
         return [found[i] for i in ids if i in found]
+
+
+def _channel_is(where: ChannelRef) -> tuple[Any, ...]:
+    return (
+        Delivery.platform == where.platform,
+        Delivery.workspace == where.workspace,
+        Delivery.channel == where.channel,
+    )
 
 
 async def _articles(tx: Transaction, ids: Sequence[str]) -> Sequence[Article]:

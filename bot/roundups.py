@@ -55,7 +55,10 @@ async def run_due_roundups(
 async def _run_one(
     tx: Transaction, sub_id: int, now: datetime, max_items: int
 ) -> RoundupResult | None:
-    sub = await tx.session.get(Subscription, sub_id)
+    # Locked for this worker; on PostgreSQL another worker running the same roundup skips it
+    # (SKIP LOCKED) and, once this commits, sees the advanced next_run_at.
+    query = select(Subscription).where(Subscription.id == sub_id).with_for_update(skip_locked=True)
+    sub = await tx.session.scalar(query)
     if sub is None or sub.next_run_at is None or sub.next_run_at > now or sub.paused_reason:
         return None  # changed meanwhile (unsubscribed, paused, or run by another worker)
     since = sub.last_run_at or sub.created_at

@@ -1,8 +1,11 @@
-"""`newsbot run`: scheduler, poller, roundup job, delivery worker and the enabled adapters, one process.
+"""`newsbot run`: scheduler, poller, roundup job, delivery worker and the enabled adapters.
 
 Each adapter is enabled by its credentials (DISCORD_TOKEN, SLACK_BOT_TOKEN); the console sender is
 always there for console subscriptions, and with no credentials it is the only one (the embedded
 default). SIGINT/SIGTERM stop everything cleanly: in-flight rounds finish or roll back.
+
+`--role` splits the work over processes sharing one PostgreSQL database (see `ROLES`); every
+piece of work is claimed in the database, so any number of processes of any role can run.
 """
 
 from __future__ import annotations
@@ -10,10 +13,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TextIO
 
 from aiohttp import web
@@ -25,11 +29,25 @@ from bot.deliver import DeliveryWorker, RoundSummary, Sender
 from bot.retention import TextRetention
 from bot.roundups import run_due_roundups
 from bot.scheduler import run_scheduler, utc_now
-from bot.store import ChannelRef
+from bot.store import ChannelClaims, ChannelRef
 from bot.web import build_web_app, start_web
 
 log = logging.getLogger("newsbot.run")
 _STOP_GRACE = 10.0
+
+# What each role runs (`newsbot run --role ...`); "all" is the whole bot in one process.
+ROLES: dict[str, str] = {
+    "all": "poll + deliver + gateway in one process",
+    # The scheduler: due feeds (leased per feed), due roundups (locked per subscription),
+    # emptying old article text. Needs no platform credentials.
+    "poll": "polls due feeds, makes due roundups, empties old article text",
+    # The delivery worker: claims channels and sends what they are owed. Logs in to each
+    # platform with credentials (discord.py's client connects to the gateway to send).
+    "deliver": "sends the outbox through the platform adapters",
+    # The inbound side: /news on Discord (gateway + command tree), Slack's /slack/events or
+    # Socket Mode, and the web app.
+    "gateway": "answers /news commands (Discord gateway, Slack events)",
+}
 
 
 @dataclass(frozen=True)
@@ -62,31 +80,45 @@ async def run_bot(
     extensions: Extensions | None = None,
     console: TextIO | None = None,
     web_port: int | None = None,
+    role: str = "all",
 ) -> RoundSummary | None:
-    """Run the bot until `stop` (or a signal); with `once`, one poll + roundups + delivery pass."""
-    ext = extensions or Extensions()
+    """Run the bot until `stop` (or a signal); with `once`, one poll + roundups + delivery pass.
+
+    `role` (a key of `ROLES`) picks what this process runs; /healthz is served by every role.
+    """
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}: one of {', '.join(ROLES)}")
+    polls, delivers, inbound = (role in ("all", r) for r in ("poll", "deliver", "gateway"))
+    # Only the gateway role registers /news and serves Slack's events.
+    ext = (extensions or Extensions()) if inbound else Extensions()
     stop = stop or asyncio.Event()
     senders: dict[str, Sender] = {"console": ConsoleSender(console)}
     closers: list[Callable[[], Any]] = []
     try:
-        await _start_adapters(app, ext, senders, closers)
-        if list(senders) == ["console"] and not await app.store.subscriptions():
+        if delivers or inbound:
+            await _start_adapters(app, ext, senders, closers)
+        if role == "all" and list(senders) == ["console"] and not await app.store.subscriptions():
             # Nothing configured at all: show every story here rather than post nowhere.
             await app.store.subscribe(CONSOLE, ALL_TOPICS, clock(), origin="default")
-        _warn(_unsent_platforms(await app.store.subscriptions(), senders))
-        worker = DeliveryWorker(app.store, app.outbox, senders)
+        if delivers:
+            _warn(_unsent_platforms(await app.store.subscriptions(), senders))
+        claims = ChannelClaims(app.store, lease=timedelta(seconds=app.settings.delivery_lease))
+        worker = DeliveryWorker(app.store, app.outbox, senders, claims=claims)
         if once:
             now = clock()
-            await app.poller.poll_all(now)
-            await run_due_roundups(app.store, now, max_items=app.settings.roundup_max_items)
-            return await worker.run_once(now)
-        health = _Health(sorted(senders))
+            if polls:
+                await app.poller.poll_all(now)
+                await run_due_roundups(app.store, now, max_items=app.settings.roundup_max_items)
+            return await worker.run_once(now) if delivers else RoundSummary()
+        health = _Health(sorted(senders) if delivers or inbound else [])
         port = app.settings.http_port if web_port is None else web_port
         runner = await _start_web(app, ext, health, port)
         if runner is not None:
             closers.append(runner.cleanup)
-        background = [asyncio.create_task(worker.run(stop, clock, tick=app.settings.delivery_tick))]
-        background += [asyncio.create_task(start(stop)) for start in ext.background]
+        background = [asyncio.create_task(start(stop)) for start in ext.background]
+        if delivers:
+            tick = app.settings.delivery_tick
+            background.append(asyncio.create_task(worker.run(stop, clock, tick=tick)))
 
         async def roundups(now: datetime) -> None:
             health.last_poll = now
@@ -100,25 +132,41 @@ async def run_bot(
                 log.exception("roundup job failed")
 
         try:
-            retention = TextRetention(app.store, app.settings.text_retention_days)
-            await run_scheduler(
-                app.poller,
-                tick=app.settings.tick,
-                clock=clock,
-                stop=stop,
-                jobs=[roundups, retention],
-            )
+            if polls:
+                retention = TextRetention(app.store, app.settings.text_retention_days)
+                await run_scheduler(
+                    app.poller,
+                    tick=app.settings.tick,
+                    clock=clock,
+                    stop=stop,
+                    jobs=[roundups, retention],
+                )
+            else:
+                await _until_stopped(stop)
         finally:
             stop.set()
-            _done, pending = await asyncio.wait(background, timeout=_STOP_GRACE)
-            for task in pending:
-                task.cancel()
-            await asyncio.gather(*background, return_exceptions=True)
+            if background:
+                _done, pending = await asyncio.wait(background, timeout=_STOP_GRACE)
+                for task in pending:
+                    task.cancel()
+                await asyncio.gather(*background, return_exceptions=True)
         return None
     finally:
         for close in reversed(closers):
             with contextlib.suppress(Exception):
                 await close()
+
+
+async def _until_stopped(stop: asyncio.Event) -> None:
+    """Wait for `stop` or SIGINT/SIGTERM (the scheduler does the same in the poll role)."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
 
 
 async def _start_adapters(

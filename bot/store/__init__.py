@@ -1,8 +1,10 @@
 """Storage: SQLAlchemy models, Alembic migrations and the small `Store` interface."""
 
+from bot.store.claims import ChannelClaims
 from bot.store.models import (
     Article,
     ArticleReport,
+    ChannelLease,
     ChannelRef,
     Delivery,
     Feed,
@@ -15,6 +17,8 @@ from bot.store.store import Store, Transaction
 __all__ = [
     "Article",
     "ArticleReport",
+    "ChannelClaims",
+    "ChannelLease",
     "ChannelRef",
     "Delivery",
     "Feed",

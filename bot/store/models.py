@@ -210,6 +210,23 @@ class Delivery(Base):
         return ChannelRef(self.platform, self.workspace, self.channel)
 
 
+class ChannelLease(Base):
+    """Which worker sends a channel's outbox (until when), and when its next message may go.
+
+    The row with workspace and channel "" is the platform's: its `next_send_at` spaces every
+    message on that platform (its global rate limit), whichever worker sends it.
+    """
+
+    __tablename__ = "channel_leases"
+
+    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
+    workspace: Mapped[str] = mapped_column(String(64), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(64), primary_key=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_send_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class Summary(Base):
     """A page digested for `/news summary`; kept apart from feed articles so that the poller and
     roundups never mistake a page someone asked about for a story from a feed."""

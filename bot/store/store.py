@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
@@ -11,13 +12,14 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, delete, event, insert, select, update
+from sqlalchemy import Connection, delete, event, insert, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
 from bot.errors import StoreError
 from bot.schedules import Schedule
+from bot.settings import Settings
 from bot.store.models import (
     Article,
     ArticleReport,
@@ -30,13 +32,20 @@ from bot.store.models import (
 
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _CHUNK = 400  # bound on IN (...) lists: SQLite allows 999 parameters by default
+_STARTUP_LOCK = 0x6E657773  # PostgreSQL advisory lock key ("news") held while a worker starts
 
 
 class Store:
     """Feeds, articles and seen entries; every poll of a feed writes in one `transaction()`."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        poll_lease: timedelta = timedelta(seconds=Settings.model_fields["poll_lease"].default),
+    ) -> None:
         self.url = url
+        self.poll_lease = poll_lease
         try:
             parsed = make_url(url)
         except (SQLAlchemyError, ValueError):
@@ -44,7 +53,8 @@ class Store:
                 "NEWSBOT_DATABASE_URL is not a database URL; fix it "
                 "(e.g. sqlite+aiosqlite:///data/newsbot.db or postgresql+asyncpg://user@host/db)"
             ) from None
-        self._sqlite = parsed.get_backend_name() == "sqlite"
+        self.dialect = parsed.get_backend_name()  # "sqlite" or "postgresql"
+        self._sqlite = self.dialect == "sqlite"
         if self._sqlite and parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -64,6 +74,30 @@ class Store:
                 await conn.run_sync(_upgrade)
         except (SQLAlchemyError, OSError) as exc:
             raise StoreError(f"cannot migrate the database: {_short(exc)}") from exc
+
+    @asynccontextmanager
+    async def startup_lock(self) -> AsyncIterator[None]:
+        """Workers starting together on one PostgreSQL database migrate and seed it in turn.
+
+        Without it two fresh workers would both create the tables or the config's feeds, and one
+        would fail on the other's rows. SQLite: one process at a time anyway, nothing to do.
+        """
+        if self.dialect != "postgresql":
+            yield
+            return
+        try:
+            conn = await self._engine.connect()
+            await conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _STARTUP_LOCK})
+        except (SQLAlchemyError, OSError) as exc:
+            raise StoreError(f"cannot open the database: {_short(exc)}") from exc
+        try:
+            yield
+        finally:
+            # A pooled connection outlives close(): unlock by hand (a crash ends the session,
+            # which releases it too).
+            with contextlib.suppress(SQLAlchemyError, OSError):
+                await conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _STARTUP_LOCK})
+            await conn.close()
 
     async def close(self) -> None:
         """Close every connection."""
@@ -95,18 +129,22 @@ class Store:
             return await session.scalar(select(Feed).where(Feed.url == url))
 
     async def claim_due(
-        self, now: datetime, *, lease: timedelta = timedelta(minutes=10), limit: int = 500
+        self, now: datetime, *, lease: timedelta | None = None, limit: int = 500
     ) -> list[Feed]:
         """Take the due feeds (most overdue first) for this worker: each is leased until `now + lease`.
 
         The conditional UPDATE makes a feed go to one worker even when several share the database;
         a worker that dies mid-poll loses the lease when it expires, and the feed is polled again.
+        On PostgreSQL, SKIP LOCKED lets a second worker take other due feeds at once instead of
+        queueing behind the first one's row locks (SQLite has one writer and renders no lock).
         """
+        lease = self.poll_lease if lease is None else lease
         query = (
             select(Feed)
             .where(Feed.disabled_reason.is_(None), Feed.next_poll_at <= now)
             .order_by(Feed.next_poll_at)
             .limit(limit)
+            .with_for_update(skip_locked=True)
         )
         claimed = []
         async with self.transaction() as tx:

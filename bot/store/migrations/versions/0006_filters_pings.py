@@ -11,7 +11,7 @@ from alembic import op
 
 revision = "0006"
 # The head on the branch this was written on; re-chained after 0005 when merged.
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
