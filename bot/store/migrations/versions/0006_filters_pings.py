@@ -1,7 +1,7 @@
 """Per-subscription keyword filters and role / user-group pings.
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-# The head on the branch this was written on; re-chained after 0005 when merged.
 down_revision = "0005"
 branch_labels = None
 depends_on = None
