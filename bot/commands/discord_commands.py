@@ -136,7 +136,8 @@ def register_discord_commands(tree: app_commands.CommandTree[Any], core: Core) -
 
     @news.command(name="follow", description="Post a feed here (a feed or a page that links one)")
     @app_commands.describe(
-        url="The feed's or site's link", topic="Also file its stories under this topic"
+        url="The feed's or site's link",
+        topic="Also file its stories under this topic, in this server",
     )
     @app_commands.autocomplete(topic=topic_choices)
     async def follow(

@@ -83,12 +83,10 @@ class FollowCommands:
         else:
             lines.append("This channel already followed it.")
         if tag is not None:
-            if feed.topic == tag:
-                lines.append(
-                    f"Its stories are also filed under `{tag}`, wherever that is followed."
-                )
-            else:
-                lines.append(f"Its topic is set by the operator, so `{tag}` was not applied.")
+            lines.append(
+                f"Its stories are also filed under `{tag}` for this workspace's channels "
+                "(other servers and teams are not affected)."
+            )
         return Reply(tuple(lines), ephemeral=False)
 
     async def unfollow(self, where: ChannelRef, url: str) -> Reply:
@@ -110,9 +108,12 @@ class FollowCommands:
         followed = await follows.followed_feeds(self.store, where)
         if not followed:
             return Reply(("This channel follows no feeds. `/news follow <url>` adds one.",))
+        tags = await follows.workspace_tags(self.store, where)
         lines = ["Feeds this channel follows:"]
         for sub, feed in followed:
             line = describe_feed(feed)
+            if feed.id in tags:
+                line += f"; filed under `{tags[feed.id]}` here"
             if sub.schedule is not None:
                 line += f"; roundup {sub.schedule.describe()}"
             if sub.paused_reason:

@@ -22,7 +22,7 @@ HELP = """\
 /news digest [topic]            post the current roundup now
 /news feeds [topic]             the feeds behind a topic and their health
 /news follow <url> [topic]      post a feed here (a feed or a site's page: its feed is found),
-      e.g. /news follow https://example.org/blog; [topic] also files its stories under that topic
+      e.g. /news follow https://example.org/blog world: [topic] files its stories under it in this workspace
 /news unfollow <url>            stop posting that feed here
 /news following                 the feeds this channel follows and their health
 /news filter <topic|feed> include|exclude words   post only stories with / without these words

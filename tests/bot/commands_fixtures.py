@@ -9,7 +9,7 @@ from bot.commands.core import Caller, Core, Keep, RoundupSource
 from bot.fetch import Fetcher
 from bot.outbox import topic_json
 from bot.poll import article_id
-from bot.store import Article, Store
+from bot.store import Article, ChannelRef, Store
 from digests import Digest, Topic, TopicSet
 
 T0 = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -59,7 +59,13 @@ class RecordingRoundups:
         self.calls: list[tuple[str, datetime, datetime]] = []
 
     async def stories(
-        self, topic: str, since: datetime, until: datetime, *, keep: Keep | None = None
+        self,
+        topic: str,
+        since: datetime,
+        until: datetime,
+        *,
+        keep: Keep | None = None,
+        where: ChannelRef | None = None,
     ) -> Sequence[Digest]:
         """The fixed stories of `topic` (the channel's filter is not applied to fixed stories)."""
         self.calls.append((topic, since, until))

@@ -196,8 +196,8 @@ async def test_unfollowing_an_operator_feed_keeps_it(
     await store.add_feed(feed_url, T0, topic="world")
     core = make_core(store, fetcher)
     reply = await core.handle_text(ADMIN, f"follow {feed_url} science")
-    assert "set by the operator, so `science` was not applied" in reply.text
-    assert (await _only_feed(store)).topic == "world"
+    assert "filed under `science` for this workspace's channels" in reply.text
+    assert (await _only_feed(store)).topic == "world"  # the operator's topic is untouched
     await core.handle_text(ADMIN, f"unfollow {feed_url}")
     assert [f.url for f in await store.feeds()] == [feed_url]
 
@@ -215,7 +215,8 @@ async def test_topic_tag_files_the_feed_s_stories_under_a_topic(
     assert await store.feeds() == []
     reply = await core.handle_text(ADMIN, f"follow {page} science")
     assert "filed under `science`" in reply.text
-    assert (await _only_feed(store)).topic == "science"
+    assert (await _only_feed(store)).topic is None  # a workspace's tag, not the feed's topic
+    assert "filed under `science` here" in (await core.handle_text(READER, "following")).text
 
 
 async def test_feeds_followed_elsewhere_are_not_listed_here(
