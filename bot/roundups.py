@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from bot.config import ALL_TOPICS
 from bot.filters import KeywordFilter
-from bot.follows import feed_key, is_feed_key, tagged_feeds
+from bot.follows import feed_id_of, feed_key, feed_label, feeds_by_id, is_feed_key, tagged_feeds
 from bot.pings import Ping
 from bot.schedules import Schedule
 from bot.store import (
@@ -83,7 +83,7 @@ async def _run_one(
             kind="roundup",
             topic=sub.topic,
             payload={
-                "heading": _heading(sub, now),
+                "heading": await _heading(tx, sub),
                 "articles": [a.id for a in ranked],
                 "since": since.isoformat(),
                 "until": now.isoformat(),
@@ -188,9 +188,14 @@ def _score(topics: list[dict[str, Any]] | None, topic: str, tagged: set[str]) ->
     return 0.0 if any(t.get("topic") in tagged for t in topics) else None
 
 
-def _heading(sub: Subscription, now: datetime) -> str:
+async def _heading(tx: Transaction, sub: Subscription) -> str:
     schedule = _schedule(sub)
     label = "All topics" if sub.topic == ALL_TOPICS else sub.topic
+    # A followed feed's roundup is named by the feed, never by its `feed:N` key.
+    feeds = await feeds_by_id(tx, [sub.topic])  # no query for an ordinary topic
+    feed_id = feed_id_of(sub.topic)
+    if feed_id in feeds:
+        label = feed_label(feeds[feed_id])
     return f"{label} roundup ({schedule.describe()})"
 
 

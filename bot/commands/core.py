@@ -32,7 +32,7 @@ from bot.commands.replies import (
     fetch_problem,
     headline,
     joined,
-    local_time,
+    subscribed,
 )
 from bot.condense import PAGE_ACCEPT
 from bot.config import ALL_TOPICS
@@ -212,6 +212,8 @@ class Core:
                 return await self.summary(command.url or "", private=command.private)
             case "subscribe":
                 return await self.subscribe(caller, command)
+            case "unsubscribe" if command.url is not None:
+                return await self.follows.unfollow(caller.where, command.url)
             case "unsubscribe":
                 return await self.unsubscribe(caller, command.topic or "")
             case "subscriptions":
@@ -261,25 +263,18 @@ class Core:
         return Reply(digest=digest, ephemeral=private)
 
     async def subscribe(self, caller: Caller, command: Command) -> Reply:
-        """Subscribe the caller's channel to a topic, instantly or as a roundup."""
+        """Subscribe the caller's channel to a topic (or a feed it follows), instantly or as a roundup."""
+        if command.url is not None:
+            return await self.follows.subscribe(
+                caller.where, caller.user, command.url, command.schedule
+            )
         topic = self._known_topic(command.topic or "")
         now = self.clock()
         sub, created = await self.store.subscribe(
             caller.where, topic, now, schedule=command.schedule, created_by=caller.user
         )
         verb = "Subscribed" if created else "Updated"
-        schedule = command.schedule
-        if schedule is None or sub.next_run_at is None:
-            what = "each new story will be posted here as it arrives."
-            return Reply((f"{verb}: `{topic}` here, instantly: {what}",), ephemeral=False)
-        when = local_time(sub.next_run_at, schedule.timezone)
-        return Reply(
-            (
-                f"{verb}: a roundup of `{topic}` stories here, {schedule.describe()}.",
-                f"Next roundup: {when}.",
-            ),
-            ephemeral=False,
-        )
+        return subscribed(verb, f"`{topic}`", sub, command.schedule)
 
     async def unsubscribe(self, caller: Caller, topic: str) -> Reply:
         """Remove the channel's subscription to a topic."""

@@ -12,13 +12,14 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot import follows
-from bot.commands.replies import Reply, describe_feed, error, headline
+from bot.commands.replies import Reply, describe_feed, error, headline, subscribed
 from bot.config import ALL_TOPICS
 from bot.discovery import discover
 from bot.errors import BlockedError, FeedError, FetchError
 from bot.feeds import Entry, canonical_url
 from bot.fetch import Fetcher
-from bot.store import ChannelRef, Store
+from bot.schedules import Schedule
+from bot.store import ChannelRef, Feed, Store
 
 KnownTopic = Callable[[str], str]  # a topic name checked against the configured ones
 
@@ -91,9 +92,8 @@ class FollowCommands:
 
     async def unfollow(self, where: ChannelRef, url: str) -> Reply:
         """Stop following a feed here (by its URL, or a page URL on the same site)."""
-        followed = await follows.followed_feeds(self.store, where)
-        target = follows.followed_url(url, [f.url for _, f in followed])
-        done = await follows.unfollow(self.store, where, target) if target else None
+        feed = await self._followed(where, url)
+        done = await follows.unfollow(self.store, where, feed.url) if feed else None
         if done is None:
             return error(
                 f"This channel does not follow `{url}`; `/news following` lists its feeds."
@@ -102,6 +102,25 @@ class FollowCommands:
         if done.stopped:
             lines.append("No channel follows it any more, so it is no longer polled.")
         return Reply(tuple(lines), ephemeral=False)
+
+    async def subscribe(
+        self, where: ChannelRef, user: str, url: str, schedule: Schedule | None
+    ) -> Reply:
+        """Make this channel's follow of a feed a roundup on `schedule`, or instant again (None)."""
+        feed = await self._followed(where, url)
+        if feed is None:
+            return error(f"This channel does not follow `{url}`: `/news follow {url}` first.")
+        key = follows.feed_key(feed.id)
+        sub, _ = await self.store.subscribe(
+            where, key, self.clock(), schedule=schedule, created_by=user
+        )
+        return subscribed("Updated", follows.feed_label(feed), sub, schedule)
+
+    async def _followed(self, where: ChannelRef, url: str) -> Feed | None:
+        """The feed this channel follows that `url` names (see `bot.follows.followed_url`)."""
+        followed = [feed for _, feed in await follows.followed_feeds(self.store, where)]
+        target = follows.followed_url(url, [f.url for f in followed])
+        return next((f for f in followed if f.url == target), None)
 
     async def following(self, where: ChannelRef) -> Reply:
         """This channel's followed feeds with their health."""

@@ -226,3 +226,27 @@ async def test_discord_unfollow_offers_this_channel_s_feeds(
     followup = await _discord(fake_discord, "unfollow", url=feed_url)
     assert "Unfollowed Harbour Gazette" in followup.body["content"]
     assert await store.subscriptions() == []
+
+
+async def test_slack_subscribe_makes_a_followed_feed_a_roundup(
+    fake_slack: FakeSlack, slack_events: str, store: Store, server: FeedServer
+) -> None:
+    """A signed `/news subscribe <feed> weekdays 09:30 Europe/Berlin` schedules this channel's
+    follow as a roundup, told to the channel; `/news unsubscribe <feed>` unfollows it."""
+    await _slack(fake_slack, slack_events, f"follow {serve_site(server)}")
+    [feed] = await store.feeds()
+    body = await _slack(
+        fake_slack, slack_events, f"subscribe <{feed.url}> weekdays 09:30 Europe/Berlin"
+    )
+    assert body["response_type"] == "in_channel"
+    assert body["text"].startswith(f"Updated: a roundup of Harbour Gazette ({feed.url}) stories")
+    [sub] = await store.subscriptions(SLACK_NEWS)
+    assert (sub.topic, sub.mode, sub.cron, sub.timezone) == (
+        feed_key(feed.id),
+        "roundup",
+        "30 9 * * mon-fri",
+        "Europe/Berlin",
+    )
+    gone = await _slack(fake_slack, slack_events, f"unsubscribe {feed.url}")
+    assert gone["response_type"] == "in_channel" and "Unfollowed Harbour Gazette" in gone["text"]
+    assert await store.subscriptions(SLACK_NEWS) == []

@@ -8,7 +8,7 @@ from bot.commands.core import Caller
 from bot.fetch import Fetcher
 from bot.follows import UNFOLLOWED, feed_id_of, feed_key
 from bot.poll import RoundReport
-from bot.roundups import best_stories
+from bot.roundups import best_stories, run_due_roundups
 from bot.settings import Settings
 from bot.store import ChannelRef, Feed, Store
 from tests.bot.commands_fixtures import ADMIN, READER, T0, make_core
@@ -230,3 +230,45 @@ async def test_feeds_followed_elsewhere_are_not_listed_here(
     there = await core.handle_text(ELSEWHERE, "feeds science")
     assert "operator.example" in here.text and "Harbour Gazette" not in here.text
     assert "operator.example" in there.text and "Harbour Gazette" in there.text
+
+
+async def test_subscribe_with_a_followed_feed_s_url_makes_it_a_roundup_and_back(
+    store: Store, fetcher: Fetcher, server: FeedServer, settings: Settings
+) -> None:
+    """`subscribe <feed> daily 08:00` turns this channel's follow into a roundup named by the feed;
+    without a schedule it is instant again; `unsubscribe <feed>` unfollows it."""
+    core = make_core(store, fetcher)
+    page = serve_site(server)
+    await core.handle_text(ADMIN, f"follow {page}")
+    feed = await _only_feed(store)
+    refused = await core.handle_text(OTHER, f"subscribe {feed.url} daily 08:00")
+    assert not refused.ok and f"does not follow `{feed.url}`: `/news follow" in refused.text
+    assert [s.channel for s in await store.subscriptions()] == ["C1"]
+    reply = await core.handle_text(ADMIN, f"subscribe {feed.url} daily 08:00")
+    assert reply.ok and not reply.ephemeral, reply.text
+    assert reply.lines == (
+        f"Updated: a roundup of Harbour Gazette ({feed.url}) stories here, daily 08:00 UTC.",
+        "Next roundup: Sun 29 Nov 2026 08:00 UTC.",
+    )
+    listed = await core.handle_text(READER, "following")
+    assert "; roundup daily 08:00 UTC" in listed.text
+    poller, outbox = pipeline(store, fetcher, settings)
+    await poller.poll_all(T0)
+    serve_feed(server, [NEW, *OLD])
+    await poller.poll_all(T0 + timedelta(minutes=10))
+    assert await outbox.deliveries() == []  # a roundup: nothing instant
+    await run_due_roundups(store, T0 + timedelta(days=1))
+    [roundup] = await outbox.deliveries()
+    payload = roundup.payload or {}
+    assert payload["heading"] == f"Harbour Gazette ({feed.url}) roundup (daily 08:00 UTC)"
+    assert len(payload["articles"]) == 1
+    instant = await core.handle_text(ADMIN, f"subscribe {page}")  # a page of its site names it
+    assert instant.lines == (
+        f"Updated: Harbour Gazette ({feed.url}) here, instantly: "
+        "each new story will be posted here as it arrives.",
+    )
+    [sub] = await store.subscriptions(NEWS)
+    assert (sub.mode, sub.cron, sub.next_run_at) == ("instant", None, None)
+    gone = await core.handle_text(ADMIN, f"unsubscribe {feed.url}")
+    assert gone.ok and "Unfollowed Harbour Gazette" in gone.text and "no longer polled" in gone.text
+    assert await store.subscriptions() == []
