@@ -10,6 +10,7 @@ in `bot.commands.follows`.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,6 +33,9 @@ from bot.store import (
 FEED_PREFIX = "feed:"
 COMMAND_ORIGIN = "command"  # Feed.origin of a feed first added by /news follow
 UNFOLLOWED = "no channel follows it any more"  # disabled_reason after the last unfollow
+# PostgreSQL advisory lock namespaces (the two-key form; its keys never meet the one-key form's).
+_WORKSPACE_LOCK = 0x666F6C77  # "folw": one workspace's follows, for its quota
+_FEED_LOCK = 0x66656564  # "feed": one feed URL's row
 
 
 def feed_key(feed_id: int) -> str:
@@ -86,6 +90,7 @@ async def follow(
     feeds followed per workspace) is checked in the same transaction.
     """
     async with store.transaction() as tx:
+        await _serialise(tx, f"{where.platform}\0{where.workspace}", url)
         feed = await tx.session.scalar(select(Feed).where(Feed.url == url))
         in_workspace = await _workspace_feeds(tx, where)
         if (feed is None or feed.id not in in_workspace) and len(in_workspace) >= max_feeds:
@@ -320,6 +325,24 @@ async def owe_disabled_notices(tx: Transaction, feed: Feed, now: datetime) -> in
             )
         )
     return len(channels)
+
+
+async def _serialise(tx: Transaction, workspace: str, url: str) -> None:
+    """On PostgreSQL, hold this workspace's and this URL's follow locks until commit.
+
+    Workers sharing PostgreSQL could otherwise both pass the quota, or both insert a new URL's
+    row. Workspace before URL: never a cycle. SQLite's one process queues its writers itself.
+    """
+    if tx.session.get_bind().dialect.name != "postgresql":
+        return
+    for space, name in ((_WORKSPACE_LOCK, workspace), (_FEED_LOCK, url)):
+        await tx.session.execute(select(func.pg_advisory_xact_lock(space, _lock_key(name))))
+
+
+def _lock_key(name: str) -> int:
+    """A stable signed 32-bit key for a name (Python's `hash` differs between processes)."""
+    digest = hashlib.blake2b(name.encode(), digest_size=4).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 async def _tag(tx: Transaction, feed_id: int, where: ChannelRef, topic: str | None) -> str | None:

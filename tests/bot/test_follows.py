@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
+
+import pytest
 
 from bot.commands.core import Caller
 from bot.fetch import Fetcher
-from bot.follows import UNFOLLOWED, feed_id_of, feed_key
+from bot.follows import UNFOLLOWED, feed_id_of, feed_key, follow
 from bot.poll import RoundReport
 from bot.roundups import best_stories, run_due_roundups
 from bot.settings import Settings
@@ -15,6 +18,8 @@ from tests.bot.commands_fixtures import ADMIN, READER, T0, make_core
 from tests.bot.delivery_helpers import RecordingSender, worker
 from tests.bot.follow_fixtures import NEW, OLD, fail_feed, pipeline, serve_feed, serve_site
 from tests.servers.feed_server import FeedServer, rss
+
+pytestmark = pytest.mark.both_databases  # run on SQLite and PostgreSQL (conftest)
 
 NEWS = ChannelRef("discord", "G1", "C1")
 OTHER = Caller("discord", "G1", "C2", "U1", can_manage=True)
@@ -272,3 +277,41 @@ async def test_subscribe_with_a_followed_feed_s_url_makes_it_a_roundup_and_back(
     gone = await core.handle_text(ADMIN, f"unsubscribe {feed.url}")
     assert gone.ok and "Unfollowed Harbour Gazette" in gone.text and "no longer polled" in gone.text
     assert await store.subscriptions() == []
+
+
+async def test_concurrent_follows_keep_the_quota_and_one_row_per_feed(
+    backend: str, database_url: str, store: Store
+) -> None:
+    """Follows racing from several workers (stores with their own connections; PostgreSQL only,
+    where several `newsbot run` share the database) pass the workspace quota exactly as often as
+    it allows, and a feed first followed from several workspaces at once is one row."""
+    workers = [store, *(Store(database_url) for _ in range(2 if backend == "postgresql" else 0))]
+
+    async def one(n: int, where: ChannelRef, url: str) -> bool:
+        done = await follow(
+            workers[n % len(workers)],
+            where,
+            url,
+            T0,
+            title=None,
+            topic=None,
+            created_by="U1",
+            max_feeds=2,
+        )
+        return done.refused is None
+
+    try:
+        quota = [
+            one(n, ChannelRef("discord", "G1", f"C{n}"), f"https://f{n}.example/rss")
+            for n in range(6)
+        ]
+        same = [
+            one(n, ChannelRef("slack", f"T{n}", "C1"), "https://same.example/rss") for n in range(4)
+        ]
+        results = await asyncio.gather(*quota, *same)
+    finally:
+        for extra in workers[1:]:
+            await extra.close()
+    assert sum(results[:6]) == 2 and all(results[6:])
+    assert len({s.topic for s in await store.subscriptions() if s.workspace == "G1"}) == 2
+    assert len(await store.feeds()) == 3
