@@ -70,7 +70,6 @@ class Followed:
     new_subscription: bool  # this channel did not follow it before
     re_enabled: str | None = None  # the reason it had been disabled, if it was
     refused: str | None = None  # a quota refusal; nothing was changed
-    tag: str | None = None  # this workspace's topic for the feed, after the follow
 
 
 async def follow(
@@ -117,7 +116,8 @@ async def follow(
             feed.last_error = None
             feed.next_poll_at = now
         feed.title = feed.title or title
-        tag = await _tag(tx, feed.id, where, topic)
+        if topic is not None:
+            await _tag(tx, feed.id, where, topic)
         key = feed_key(feed.id)
         query = select(Subscription).where(*_channel(where), Subscription.topic == key)
         sub = await tx.session.scalar(query)
@@ -137,7 +137,7 @@ async def follow(
             )
         else:
             sub.paused_reason = None  # following again lifts a pause, like subscribing again
-    return Followed(feed, new_feed, sub is None, re_enabled, tag=tag)
+    return Followed(feed, new_feed, sub is None, re_enabled)
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,11 +345,9 @@ def _lock_key(name: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-async def _tag(tx: Transaction, feed_id: int, where: ChannelRef, topic: str | None) -> str | None:
-    """Set this workspace's tag of the feed when `topic` is given; the tag it has after."""
+async def _tag(tx: Transaction, feed_id: int, where: ChannelRef, topic: str) -> None:
+    """Set (or change) this workspace's topic tag of the feed."""
     tag = await tx.session.scalar(select(FeedTag).where(*_tag_of(feed_id, where)))
-    if topic is None:
-        return tag.topic if tag else None
     if tag is None:
         tx.session.add(
             FeedTag(
@@ -358,7 +356,6 @@ async def _tag(tx: Transaction, feed_id: int, where: ChannelRef, topic: str | No
         )
     else:
         tag.topic = topic
-    return topic
 
 
 def _tag_of(feed_id: int, where: ChannelRef) -> tuple[ColumnElement[bool], ...]:
