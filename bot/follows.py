@@ -2,12 +2,15 @@
 
 That one key is the whole data model: the outbox owes a story from feed N to the `feed:N`
 subscribers (instant or roundup) through the same machinery as topics, and the feed row itself
-is shared, so a feed followed by many channels is polled once. Everything here is
-platform-neutral store work; the chat wording is in `bot.commands.follows`.
+is shared, so a feed followed by many channels is polled once. A workspace's `[topic]` for a feed
+is a `FeedTag` row of that workspace alone: its stories count as that topic only for the same
+workspace's subscriptions. Everything here is platform-neutral store work; the chat wording is
+in `bot.commands.follows`.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,11 +19,23 @@ from urllib.parse import urlsplit
 from sqlalchemy import ColumnElement, delete, func, select
 
 from bot.feeds import canonical_url
-from bot.store import ChannelRef, Delivery, Feed, SeenEntry, Store, Subscription, Transaction
+from bot.store import (
+    ChannelRef,
+    Delivery,
+    Feed,
+    FeedTag,
+    SeenEntry,
+    Store,
+    Subscription,
+    Transaction,
+)
 
 FEED_PREFIX = "feed:"
 COMMAND_ORIGIN = "command"  # Feed.origin of a feed first added by /news follow
 UNFOLLOWED = "no channel follows it any more"  # disabled_reason after the last unfollow
+# PostgreSQL advisory lock namespaces (the two-key form; its keys never meet the one-key form's).
+_WORKSPACE_LOCK = 0x666F6C77  # "folw": one workspace's follows, for its quota
+_FEED_LOCK = 0x66656564  # "feed": one feed URL's row
 
 
 def feed_key(feed_id: int) -> str:
@@ -70,9 +85,11 @@ async def follow(
 ) -> Followed:
     """Follow `url` from `where`: reuse or create the feed row, re-enable it, subscribe the channel.
 
-    The quota (distinct feeds followed per workspace) is checked in the same transaction.
+    `topic` tags the feed for this workspace only (None keeps its tag). The quota (distinct
+    feeds followed per workspace) is checked in the same transaction.
     """
     async with store.transaction() as tx:
+        await _serialise(tx, f"{where.platform}\0{where.workspace}", url)
         feed = await tx.session.scalar(select(Feed).where(Feed.url == url))
         in_workspace = await _workspace_feeds(tx, where)
         if (feed is None or feed.id not in in_workspace) and len(in_workspace) >= max_feeds:
@@ -99,8 +116,8 @@ async def follow(
             feed.last_error = None
             feed.next_poll_at = now
         feed.title = feed.title or title
-        if topic is not None and feed.origin == COMMAND_ORIGIN:
-            feed.topic = topic  # the operator's own feeds keep the operator's topic
+        if topic is not None:
+            await _tag(tx, feed.id, where, topic)
         key = feed_key(feed.id)
         query = select(Subscription).where(*_channel(where), Subscription.topic == key)
         sub = await tx.session.scalar(query)
@@ -150,6 +167,9 @@ async def unfollow(store: Store, where: ChannelRef, url: str) -> Unfollowed | No
             return None
         await tx.session.delete(sub)
         await tx.session.flush()
+        if not await _workspace_follows(tx, feed.id, where):
+            # The workspace's last channel left: its tag goes with it.
+            await tx.session.execute(delete(FeedTag).where(*_tag_of(feed.id, where)))
         left = await tx.session.scalar(
             select(func.count()).select_from(Subscription).where(Subscription.topic == key)
         )
@@ -166,6 +186,7 @@ async def unfollow(store: Store, where: ChannelRef, url: str) -> Unfollowed | No
 async def drop_follows(store: Store, feed_id: int) -> int:
     """Remove every channel's follow of a feed (before the operator removes the feed itself)."""
     async with store.transaction() as tx:
+        await tx.session.execute(delete(FeedTag).where(FeedTag.feed_id == feed_id))
         done = await tx.session.execute(
             delete(Subscription).where(Subscription.topic == feed_key(feed_id))
         )
@@ -195,6 +216,31 @@ def followed_url(url: str, followed: Iterable[str]) -> str | None:
     host = urlsplit(url).netloc.lower()
     same_site = [f for f in urls if urlsplit(f).netloc.lower() == host]
     return same_site[0] if len(same_site) == 1 else None
+
+
+async def workspace_tags(store: Store, where: ChannelRef) -> dict[int, str]:
+    """This workspace's topic tags, by feed id."""
+    query = select(FeedTag).where(
+        FeedTag.platform == where.platform, FeedTag.workspace == where.workspace
+    )
+    async with store.transaction() as tx:
+        return {t.feed_id: t.topic for t in (await tx.session.scalars(query)).all()}
+
+
+async def feed_tags(tx: Transaction, feed_id: int) -> dict[tuple[str, str], str]:
+    """Every workspace's topic tag of one feed, by (platform, workspace)."""
+    query = select(FeedTag).where(FeedTag.feed_id == feed_id)
+    return {(t.platform, t.workspace): t.topic for t in (await tx.session.scalars(query)).all()}
+
+
+async def tagged_feeds(tx: Transaction, where: ChannelRef, topic: str) -> set[int]:
+    """The feeds this workspace filed under `topic`."""
+    query = select(FeedTag.feed_id).where(
+        FeedTag.platform == where.platform,
+        FeedTag.workspace == where.workspace,
+        FeedTag.topic == topic,
+    )
+    return set((await tx.session.scalars(query)).all())
 
 
 async def feeds_by_id(tx: Transaction, topics: Iterable[str]) -> dict[int, Feed]:
@@ -279,6 +325,59 @@ async def owe_disabled_notices(tx: Transaction, feed: Feed, now: datetime) -> in
             )
         )
     return len(channels)
+
+
+async def _serialise(tx: Transaction, workspace: str, url: str) -> None:
+    """On PostgreSQL, hold this workspace's and this URL's follow locks until commit.
+
+    Workers sharing PostgreSQL could otherwise both pass the quota, or both insert a new URL's
+    row. Workspace before URL: never a cycle. SQLite's one process queues its writers itself.
+    """
+    if tx.session.get_bind().dialect.name != "postgresql":
+        return
+    for space, name in ((_WORKSPACE_LOCK, workspace), (_FEED_LOCK, url)):
+        await tx.session.execute(select(func.pg_advisory_xact_lock(space, _lock_key(name))))
+
+
+def _lock_key(name: str) -> int:
+    """A stable signed 32-bit key for a name (Python's `hash` differs between processes)."""
+    digest = hashlib.blake2b(name.encode(), digest_size=4).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+async def _tag(tx: Transaction, feed_id: int, where: ChannelRef, topic: str) -> None:
+    """Set (or change) this workspace's topic tag of the feed."""
+    tag = await tx.session.scalar(select(FeedTag).where(*_tag_of(feed_id, where)))
+    if tag is None:
+        tx.session.add(
+            FeedTag(
+                feed_id=feed_id, platform=where.platform, workspace=where.workspace, topic=topic
+            )
+        )
+    else:
+        tag.topic = topic
+
+
+def _tag_of(feed_id: int, where: ChannelRef) -> tuple[ColumnElement[bool], ...]:
+    return (
+        FeedTag.feed_id == feed_id,
+        FeedTag.platform == where.platform,
+        FeedTag.workspace == where.workspace,
+    )
+
+
+async def _workspace_follows(tx: Transaction, feed_id: int, where: ChannelRef) -> int:
+    """How many channels of this workspace follow the feed."""
+    query = (
+        select(func.count())
+        .select_from(Subscription)
+        .where(
+            Subscription.platform == where.platform,
+            Subscription.workspace == where.workspace,
+            Subscription.topic == feed_key(feed_id),
+        )
+    )
+    return int(await tx.session.scalar(query) or 0)
 
 
 async def _workspace_feeds(tx: Transaction, where: ChannelRef) -> set[int]:

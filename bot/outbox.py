@@ -7,7 +7,7 @@ story and its deliveries commit together: a crash can lose neither one without t
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from bot.config import ALL_TOPICS
 from bot.filters import FilterSet, KeywordFilter
-from bot.follows import feed_key, is_feed_key
+from bot.follows import feed_key, feed_tags, is_feed_key
 from bot.pings import Ping, unique
 from bot.poll import Story
 from bot.store import Article, ChannelRef, Delivery, Feed, Store, Subscription, Transaction
@@ -34,7 +34,7 @@ class Outbox:
         self.wake = asyncio.Event()
 
     def tag(self, title: str, text: str, feed: Feed | None) -> list[TopicMatch]:
-        """The story's topics, best first; a feed's own `topic` counts as a match too.
+        """The story's topics, best first; a feed's own (operator's) `topic` counts as a match too.
 
         A story from feed N also matches `feed:N` (last), which is what channels that follow the
         feed (`/news follow`) subscribe to, instant or roundup.
@@ -52,12 +52,17 @@ class Outbox:
     async def on_stored(
         self, tx: Transaction, feed: Feed, stories: Sequence[Story], now: datetime
     ) -> None:
-        """Tag each new story and add one delivery per (story, channel) for instant subscriptions."""
+        """Tag each new story and add one delivery per (story, channel) for instant subscriptions.
+
+        A workspace's own tag of the feed (`/news follow <url> <topic>`) counts for that
+        workspace's subscriptions only; it is not stored with the story.
+        """
         query = select(Subscription).where(
             Subscription.mode == "instant", Subscription.paused_reason.is_(None)
         )
         subs = list((await tx.session.scalars(query)).all())
         filters = FilterSet(_filters(subs))
+        tags = await feed_tags(tx, feed.id) if feed.id is not None else {}
         created = 0
         for story in stories:
             article = await tx.session.get(Article, story.article_id)
@@ -71,7 +76,8 @@ class Outbox:
             # A story a subscription's filter rejects is simply not owed there (no row at all).
             skip = filters.rejected(article.title, article.text)
             kept = [s for s in subs if s.id not in skip]
-            created += await _owe(tx, kept, article.id, [m.topic for m in matches], now)
+            topics = [m.topic for m in matches]
+            created += await _owe(tx, kept, article.id, topics, now, tags)
         await tx.session.flush()
         if created:
             self.wake.set()
@@ -139,9 +145,17 @@ async def _articles(tx: Transaction, ids: Sequence[str]) -> Sequence[Article]:
 
 
 async def _owe(
-    tx: Transaction, subs: Sequence[Subscription], article_id: str, topics: list[str], now: datetime
+    tx: Transaction,
+    subs: Sequence[Subscription],
+    article_id: str,
+    story_topics: list[str],
+    now: datetime,
+    tags: Mapping[tuple[str, str], str] | None = None,
 ) -> int:
-    """Add the story's deliveries: one per channel, whichever of its topics the channel follows."""
+    """Add the story's deliveries: one per channel, whichever of its topics the channel follows.
+
+    `tags` are workspaces' own topics for the story's feed, by (platform, workspace).
+    """
     already = {
         (d.platform, d.workspace, d.channel)
         for d in (
@@ -152,6 +166,7 @@ async def _owe(
     pings: dict[tuple[str, str, str], list[Ping | None]] = {}
     for sub in subs:
         key = (sub.platform, sub.workspace, sub.channel)
+        topics = _with_tag(story_topics, (tags or {}).get((sub.platform, sub.workspace)))
         if sub.topic == ALL_TOPICS:
             topic = topics[0] if topics else ALL_TOPICS
         elif sub.topic in topics:
@@ -185,6 +200,14 @@ async def _owe(
             )
         )
     return len(owed)
+
+
+def _with_tag(topics: list[str], tag: str | None) -> list[str]:
+    """The story's topics in one workspace: its own tag of the feed after the matched topics."""
+    if tag is None or tag in topics:
+        return topics
+    at = next((i for i, t in enumerate(topics) if is_feed_key(t)), len(topics))
+    return [*topics[:at], tag, *topics[at:]]
 
 
 def _filters(subs: Sequence[Subscription]) -> dict[int, KeywordFilter]:

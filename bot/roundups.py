@@ -15,9 +15,18 @@ from sqlalchemy import func, select
 
 from bot.config import ALL_TOPICS
 from bot.filters import KeywordFilter
+from bot.follows import feed_id_of, feed_key, feed_label, feeds_by_id, is_feed_key, tagged_feeds
 from bot.pings import Ping
 from bot.schedules import Schedule
-from bot.store import Article, ArticleReport, Delivery, Store, Subscription, Transaction
+from bot.store import (
+    Article,
+    ArticleReport,
+    ChannelRef,
+    Delivery,
+    Store,
+    Subscription,
+    Transaction,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +74,7 @@ async def _run_one(
     due_at = sub.next_run_at
     keyword_filter = KeywordFilter.of(sub.include_terms, sub.exclude_terms)
     keep = keyword_filter.compiled() if keyword_filter else None
-    ranked = await best_stories(tx, sub.topic, since, now, max_items, keep=keep)
+    ranked = await best_stories(tx, sub.topic, since, now, max_items, keep=keep, where=sub.where)
     ping = Ping.from_json(sub.ping)
     delivery_id = None
     if ranked:
@@ -77,7 +86,7 @@ async def _run_one(
             kind="roundup",
             topic=sub.topic,
             payload={
-                "heading": _heading(sub, now),
+                "heading": await _heading(tx, sub),
                 "articles": [a.id for a in ranked],
                 "since": since.isoformat(),
                 "until": now.isoformat(),
@@ -105,10 +114,12 @@ async def best_stories(
     limit: int,
     *,
     keep: Callable[[str, str], bool] | None = None,
+    where: ChannelRef | None = None,
 ) -> list[Article]:
     """The period's stories for `topic`, best first: most sources, then newest, then best match.
 
     `keep(title, text)` is a subscription's keyword filter: rejected stories make room for others.
+    `where` is the subscription's channel: the feeds its workspace tagged `topic` count too.
     """
     period = (
         Article.created_at > since,
@@ -118,9 +129,12 @@ async def best_stories(
     # Ranked on light columns: a busy period holds thousands of stories with their whole text,
     # and only `limit` of them are loaded in full.
     light = select(Article.id, Article.topics, Article.published, Article.created_at)
+    tagged: set[str] = set()
+    if where is not None and topic != ALL_TOPICS and not is_feed_key(topic):
+        tagged = {feed_key(i) for i in await tagged_feeds(tx, where, topic)}
     ranked: dict[str, tuple[float, datetime]] = {}
     for article_id, topics, published, created_at in await tx.session.execute(light.where(*period)):
-        score = _score(topics, topic)
+        score = _score(topics, topic, tagged)
         if score is not None:
             ranked[article_id] = (score, published or created_at)
     if not ranked:
@@ -162,20 +176,29 @@ async def _kept(
     return kept[:limit]
 
 
-def _score(topics: list[dict[str, Any]] | None, topic: str) -> float | None:
-    """How well a story's stored topics match `topic` (None: not at all)."""
+def _score(topics: list[dict[str, Any]] | None, topic: str, tagged: set[str]) -> float | None:
+    """How well a story's stored topics match `topic` (None: not at all).
+
+    `tagged` holds the `feed:N` keys of feeds the workspace filed under `topic`: their stories
+    match with the lowest score, as the outbox counts them.
+    """
     topics = topics or []
     if topic == ALL_TOPICS:
         return float(topics[0]["score"]) if topics else 0.0
     for t in topics:
         if t.get("topic") == topic:
             return float(t.get("score", 0.0))
-    return None
+    return 0.0 if any(t.get("topic") in tagged for t in topics) else None
 
 
-def _heading(sub: Subscription, now: datetime) -> str:
+async def _heading(tx: Transaction, sub: Subscription) -> str:
     schedule = _schedule(sub)
     label = "All topics" if sub.topic == ALL_TOPICS else sub.topic
+    # A followed feed's roundup is named by the feed, never by its `feed:N` key.
+    feeds = await feeds_by_id(tx, [sub.topic])  # no query for an ordinary topic
+    feed_id = feed_id_of(sub.topic)
+    if feed_id in feeds:
+        label = feed_label(feeds[feed_id])
     return f"{label} roundup ({schedule.describe()})"
 
 

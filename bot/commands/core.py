@@ -32,14 +32,14 @@ from bot.commands.replies import (
     fetch_problem,
     headline,
     joined,
-    local_time,
+    subscribed,
 )
 from bot.condense import PAGE_ACCEPT
 from bot.config import ALL_TOPICS
 from bot.errors import FetchError, NewsbotError, StoreError
 from bot.fetch import Fetcher
 from bot.filters import KeywordFilter
-from bot.follows import is_feed_key, topic_labels, visible_feeds
+from bot.follows import is_feed_key, topic_labels, visible_feeds, workspace_tags
 from bot.outbox import digest_of
 from bot.roundups import best_stories
 from bot.settings import Settings
@@ -59,9 +59,18 @@ class RoundupSource(Protocol):
     """Builds a topic's roundup (in the bot: `ArticleRoundups`, the delivery ranking)."""
 
     async def stories(
-        self, topic: str, since: datetime, until: datetime, *, keep: Keep | None = None
+        self,
+        topic: str,
+        since: datetime,
+        until: datetime,
+        *,
+        keep: Keep | None = None,
+        where: ChannelRef | None = None,
     ) -> Sequence[Digest]:
-        """The topic's stories stored in (since, until] that `keep` keeps, best first."""
+        """The topic's stories stored in (since, until] that `keep` keeps, best first.
+
+        `where` is the asking channel: feeds its workspace tagged with the topic count too.
+        """
         ...
 
 
@@ -77,6 +86,7 @@ class Rank(Protocol):
         limit: int,
         *,
         keep: Keep | None = None,
+        where: ChannelRef | None = None,
     ) -> Awaitable[list[Article]]:
         """The period's best stories of the topic that `keep` keeps."""
         ...
@@ -91,11 +101,19 @@ class ArticleRoundups:
         self._limit = limit
 
     async def stories(
-        self, topic: str, since: datetime, until: datetime, *, keep: Keep | None = None
+        self,
+        topic: str,
+        since: datetime,
+        until: datetime,
+        *,
+        keep: Keep | None = None,
+        where: ChannelRef | None = None,
     ) -> Sequence[Digest]:
         """The ranking's best stories of the period, as digests."""
         async with self._store.transaction() as tx:
-            articles = await self._rank(tx, topic, since, until, self._limit, keep=keep)
+            articles = await self._rank(
+                tx, topic, since, until, self._limit, keep=keep, where=where
+            )
         return [digest_of(a) for a in articles]
 
 
@@ -194,6 +212,8 @@ class Core:
                 return await self.summary(command.url or "", private=command.private)
             case "subscribe":
                 return await self.subscribe(caller, command)
+            case "unsubscribe" if command.url is not None:
+                return await self.follows.unfollow(caller.where, command.url)
             case "unsubscribe":
                 return await self.unsubscribe(caller, command.topic or "")
             case "subscriptions":
@@ -243,25 +263,18 @@ class Core:
         return Reply(digest=digest, ephemeral=private)
 
     async def subscribe(self, caller: Caller, command: Command) -> Reply:
-        """Subscribe the caller's channel to a topic, instantly or as a roundup."""
+        """Subscribe the caller's channel to a topic (or a feed it follows), instantly or as a roundup."""
+        if command.url is not None:
+            return await self.follows.subscribe(
+                caller.where, caller.user, command.url, command.schedule
+            )
         topic = self._known_topic(command.topic or "")
         now = self.clock()
         sub, created = await self.store.subscribe(
             caller.where, topic, now, schedule=command.schedule, created_by=caller.user
         )
         verb = "Subscribed" if created else "Updated"
-        schedule = command.schedule
-        if schedule is None or sub.next_run_at is None:
-            what = "each new story will be posted here as it arrives."
-            return Reply((f"{verb}: `{topic}` here, instantly: {what}",), ephemeral=False)
-        when = local_time(sub.next_run_at, schedule.timezone)
-        return Reply(
-            (
-                f"{verb}: a roundup of `{topic}` stories here, {schedule.describe()}.",
-                f"Next roundup: {when}.",
-            ),
-            ephemeral=False,
-        )
+        return subscribed(verb, f"`{topic}`", sub, command.schedule)
 
     async def unsubscribe(self, caller: Caller, topic: str) -> Reply:
         """Remove the channel's subscription to a topic."""
@@ -318,7 +331,10 @@ class Core:
             # The channel's filter applies here too: the roundup shows what it would be posted.
             found = KeywordFilter.of(sub.include_terms, sub.exclude_terms) if sub else None
             keep = found.compiled() if found else None
-            digests = tuple(await self.roundups.stories(name, since, now, keep=keep))
+            found_stories = await self.roundups.stories(
+                name, since, now, keep=keep, where=caller.where
+            )
+            digests = tuple(found_stories)
             if digests:
                 posts.append(RoundupPost(f"Roundup: {labels.get(name, name)}", digests))
             else:
@@ -334,7 +350,11 @@ class Core:
         if topic is not None:
             name = self._known_topic(topic)
             configured = next(t for t in self.topics.topics if t.name == name).feeds
-            feeds = [f for f in feeds if f.topic == name or f.url in configured]
+            # A feed this workspace filed under the topic belongs to it here (and only here).
+            tags = await workspace_tags(self.store, where) if where is not None else {}
+            feeds = [
+                f for f in feeds if f.topic == name or f.url in configured or tags.get(f.id) == name
+            ]
             if not feeds:
                 return Reply(
                     (

@@ -50,9 +50,9 @@ def register_discord_commands(tree: app_commands.CommandTree[Any], core: Core) -
     ) -> None:
         await run(interaction, core, "summary", lambda: make_command("summary", url=url), private)
 
-    @news.command(name="subscribe", description="Post a topic in this channel")
+    @news.command(name="subscribe", description="Post a topic (or a followed feed) in this channel")
     @app_commands.describe(
-        topic="The topic to follow",
+        topic="The topic to follow, or the URL of a feed this channel follows",
         schedule="Empty: each story instantly. Or a roundup: hourly, daily 08:00 Europe/Berlin, "
         "weekdays 09:30, cron",
     )
@@ -67,8 +67,10 @@ def register_discord_commands(tree: app_commands.CommandTree[Any], core: Core) -
             lambda: make_command("subscribe", topic=topic, schedule=schedule),
         )
 
-    @news.command(name="unsubscribe", description="Stop posting a topic in this channel")
-    @app_commands.describe(topic="The topic to stop")
+    @news.command(
+        name="unsubscribe", description="Stop posting a topic (or a feed) in this channel"
+    )
+    @app_commands.describe(topic="The topic to stop, or a followed feed's URL (unfollows it)")
     @app_commands.autocomplete(topic=topic_choices)
     async def unsubscribe(interaction: discord.Interaction[Any], topic: str) -> None:
         await run(
@@ -136,7 +138,8 @@ def register_discord_commands(tree: app_commands.CommandTree[Any], core: Core) -
 
     @news.command(name="follow", description="Post a feed here (a feed or a page that links one)")
     @app_commands.describe(
-        url="The feed's or site's link", topic="Also file its stories under this topic"
+        url="The feed's or site's link",
+        topic="Also file its stories under this topic, in this server",
     )
     @app_commands.autocomplete(topic=topic_choices)
     async def follow(

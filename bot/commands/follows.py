@@ -12,13 +12,14 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot import follows
-from bot.commands.replies import Reply, describe_feed, error, headline
+from bot.commands.replies import Reply, describe_feed, error, headline, subscribed
 from bot.config import ALL_TOPICS
 from bot.discovery import discover
 from bot.errors import BlockedError, FeedError, FetchError
 from bot.feeds import Entry, canonical_url
 from bot.fetch import Fetcher
-from bot.store import ChannelRef, Store
+from bot.schedules import Schedule
+from bot.store import ChannelRef, Feed, Store
 
 KnownTopic = Callable[[str], str]  # a topic name checked against the configured ones
 
@@ -83,19 +84,16 @@ class FollowCommands:
         else:
             lines.append("This channel already followed it.")
         if tag is not None:
-            if feed.topic == tag:
-                lines.append(
-                    f"Its stories are also filed under `{tag}`, wherever that is followed."
-                )
-            else:
-                lines.append(f"Its topic is set by the operator, so `{tag}` was not applied.")
+            lines.append(
+                f"Its stories are also filed under `{tag}` for this workspace's channels "
+                "(other servers and teams are not affected)."
+            )
         return Reply(tuple(lines), ephemeral=False)
 
     async def unfollow(self, where: ChannelRef, url: str) -> Reply:
         """Stop following a feed here (by its URL, or a page URL on the same site)."""
-        followed = await follows.followed_feeds(self.store, where)
-        target = follows.followed_url(url, [f.url for _, f in followed])
-        done = await follows.unfollow(self.store, where, target) if target else None
+        feed = await self._followed(where, url)
+        done = await follows.unfollow(self.store, where, feed.url) if feed else None
         if done is None:
             return error(
                 f"This channel does not follow `{url}`; `/news following` lists its feeds."
@@ -105,14 +103,36 @@ class FollowCommands:
             lines.append("No channel follows it any more, so it is no longer polled.")
         return Reply(tuple(lines), ephemeral=False)
 
+    async def subscribe(
+        self, where: ChannelRef, user: str, url: str, schedule: Schedule | None
+    ) -> Reply:
+        """Make this channel's follow of a feed a roundup on `schedule`, or instant again (None)."""
+        feed = await self._followed(where, url)
+        if feed is None:
+            return error(f"This channel does not follow `{url}`: `/news follow {url}` first.")
+        key = follows.feed_key(feed.id)
+        sub, _ = await self.store.subscribe(
+            where, key, self.clock(), schedule=schedule, created_by=user
+        )
+        return subscribed("Updated", follows.feed_label(feed), sub, schedule)
+
+    async def _followed(self, where: ChannelRef, url: str) -> Feed | None:
+        """The feed this channel follows that `url` names (see `bot.follows.followed_url`)."""
+        followed = [feed for _, feed in await follows.followed_feeds(self.store, where)]
+        target = follows.followed_url(url, [f.url for f in followed])
+        return next((f for f in followed if f.url == target), None)
+
     async def following(self, where: ChannelRef) -> Reply:
         """This channel's followed feeds with their health."""
         followed = await follows.followed_feeds(self.store, where)
         if not followed:
             return Reply(("This channel follows no feeds. `/news follow <url>` adds one.",))
+        tags = await follows.workspace_tags(self.store, where)
         lines = ["Feeds this channel follows:"]
         for sub, feed in followed:
             line = describe_feed(feed)
+            if feed.id in tags:
+                line += f"; filed under `{tags[feed.id]}` here"
             if sub.schedule is not None:
                 line += f"; roundup {sub.schedule.describe()}"
             if sub.paused_reason:

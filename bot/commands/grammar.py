@@ -14,15 +14,16 @@ from bot.schedules import Schedule, ScheduleError, parse_schedule
 
 HELP = """\
 /news summary <url> [private]   digest any article page (private: only you see it)
-/news subscribe <topic> [schedule]   post the topic here: instantly, or as a roundup
+/news subscribe <topic|feed> [schedule]   post the topic (or a followed feed) here: instantly, or as a roundup
       schedules: hourly, daily 08:00, weekdays 09:30 Europe/Berlin, weekly mon 08:00, cron '0 8 * * 1-5'
-/news unsubscribe <topic>       stop posting the topic here
+      e.g. /news subscribe https://example.org/feed.xml daily 08:00   (no schedule: back to instant)
+/news unsubscribe <topic|feed>  stop posting the topic (or the followed feed: unfollow) here
 /news subscriptions             this channel's subscriptions, next roundup, any pause reason
 /news topics                    the available topics
 /news digest [topic]            post the current roundup now
 /news feeds [topic]             the feeds behind a topic and their health
 /news follow <url> [topic]      post a feed here (a feed or a site's page: its feed is found),
-      e.g. /news follow https://example.org/blog; [topic] also files its stories under that topic
+      e.g. /news follow https://example.org/blog world: [topic] files its stories under it in this workspace
 /news unfollow <url>            stop posting that feed here
 /news following                 the feeds this channel follows and their health
 /news filter <topic|feed> include|exclude words   post only stories with / without these words
@@ -51,6 +52,8 @@ MUTATING = frozenset({"subscribe", "unsubscribe", "follow", "unfollow", "filter"
 IN_CHANNEL = frozenset(
     {"summary", "subscribe", "unsubscribe", "digest", "follow", "unfollow", "filter", "ping"}
 )
+SUBSCRIBE_USAGE = "Usage: `/news subscribe <topic|feed> [schedule]`"
+UNSUBSCRIBE_USAGE = "Usage: `/news unsubscribe <topic|feed>`"
 FILTER_USAGE = 'Usage: `/news filter <topic|feed> include|exclude "words"`, or `/news filter <topic|feed> clear`'
 PING_USAGE = "Usage: `/news ping <topic|feed> @group|@here|off`"
 # Slack clients may turn typed quotes into curly ones; a quoted filter phrase must still work.
@@ -95,12 +98,14 @@ def parse_command(text: str) -> Command:
         return Command(name, url=check_url(args[0]), private=private)
     if name == "subscribe":
         if not args:
-            raise CommandError("Usage: `/news subscribe <topic> [schedule]`")
-        return Command(name, topic=args[0].lower(), schedule=build_schedule(" ".join(args[1:])))
+            raise CommandError(SUBSCRIBE_USAGE)
+        url, topic = _target(args[0], SUBSCRIBE_USAGE)
+        return Command(name, url=url, topic=topic, schedule=build_schedule(" ".join(args[1:])))
     if name == "unsubscribe":
         if len(args) != 1:
-            raise CommandError("Usage: `/news unsubscribe <topic>`")
-        return Command(name, topic=args[0].lower())
+            raise CommandError(UNSUBSCRIBE_USAGE)
+        url, topic = _target(args[0], UNSUBSCRIBE_USAGE)
+        return Command(name, url=url, topic=topic)
     if name in ("follow", "unfollow"):
         usage = "<url> [topic]" if name == "follow" else "<url>"
         if not args or len(args) > (2 if name == "follow" else 1):
@@ -146,9 +151,11 @@ def make_command(
             raise CommandError("Choose a role to mention, or `off` to stop: one of the two.")
         target_url, target = _target(topic or "", PING_USAGE)
         return Command(name, url=target_url, topic=target, action=action, ping=ping)
+    if name in ("subscribe", "unsubscribe"):
+        usage = SUBSCRIBE_USAGE if name == "subscribe" else UNSUBSCRIBE_USAGE
+        target_url, target = _target(topic or "", usage)
+        return Command(name, url=target_url, topic=target, schedule=build_schedule(schedule or ""))
     clean = (topic or "").strip().lower() or None
-    if name in ("subscribe", "unsubscribe") and clean is None:
-        raise CommandError(f"Usage: `/news {name} <topic>`")
     return Command(name, topic=clean, schedule=build_schedule(schedule or ""))
 
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.errors import BlockedError, FetchError
 from bot.pings import Ping
+from bot.schedules import Schedule
 from bot.store import Feed, Subscription
 from digests import Digest
 
@@ -68,6 +69,21 @@ def fetch_problem(exc: FetchError, url: str) -> str:
     if reason.startswith("too many redirects"):
         return f"That link redirects too often ({reason})."
     return f"I could not fetch that page: {reason}."
+
+
+def subscribed(verb: str, name: str, sub: Subscription, schedule: Schedule | None) -> Reply:
+    """The reply to a subscribe: instant, or a roundup with its next run (`name` as shown)."""
+    if schedule is None or sub.next_run_at is None:
+        what = "each new story will be posted here as it arrives."
+        return Reply((f"{verb}: {name} here, instantly: {what}",), ephemeral=False)
+    when = local_time(sub.next_run_at, schedule.timezone)
+    return Reply(
+        (
+            f"{verb}: a roundup of {name} stories here, {schedule.describe()}.",
+            f"Next roundup: {when}.",
+        ),
+        ephemeral=False,
+    )
 
 
 def describe_subscription(sub: Subscription, label: str | None = None) -> str:

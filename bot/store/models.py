@@ -124,6 +124,23 @@ class ArticleReport(Base):
 Index("ix_articles_duplicate_of", Article.duplicate_of)
 
 
+class FeedTag(Base):
+    """A workspace's topic for a feed it follows from chat (`/news follow <url> <topic>`).
+
+    Per workspace, unlike `Feed.topic` (the operator's, counted everywhere): one community's tag
+    must not put a feed's stories in front of another's subscribers.
+    """
+
+    __tablename__ = "feed_tags"
+
+    feed_id: Mapped[int] = mapped_column(
+        ForeignKey("feeds.id", ondelete="CASCADE"), primary_key=True
+    )
+    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
+    workspace: Mapped[str] = mapped_column(String(64), primary_key=True)
+    topic: Mapped[str] = mapped_column(String(200))
+
+
 @dataclass(frozen=True, slots=True)
 class ChannelRef:
     """Where a message goes: platform, workspace (guild/team id, "" for console) and channel id."""

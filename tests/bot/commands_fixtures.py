@@ -1,16 +1,26 @@
-"""Shared pieces for the slash-command tests: a small topic set, a fixed clock, a core."""
+"""Shared pieces for the slash-command tests: a small topic set, a fixed clock, a core, and how a
+test sends `/news` on each platform (a Discord interaction, a signed Slack command)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import aiohttp
 
 from bot.commands.core import Caller, Core, Keep, RoundupSource
 from bot.fetch import Fetcher
 from bot.outbox import topic_json
 from bot.poll import article_id
-from bot.store import Article, Store
+from bot.store import Article, ChannelRef, Store
 from digests import Digest, Topic, TopicSet
+from tests.servers.discord_payloads import OptionValue
+from tests.servers.discord_records import InteractionReply
+from tests.servers.fake_discord import FakeDiscord
+from tests.servers.fake_slack import FakeSlack
+from tests.servers.loopback import wait_until
+from tests.servers.slack_signing import signed_slash_command
 
 T0 = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 TOPICS = TopicSet(
@@ -22,6 +32,8 @@ TOPICS = TopicSet(
 )
 ADMIN = Caller("discord", "G1", "C1", "U1", can_manage=True)
 READER = Caller("discord", "G1", "C1", "U2", can_manage=False)
+SLACK_SECRET = "test-signing-secret"  # the bolt app's signing secret in the `slack_events` fixture
+SLACK_ADMIN = "U0ADMIN"  # a workspace admin of the fake Slack
 
 
 def make_core(
@@ -59,7 +71,13 @@ class RecordingRoundups:
         self.calls: list[tuple[str, datetime, datetime]] = []
 
     async def stories(
-        self, topic: str, since: datetime, until: datetime, *, keep: Keep | None = None
+        self,
+        topic: str,
+        since: datetime,
+        until: datetime,
+        *,
+        keep: Keep | None = None,
+        where: ChannelRef | None = None,
     ) -> Sequence[Digest]:
         """The fixed stories of `topic` (the channel's filter is not applied to fixed stories)."""
         self.calls.append((topic, since, until))
@@ -69,3 +87,36 @@ class RecordingRoundups:
 def hours(n: float) -> timedelta:
     """n hours."""
     return timedelta(hours=n)
+
+
+async def discord_followup(
+    fake: FakeDiscord, subcommand: str, options: dict[str, OptionValue], *, manage: bool = True
+) -> InteractionReply:
+    """Send one `/news subcommand` interaction (by a moderator unless `manage` is False); its first
+    follow-up, once it arrived."""
+    payload = await fake.send_interaction(subcommand, options, manage_channels=manage)
+    mine = int(payload["id"])
+
+    def of_it() -> list[InteractionReply]:
+        return [r for r in fake.interaction_replies if r.interaction_id == mine]
+
+    await wait_until(lambda: len(of_it()) >= 2, seconds=10)
+    return of_it()[1]
+
+
+async def slack_ask(
+    fake: FakeSlack, url: str, text: str, user_id: str = SLACK_ADMIN
+) -> dict[str, Any]:
+    """POST a signed `/news text` to the bolt app at `url`; the reply posted to its response_url."""
+    before = len(fake.responses)
+    request = signed_slash_command(
+        SLACK_SECRET, text, response_url=fake.response_url("r1"), user_id=user_id
+    )
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, data=request.body, headers=request.headers) as response,
+    ):
+        assert response.status == 200
+    await wait_until(lambda: len(fake.responses) > before, seconds=10)
+    body: dict[str, Any] = fake.responses[before].body
+    return body

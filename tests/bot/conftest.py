@@ -13,11 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiohttp import web
 
+from bot.adapters.discord import DiscordAdapter
+from bot.commands.discord_commands import register_discord_commands
+from bot.commands.slack_commands import create_slack_app, slack_routes
 from bot.fetch import Fetcher
 from bot.poll import Poller
 from bot.settings import Settings
 from bot.store import Store
+from tests.bot.commands_fixtures import SLACK_SECRET, make_core
 from tests.bot.databases import (
     POSTGRES_ENV,
     create_run_database,
@@ -25,7 +30,10 @@ from tests.bot.databases import (
     empty_schema,
     postgres_admin_url,
 )
+from tests.servers.fake_discord import FakeDiscord
+from tests.servers.fake_slack import FakeSlack
 from tests.servers.feed_server import FeedServer
+from tests.servers.loopback import LoopbackServer
 
 BOTH = "both_databases"
 
@@ -150,3 +158,52 @@ async def fetcher(settings: Settings) -> AsyncIterator[Fetcher]:
 def poller(store: Store, fetcher: Fetcher, settings: Settings) -> Poller:
     """A poller over the test store, with seeded jitter."""
     return Poller(store, fetcher, settings, rng=random.Random(4))
+
+
+@pytest.fixture
+async def discord_bot(
+    fake_discord: FakeDiscord, tmp_path: Path, store: Store, fetcher: Fetcher
+) -> AsyncIterator[DiscordAdapter]:
+    """The bot's own Discord adapter (commands and sender on one discord.py client) with /news over
+    a core on the test store, connected to the fake."""
+    settings = make_settings(
+        tmp_path,
+        discord_token=fake_discord.token,
+        discord_api_url=fake_discord.api_url,
+        discord_gateway_url=fake_discord.gateway_url,
+    )
+    core = make_core(store, fetcher)
+    adapter = DiscordAdapter(
+        settings,
+        setups=[lambda tree: register_discord_commands(tree, core)],
+        guild_ready_timeout=0.05,
+    )
+    adapter.sender.channel_interval = 0.01
+    await adapter.start(ready_within=10)
+    try:
+        yield adapter
+    finally:
+        await adapter.close()
+
+
+@pytest.fixture
+async def slack_events(
+    tmp_path: Path, fake_slack: FakeSlack, store: Store, fetcher: Fetcher
+) -> AsyncIterator[str]:
+    """The bolt app over a core on the test store (managers: workspace admins) at
+    http://127.0.0.1:port/slack/events; `commands_fixtures.slack_ask` signs commands for it."""
+    settings = make_settings(
+        tmp_path,
+        slack_bot_token=fake_slack.token,
+        slack_signing_secret=SLACK_SECRET,
+        slack_api_url=fake_slack.api_url,
+        slack_admins="admins",
+    )
+    web_app = web.Application()
+    web_app.add_routes(slack_routes(create_slack_app(settings, make_core(store, fetcher))))
+    server = LoopbackServer(web_app)
+    await server.start()
+    try:
+        yield server.origin + "/slack/events"
+    finally:
+        await server.stop()

@@ -228,7 +228,12 @@ async def test_a_crashing_dependency_becomes_a_short_reply(store: Store, fetcher
 
     class Broken:
         async def stories(
-            self, topic: str, since: object, until: object, keep: object = None
+            self,
+            topic: str,
+            since: object,
+            until: object,
+            keep: object = None,
+            where: object = None,
         ) -> list[Digest]:
             raise RuntimeError("boom")
 

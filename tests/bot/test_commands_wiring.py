@@ -12,7 +12,7 @@ from bot.commands.core import ArticleRoundups
 from bot.commands.wiring import build_commands
 from bot.fetch import Fetcher
 from bot.settings import load_settings
-from bot.store import Article, Store, Transaction
+from bot.store import Article, ChannelRef, Store, Transaction
 from tests.bot.commands_fixtures import T0, TOPICS, add_article, hours
 from tests.bot.conftest import make_settings
 
@@ -61,6 +61,7 @@ async def test_article_roundups_use_the_injected_ranking(store: Store) -> None:
         limit: int,
         *,
         keep: Callable[[str, str], bool] | None = None,
+        where: ChannelRef | None = None,
     ) -> list[Article]:
         asked.append((topic, since, until, limit))
         return [a for a in await store.recent_articles() if a.title == "Probe lands"]

@@ -118,7 +118,7 @@ async def test_subscribe_checks_manage_channels_itself(
 @pytest.mark.parametrize(
     ("subcommand", "options", "expected"),
     [
-        ("help", {}, "/news subscribe <topic> [schedule]"),
+        ("help", {}, "/news subscribe <topic|feed> [schedule]"),
         ("topics", {}, "`science`: Research and discoveries"),
         ("subscriptions", {}, "This channel has no subscriptions"),
         ("feeds", {"topic": "world"}, "No feeds belong to `world`"),

@@ -4,29 +4,21 @@ bot's own adapter (commands and sender on one discord.py client), posts checked 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.adapters.discord import DiscordAdapter
-from bot.commands.discord_commands import register_discord_commands
-from bot.fetch import Fetcher
 from bot.outbox import Outbox
 from bot.roundups import run_due_roundups
 from bot.schedules import parse_schedule
 from bot.store import ChannelRef, Store
-from tests.bot.commands_fixtures import make_core
-from tests.bot.conftest import make_settings
+from tests.bot.commands_fixtures import discord_followup
 from tests.bot.delivery_helpers import T0, china_text, starter_topics, store_story
 from tests.bot.delivery_helpers import worker as make_worker
 from tests.servers.discord_payloads import OptionValue
-from tests.servers.discord_records import InteractionReply
 from tests.servers.fake_discord import FakeDiscord
-from tests.servers.loopback import wait_until
 
 ZWSP = "\u200b"
 
@@ -37,31 +29,6 @@ def outbox(store: Store) -> Outbox:
     return Outbox(store, starter_topics())
 
 
-@asynccontextmanager
-async def running_bot(
-    fake: FakeDiscord, store: Store, fetcher: Fetcher, tmp_path: Path
-) -> AsyncIterator[DiscordAdapter]:
-    """The bot's Discord adapter with /news registered, connected to the fake."""
-    settings = make_settings(
-        tmp_path,
-        discord_token=fake.token,
-        discord_api_url=fake.api_url,
-        discord_gateway_url=fake.gateway_url,
-    )
-    core = make_core(store, fetcher)
-    adapter = DiscordAdapter(
-        settings,
-        setups=[lambda tree: register_discord_commands(tree, core)],
-        guild_ready_timeout=0.05,
-    )
-    adapter.sender.channel_interval = 0.01
-    await adapter.start(ready_within=10)
-    try:
-        yield adapter
-    finally:
-        await adapter.close()
-
-
 def _news(fake: FakeDiscord) -> ChannelRef:
     return ChannelRef("discord", str(fake.guild.id), str(fake.guild.channel("news").id))
 
@@ -70,14 +37,7 @@ async def _command(
     fake: FakeDiscord, subcommand: str, options: dict[str, OptionValue], *, manage: bool = True
 ) -> str:
     """Send one /news interaction; return the follow-up's text once it arrived."""
-    payload = await fake.send_interaction(subcommand, options, manage_channels=manage)
-    mine = int(payload["id"])
-
-    def of_it() -> list[InteractionReply]:
-        return [r for r in fake.interaction_replies if r.interaction_id == mine]
-
-    await wait_until(lambda: len(of_it()) >= 2, seconds=10)
-    followup = of_it()[1]
+    followup = await discord_followup(fake, subcommand, options, manage=manage)
     assert followup.body["allowed_mentions"] == {"parse": []}  # replies never ping
     return str(followup.body["content"])
 
@@ -85,9 +45,8 @@ async def _command(
 async def test_filter_and_role_ping_shape_what_reaches_discord(
     fake_discord: FakeDiscord,
     store: Store,
-    fetcher: Fetcher,
     outbox: Outbox,
-    tmp_path: Path,
+    discord_bot: DiscordAdapter,
 ) -> None:
     """The excluded story is not posted (and not owed); the other pings exactly the chosen role,
     while `@everyone` and another role's mention in its text stay inert."""
@@ -95,24 +54,23 @@ async def test_filter_and_role_ping_shape_what_reaches_discord(
     editors = fake_discord.guild.role("Editors")
     other = fake_discord.guild.role("Night shift")
     await store.subscribe(where, "world", T0)
-    async with running_bot(fake_discord, store, fetcher, tmp_path) as bot:
-        said = await _command(fake_discord, "ping", {"target": "world", "role": editors})
-        assert said == "Pings on: each `world` story posted here mentions @Editors."
-        said = await _command(
-            fake_discord,
-            "filter",
-            {"target": "world", "action": "exclude", "terms": '"football match", sport'},
-        )
-        assert "Filter on `world` here: never with `football match` or `sport`." in said
-        title, text = china_text(1)
-        lead = f"@everyone read this <@&{other.id}> now. "
-        await store_story(store, outbox, T0, slug="kept", title=title, text=lead + text)
-        title2, text2 = china_text(2)
-        await store_story(
-            store, outbox, T0, slug="skipped", title=title2, text=f"{text2} The sport pages."
-        )
-        summary = await make_worker(store, outbox, discord=bot.sender).run_once(T0)
-        listing = await _command(fake_discord, "subscriptions", {})
+    said = await _command(fake_discord, "ping", {"target": "world", "role": editors})
+    assert said == "Pings on: each `world` story posted here mentions @Editors."
+    said = await _command(
+        fake_discord,
+        "filter",
+        {"target": "world", "action": "exclude", "terms": '"football match", sport'},
+    )
+    assert "Filter on `world` here: never with `football match` or `sport`." in said
+    title, text = china_text(1)
+    lead = f"@everyone read this <@&{other.id}> now. "
+    await store_story(store, outbox, T0, slug="kept", title=title, text=lead + text)
+    title2, text2 = china_text(2)
+    await store_story(
+        store, outbox, T0, slug="skipped", title=title2, text=f"{text2} The sport pages."
+    )
+    summary = await make_worker(store, outbox, discord=discord_bot.sender).run_once(T0)
+    listing = await _command(fake_discord, "subscriptions", {})
     [message] = fake_discord.messages
     assert (summary.sent, summary.retrying, summary.failed) == (1, 0, 0)
     assert message.body["content"] == f"<@&{editors.id}>"
@@ -128,24 +86,22 @@ async def test_filter_and_role_ping_shape_what_reaches_discord(
 async def test_roundup_pings_the_role_on_its_first_message_only(
     fake_discord: FakeDiscord,
     store: Store,
-    fetcher: Fetcher,
     outbox: Outbox,
-    tmp_path: Path,
+    discord_bot: DiscordAdapter,
 ) -> None:
     """A roundup subscription's ping rides on the roundup, once."""
     where = _news(fake_discord)
     editors = fake_discord.guild.role("Editors")
     await store.subscribe(where, "world", T0, schedule=parse_schedule("daily 08:00"))
-    async with running_bot(fake_discord, store, fetcher, tmp_path) as bot:
-        said = await _command(fake_discord, "ping", {"target": "world", "role": editors})
-        assert "each `world` roundup posted here mentions @Editors" in said
-        for seed in range(2):
-            title, text = china_text(seed)
-            at = T0 + timedelta(minutes=1)
-            await store_story(store, outbox, at, slug=f"r{seed}", title=title, text=text)
-        due = T0 + timedelta(days=1)
-        await run_due_roundups(store, due)
-        await make_worker(store, outbox, discord=bot.sender).run_once(due)
+    said = await _command(fake_discord, "ping", {"target": "world", "role": editors})
+    assert "each `world` roundup posted here mentions @Editors" in said
+    for seed in range(2):
+        title, text = china_text(seed)
+        at = T0 + timedelta(minutes=1)
+        await store_story(store, outbox, at, slug=f"r{seed}", title=title, text=text)
+    due = T0 + timedelta(days=1)
+    await run_due_roundups(store, due)
+    await make_worker(store, outbox, discord=discord_bot.sender).run_once(due)
     [message] = fake_discord.messages
     assert message.body["content"].startswith(f"<@&{editors.id}> world roundup")
     assert message.body["allowed_mentions"] == {"parse": [], "roles": [editors.id]}
@@ -166,8 +122,7 @@ async def test_roundup_pings_the_role_on_its_first_message_only(
 async def test_bad_or_unauthorised_changes_get_one_line(
     fake_discord: FakeDiscord,
     store: Store,
-    fetcher: Fetcher,
-    tmp_path: Path,
+    discord_bot: DiscordAdapter,
     subcommand: str,
     options: dict[str, Any],
     manage: bool,
@@ -178,8 +133,7 @@ async def test_bad_or_unauthorised_changes_get_one_line(
     await store.subscribe(where, "world", T0)
     if options.get("role") == "@everyone":
         options = {**options, "role": fake_discord.guild.role("@everyone")}
-    async with running_bot(fake_discord, store, fetcher, tmp_path):
-        said = await _command(fake_discord, subcommand, options, manage=manage)
+    said = await _command(fake_discord, subcommand, options, manage=manage)
     assert expected in said and "\n" not in said
     [sub] = await store.subscriptions(where)
     assert (sub.include_terms, sub.exclude_terms, sub.ping) == (None, None, None)

@@ -4,82 +4,28 @@ the stories they shape posted through the real slack_sdk client to the fake Slac
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aiohttp
 import pytest
-from aiohttp import web
 
 from bot.adapters.slack import SlackAdapter
-from bot.commands.slack_commands import create_slack_app, slack_routes
-from bot.fetch import Fetcher
 from bot.outbox import Outbox
 from bot.store import ChannelRef, Feed, Store
-from tests.bot.commands_fixtures import make_core
+from tests.bot.commands_fixtures import SLACK_ADMIN, slack_ask
 from tests.bot.conftest import make_settings
 from tests.bot.delivery_helpers import T0, china_text, starter_topics, store_story
 from tests.bot.delivery_helpers import worker as make_worker
 from tests.servers.fake_slack import FakeSlack
-from tests.servers.loopback import LoopbackServer, wait_until
-from tests.servers.slack_signing import signed_slash_command
 
-SECRET = "test-signing-secret"
 NEWS = ChannelRef("slack", "T0NEWS", "C0NEWS")
 GENERAL = ChannelRef("slack", "T0NEWS", "C0GENERAL")
-ADMIN = "U0ADMIN"
 EDITORS = "<!subteam^S0EDITORS|@editors>"
-
-
-@pytest.fixture(autouse=True)
-def _no_slack_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The developer's SLACK_* variables win over test values in Settings: keep them out."""
-    for key in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
-        monkeypatch.delenv(key, raising=False)
 
 
 @pytest.fixture
 def outbox(store: Store) -> Outbox:
     """An outbox over the test store with the starter topics."""
     return Outbox(store, starter_topics())
-
-
-@pytest.fixture
-async def events_url(
-    tmp_path: Path, fake_slack: FakeSlack, store: Store, fetcher: Fetcher
-) -> AsyncIterator[str]:
-    """The bolt app (admin policy: workspace admins) at http://127.0.0.1:port/slack/events."""
-    settings = make_settings(
-        tmp_path,
-        slack_bot_token=fake_slack.token,
-        slack_signing_secret=SECRET,
-        slack_api_url=fake_slack.api_url,
-        slack_admins="admins",
-    )
-    web_app = web.Application()
-    web_app.add_routes(slack_routes(create_slack_app(settings, make_core(store, fetcher))))
-    server = LoopbackServer(web_app)
-    await server.start()
-    try:
-        yield server.origin + "/slack/events"
-    finally:
-        await server.stop()
-
-
-async def _ask(fake: FakeSlack, url: str, text: str, user_id: str = ADMIN) -> dict[str, str]:
-    """POST a signed `/news text`; return the reply posted to its response_url."""
-    before = len(fake.responses)
-    request = signed_slash_command(
-        SECRET, text, response_url=fake.response_url("r1"), user_id=user_id
-    )
-    async with (
-        aiohttp.ClientSession() as session,
-        session.post(url, data=request.body, headers=request.headers) as response,
-    ):
-        assert response.status == 200
-    await wait_until(lambda: len(fake.responses) > before)
-    body: dict[str, str] = fake.responses[before].body
-    return body
 
 
 async def _deliver(store: Store, outbox: Outbox, fake: FakeSlack, tmp_path: Path) -> None:
@@ -91,16 +37,18 @@ async def _deliver(store: Store, outbox: Outbox, fake: FakeSlack, tmp_path: Path
 
 
 async def test_group_ping_and_include_filter_shape_the_slack_post(
-    fake_slack: FakeSlack, events_url: str, store: Store, outbox: Outbox, tmp_path: Path
+    fake_slack: FakeSlack, slack_events: str, store: Store, outbox: Outbox, tmp_path: Path
 ) -> None:
     """Only the story with an include term is posted in the filtered channel (another channel gets
     both); it mentions the group, and `<!channel>` in its text stays escaped."""
     await store.subscribe(NEWS, "world", T0)
     await store.subscribe(GENERAL, "world", T0)
-    body = await _ask(fake_slack, events_url, f"ping world {EDITORS}")
+    body = await slack_ask(fake_slack, slack_events, f"ping world {EDITORS}")
     assert body["response_type"] == "in_channel"
     assert body["text"] == "Pings on: each `world` story posted here mentions @editors."
-    body = await _ask(fake_slack, events_url, "filter world include “trade warnings”, ceasefire")
+    body = await slack_ask(
+        fake_slack, slack_events, "filter world include “trade warnings”, ceasefire"
+    )
     assert "only with `trade warnings` or `ceasefire`" in body["text"]
     title, text = china_text(1)  # "... trade warnings ..."
     await store_story(store, outbox, T0, slug="kept", title=title, text=f"<!channel> look. {text}")
@@ -116,21 +64,21 @@ async def test_group_ping_and_include_filter_shape_the_slack_post(
     assert blocks.count("<!subteam^") == 1
     assert [(r.item, r.status) for r in await outbox.deliveries(NEWS)] == [("kept", "sent")]
     assert {r.status for r in await outbox.deliveries()} == {"sent"}
-    listing = await _ask(fake_slack, events_url, "subscriptions", "U0READER")
+    listing = await slack_ask(fake_slack, slack_events, "subscriptions", "U0READER")
     assert "only with `trade warnings` or `ceasefire`; pings @editors" in listing["text"]
 
 
 async def test_here_ping_then_off(
-    fake_slack: FakeSlack, events_url: str, store: Store, outbox: Outbox, tmp_path: Path
+    fake_slack: FakeSlack, slack_events: str, store: Store, outbox: Outbox, tmp_path: Path
 ) -> None:
     """`@here` pings the channel; `off` stops it, so the next post mentions no one."""
     await store.subscribe(NEWS, "world", T0)
-    body = await _ask(fake_slack, events_url, "ping world <!here>")
+    body = await slack_ask(fake_slack, slack_events, "ping world <!here>")
     assert "mentions @here" in body["text"]
     title, text = china_text(3)
     await store_story(store, outbox, T0, slug="first", title=title, text=text)
     await _deliver(store, outbox, fake_slack, tmp_path)
-    body = await _ask(fake_slack, events_url, "ping world off")
+    body = await slack_ask(fake_slack, slack_events, "ping world off")
     assert body["text"] == "Pings off: `world` posts here mention no one."
     title, text = china_text(4)
     await store_story(store, outbox, T0, slug="second", title=title, text=text)
@@ -141,15 +89,15 @@ async def test_here_ping_then_off(
 
 
 async def test_a_followed_feed_is_named_by_its_url(
-    fake_slack: FakeSlack, events_url: str, store: Store
+    fake_slack: FakeSlack, slack_events: str, store: Store
 ) -> None:
     """`<topic|feed>` may be a feed's URL: its subscription is the `feed:<id>` one."""
     async with store.transaction() as tx:
         feed = Feed(url="https://feeds.example/world.xml", next_poll_at=T0, created_at=T0)
         await tx.add(feed)
     await store.subscribe(NEWS, f"feed:{feed.id}", T0)
-    body = await _ask(
-        fake_slack, events_url, "filter <https://feeds.example/world.xml> exclude sport"
+    body = await slack_ask(
+        fake_slack, slack_events, "filter <https://feeds.example/world.xml> exclude sport"
     )
     assert "never with `sport`" in body["text"]
     [sub] = await store.subscriptions(NEWS)
@@ -157,14 +105,14 @@ async def test_a_followed_feed_is_named_by_its_url(
 
 
 async def test_a_followed_feed_is_named_by_a_page_of_its_site(
-    fake_slack: FakeSlack, events_url: str, store: Store
+    fake_slack: FakeSlack, slack_events: str, store: Store
 ) -> None:
     """As with `/news unfollow`, a page of the one followed feed's site names that feed."""
     async with store.transaction() as tx:
         feed = Feed(url="https://feeds.example/world.xml", next_poll_at=T0, created_at=T0)
         await tx.add(feed)
     await store.subscribe(NEWS, f"feed:{feed.id}", T0)
-    await _ask(fake_slack, events_url, "ping <https://feeds.example/2026/story.html> @here")
+    await slack_ask(fake_slack, slack_events, "ping <https://feeds.example/2026/story.html> @here")
     [sub] = await store.subscriptions(NEWS)
     assert sub.ping is not None and sub.ping["kind"] == "here"
 
@@ -172,24 +120,28 @@ async def test_a_followed_feed_is_named_by_a_page_of_its_site(
 @pytest.mark.parametrize(
     ("text", "user", "expected"),
     [
-        ("ping world <!channel>", ADMIN, "I never ping @channel"),
-        ("ping world @editors", ADMIN, "as plain text"),
-        ("ping world <@U0ANN|ann>", ADMIN, "not to one person"),
-        ("ping world", ADMIN, "Usage: `/news ping <topic|feed> @group|@here|off`"),
-        ("filter world include", ADMIN, "Give the words to include"),
-        ("filter world maybe sport", ADMIN, "Usage: `/news filter"),
-        ("filter science exclude sport", ADMIN, "does not follow `science`"),
-        ("filter https://nowhere.example/rss exclude x", ADMIN, "/news follow https://nowhere"),
+        ("ping world <!channel>", SLACK_ADMIN, "I never ping @channel"),
+        ("ping world @editors", SLACK_ADMIN, "as plain text"),
+        ("ping world <@U0ANN|ann>", SLACK_ADMIN, "not to one person"),
+        ("ping world", SLACK_ADMIN, "Usage: `/news ping <topic|feed> @group|@here|off`"),
+        ("filter world include", SLACK_ADMIN, "Give the words to include"),
+        ("filter world maybe sport", SLACK_ADMIN, "Usage: `/news filter"),
+        ("filter science exclude sport", SLACK_ADMIN, "does not follow `science`"),
+        (
+            "filter https://nowhere.example/rss exclude x",
+            SLACK_ADMIN,
+            "/news follow https://nowhere",
+        ),
         ("filter world exclude sport", "U0READER", "workspace admin rights"),
         (f"ping world {EDITORS}", "U0READER", "workspace admin rights"),
     ],
 )
 async def test_refusals_are_one_line_and_change_nothing(
-    fake_slack: FakeSlack, events_url: str, store: Store, text: str, user: str, expected: str
+    fake_slack: FakeSlack, slack_events: str, store: Store, text: str, user: str, expected: str
 ) -> None:
     """Bad arguments, unknown subscriptions and non-admins each get one short ephemeral line."""
     await store.subscribe(NEWS, "world", T0)
-    body = await _ask(fake_slack, events_url, text, user)
+    body = await slack_ask(fake_slack, slack_events, text, user)
     assert body["response_type"] == "ephemeral"
     assert expected.replace("<", "&lt;").replace(">", "&gt;") in body["text"]
     assert "\n" not in body["text"]

@@ -4,75 +4,27 @@ until it is disabled, whose notice reaches the fake channel once."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
-from typing import Any
 
-import aiohttp
 import pytest
-from aiohttp import web
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.discord import DiscordAdapter
 from bot.adapters.slack import SlackSender
-from bot.commands.discord_commands import register_discord_commands
-from bot.commands.slack_commands import create_slack_app, slack_routes
 from bot.fetch import Fetcher
 from bot.follows import UNFOLLOWED, feed_key
 from bot.settings import Settings
 from bot.store import ChannelRef, Store
-from tests.bot.commands_fixtures import T0, make_core
-from tests.bot.conftest import make_settings
+from tests.bot.commands_fixtures import T0, discord_followup, slack_ask
 from tests.bot.delivery_helpers import worker
 from tests.bot.follow_fixtures import fail_feed, pipeline, serve_site
-from tests.servers.discord_records import InteractionReply
 from tests.servers.fake_discord import FakeDiscord
 from tests.servers.fake_slack import FakeSlack
 from tests.servers.feed_server import FeedServer
-from tests.servers.loopback import LoopbackServer, wait_until
-from tests.servers.slack_signing import signed_slash_command
+from tests.servers.loopback import wait_until
 
-SECRET = "follow-signing-secret"
 SLACK_NEWS = ChannelRef("slack", "T0NEWS", "C0NEWS")
 EPHEMERAL = 64
-
-
-@pytest.fixture
-async def discord_bot(
-    fake_discord: FakeDiscord, tmp_path: Path, store: Store, fetcher: Fetcher
-) -> AsyncIterator[DiscordAdapter]:
-    """The bot's Discord adapter with the /news commands, connected to the fake."""
-    settings = make_settings(
-        tmp_path,
-        discord_token=fake_discord.token,
-        discord_api_url=fake_discord.api_url,
-        discord_gateway_url=fake_discord.gateway_url,
-    )
-    core = make_core(store, fetcher)
-    adapter = DiscordAdapter(
-        settings,
-        setups=[lambda tree: register_discord_commands(tree, core)],
-        guild_ready_timeout=0.05,
-    )
-    adapter.sender.channel_interval = 0.01
-    await adapter.start(ready_within=10)
-    try:
-        yield adapter
-    finally:
-        await adapter.close()
-
-
-async def _discord(fake: FakeDiscord, subcommand: str, **options: str) -> InteractionReply:
-    """Send `/news subcommand` as a moderator; return its first follow-up."""
-    payload = await fake.send_interaction(subcommand, dict(options), manage_channels=True)
-    mine = int(payload["id"])
-
-    def of_it() -> list[InteractionReply]:
-        return [r for r in fake.interaction_replies if r.interaction_id == mine]
-
-    await wait_until(lambda: len(of_it()) >= 2, seconds=10)
-    return of_it()[1]
 
 
 async def _fail_until_disabled(
@@ -94,11 +46,11 @@ async def test_discord_follow_then_disabled_notice_reaches_the_channel_once(
     server: FeedServer,
 ) -> None:
     """Follow a page in #news; the feed later fails until disabled; one notice is posted there."""
-    followup = await _discord(fake_discord, "follow", url=serve_site(server))
+    followup = await discord_followup(fake_discord, "follow", {"url": serve_site(server)})
     assert "Following Harbour Gazette" in followup.body["content"]
     assert "Newest: “Ferry returns to the harbour”" in followup.body["content"]
     assert not int(followup.body.get("flags") or 0) & EPHEMERAL
-    listing = await _discord(fake_discord, "following")
+    listing = await discord_followup(fake_discord, "following", {})
     assert "`new` Harbour Gazette" in listing.body["content"]
     await _fail_until_disabled(store, fetcher, settings, server)
     _poller, outbox = pipeline(store, fetcher, settings)
@@ -133,45 +85,9 @@ async def test_discord_follow_refusals_are_one_line(
         content_type="text/html",
     )
     url = server.url(path) if path else server.url("/feed", host="127.0.0.2")
-    followup = await _discord(fake_discord, "follow", url=url)
+    followup = await discord_followup(fake_discord, "follow", {"url": url})
     assert expected in followup.body["content"] and "\n" not in followup.body["content"]
     assert await store.feeds() == []
-
-
-@pytest.fixture
-async def slack_events(
-    tmp_path: Path, fake_slack: FakeSlack, store: Store, fetcher: Fetcher
-) -> AsyncIterator[str]:
-    """The bolt app (anyone may manage) at http://127.0.0.1:port/slack/events."""
-    settings = make_settings(
-        tmp_path,
-        slack_bot_token=fake_slack.token,
-        slack_signing_secret=SECRET,
-        slack_api_url=fake_slack.api_url,
-        slack_admins="anyone",
-    )
-    web_app = web.Application()
-    web_app.add_routes(slack_routes(create_slack_app(settings, make_core(store, fetcher))))
-    server = LoopbackServer(web_app)
-    await server.start()
-    try:
-        yield server.origin + "/slack/events"
-    finally:
-        await server.stop()
-
-
-async def _slack(fake: FakeSlack, url: str, text: str) -> dict[str, Any]:
-    """POST a signed `/news text`; the first reply posted to its response_url."""
-    before = len(fake.responses)
-    request = signed_slash_command(SECRET, text, response_url=fake.response_url("r1"))
-    async with (
-        aiohttp.ClientSession() as session,
-        session.post(url, data=request.body, headers=request.headers) as response,
-    ):
-        assert response.status == 200
-    await wait_until(lambda: len(fake.responses) > before, seconds=10)
-    body: dict[str, Any] = fake.responses[before].body
-    return body
 
 
 async def test_slack_follow_following_unfollow_and_the_disabled_notice(
@@ -184,9 +100,9 @@ async def test_slack_follow_following_unfollow_and_the_disabled_notice(
 ) -> None:
     """Signed commands follow a page; the notice goes to the channel once; unfollow removes it."""
     page = serve_site(server)
-    private = await _slack(fake_slack, slack_events, "follow http://127.0.0.2/feed")
+    private = await slack_ask(fake_slack, slack_events, "follow http://127.0.0.2/feed")
     assert "private network address" in private["text"] and private["response_type"] == "ephemeral"
-    body = await _slack(fake_slack, slack_events, f"follow {page}")
+    body = await slack_ask(fake_slack, slack_events, f"follow {page}")
     assert body["response_type"] == "in_channel"
     assert "Following Harbour Gazette" in body["text"] and "Newest:" in body["text"]
     [feed] = await store.feeds()
@@ -201,9 +117,9 @@ async def test_slack_follow_following_unfollow_and_the_disabled_notice(
     assert post.channel == "C0NEWS" and (post.text or "").startswith(
         "Feed disabled: Harbour Gazette"
     )
-    listing = await _slack(fake_slack, slack_events, "following")
+    listing = await slack_ask(fake_slack, slack_events, "following")
     assert "`disabled` Harbour Gazette" in listing["text"]
-    gone = await _slack(fake_slack, slack_events, f"unfollow {feed.url}")
+    gone = await slack_ask(fake_slack, slack_events, f"unfollow {feed.url}")
     assert "no longer polled" in gone["text"]
     assert await store.subscriptions(SLACK_NEWS) == []
     assert [f.disabled_reason for f in await store.feeds()] == [UNFOLLOWED]
@@ -213,7 +129,7 @@ async def test_discord_unfollow_offers_this_channel_s_feeds(
     discord_bot: DiscordAdapter, fake_discord: FakeDiscord, store: Store, server: FeedServer
 ) -> None:
     """Typing in unfollow's url option lists the channel's feeds by name; unfollow takes it."""
-    await _discord(fake_discord, "follow", url=serve_site(server))
+    await discord_followup(fake_discord, "follow", {"url": serve_site(server)})
     await fake_discord.send_interaction(
         "unfollow", {"url": "harb"}, interaction_type=4, focused="url", manage_channels=True
     )
@@ -223,6 +139,30 @@ async def test_discord_unfollow_offers_this_channel_s_feeds(
     assert choices.body["data"]["choices"] == [
         {"name": f"Harbour Gazette ({feed_url})", "value": feed_url}
     ]
-    followup = await _discord(fake_discord, "unfollow", url=feed_url)
+    followup = await discord_followup(fake_discord, "unfollow", {"url": feed_url})
     assert "Unfollowed Harbour Gazette" in followup.body["content"]
     assert await store.subscriptions() == []
+
+
+async def test_slack_subscribe_makes_a_followed_feed_a_roundup(
+    fake_slack: FakeSlack, slack_events: str, store: Store, server: FeedServer
+) -> None:
+    """A signed `/news subscribe <feed> weekdays 09:30 Europe/Berlin` schedules this channel's
+    follow as a roundup, told to the channel; `/news unsubscribe <feed>` unfollows it."""
+    await slack_ask(fake_slack, slack_events, f"follow {serve_site(server)}")
+    [feed] = await store.feeds()
+    body = await slack_ask(
+        fake_slack, slack_events, f"subscribe <{feed.url}> weekdays 09:30 Europe/Berlin"
+    )
+    assert body["response_type"] == "in_channel"
+    assert body["text"].startswith(f"Updated: a roundup of Harbour Gazette ({feed.url}) stories")
+    [sub] = await store.subscriptions(SLACK_NEWS)
+    assert (sub.topic, sub.mode, sub.cron, sub.timezone) == (
+        feed_key(feed.id),
+        "roundup",
+        "30 9 * * mon-fri",
+        "Europe/Berlin",
+    )
+    gone = await slack_ask(fake_slack, slack_events, f"unsubscribe {feed.url}")
+    assert gone["response_type"] == "in_channel" and "Unfollowed Harbour Gazette" in gone["text"]
+    assert await store.subscriptions(SLACK_NEWS) == []

@@ -13,6 +13,7 @@ from bot.commands.grammar import (
     parse_command,
     replies_in_channel,
 )
+from bot.schedules import parse_schedule
 
 
 @pytest.mark.parametrize(
@@ -36,8 +37,36 @@ def test_follow_commands_parse(text: str, expected: Command) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "subscribe <https://example.org/rss> daily 08:00",
+            Command(
+                "subscribe", url="https://example.org/rss", schedule=parse_schedule("daily 08:00")
+            ),
+        ),
+        ("subscribe https://example.org/rss", Command("subscribe", url="https://example.org/rss")),
+        (
+            "unsubscribe https://example.org/rss",
+            Command("unsubscribe", url="https://example.org/rss"),
+        ),
+        ("subscribe World", Command("subscribe", topic="world")),
+    ],
+)
+def test_subscribe_takes_a_feed_url_or_a_topic(text: str, expected: Command) -> None:
+    """`<topic|feed>`: a link names a followed feed, a word a topic, typed or written."""
+    assert parse_command(text) == expected
+    schedule = expected.schedule.describe().removesuffix(" UTC") if expected.schedule else None
+    typed = make_command(expected.name, topic=expected.url or expected.topic, schedule=schedule)
+    assert typed == expected
+
+
+@pytest.mark.parametrize(
     ("text", "message"),
     [
+        ("subscribe", "Usage: `/news subscribe <topic\\|feed> \\[schedule\\]`"),
+        ("unsubscribe https://a.example/rss world", "Usage: `/news unsubscribe <topic\\|feed>`"),
+        ("subscribe ftp://a.example/rss", "Unsupported scheme `ftp`"),
         ("follow", "Usage: `/news follow <url> \\[topic\\]`"),
         ("follow https://a.example/rss science extra", "Usage"),
         ("follow ftp://a.example/rss", "Unsupported scheme `ftp`"),
@@ -55,7 +84,8 @@ def test_changes_answer_in_the_channel_and_help_has_examples() -> None:
     """follow/unfollow confirm to the channel; following answers the caller; help shows how."""
     assert replies_in_channel(Command("follow")) and replies_in_channel(Command("unfollow"))
     assert not replies_in_channel(Command("following"))
-    for line in ("/news follow <url> [topic]", "/news follow https://", "/news following"):
+    examples = ("/news subscribe https://example.org/feed.xml daily 08:00", "/news following")
+    for line in ("/news follow <url> [topic]", "/news follow https://", *examples):
         assert line in HELP
 
 

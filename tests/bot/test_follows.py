@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
+
+import pytest
 
 from bot.commands.core import Caller
 from bot.fetch import Fetcher
-from bot.follows import UNFOLLOWED, feed_id_of, feed_key
+from bot.follows import UNFOLLOWED, feed_id_of, feed_key, follow
 from bot.poll import RoundReport
-from bot.roundups import best_stories
+from bot.roundups import best_stories, run_due_roundups
 from bot.settings import Settings
 from bot.store import ChannelRef, Feed, Store
 from tests.bot.commands_fixtures import ADMIN, READER, T0, make_core
 from tests.bot.delivery_helpers import RecordingSender, worker
 from tests.bot.follow_fixtures import NEW, OLD, fail_feed, pipeline, serve_feed, serve_site
 from tests.servers.feed_server import FeedServer, rss
+
+pytestmark = pytest.mark.both_databases  # run on SQLite and PostgreSQL (conftest)
 
 NEWS = ChannelRef("discord", "G1", "C1")
 OTHER = Caller("discord", "G1", "C2", "U1", can_manage=True)
@@ -196,8 +201,8 @@ async def test_unfollowing_an_operator_feed_keeps_it(
     await store.add_feed(feed_url, T0, topic="world")
     core = make_core(store, fetcher)
     reply = await core.handle_text(ADMIN, f"follow {feed_url} science")
-    assert "set by the operator, so `science` was not applied" in reply.text
-    assert (await _only_feed(store)).topic == "world"
+    assert "filed under `science` for this workspace's channels" in reply.text
+    assert (await _only_feed(store)).topic == "world"  # the operator's topic is untouched
     await core.handle_text(ADMIN, f"unfollow {feed_url}")
     assert [f.url for f in await store.feeds()] == [feed_url]
 
@@ -215,7 +220,8 @@ async def test_topic_tag_files_the_feed_s_stories_under_a_topic(
     assert await store.feeds() == []
     reply = await core.handle_text(ADMIN, f"follow {page} science")
     assert "filed under `science`" in reply.text
-    assert (await _only_feed(store)).topic == "science"
+    assert (await _only_feed(store)).topic is None  # a workspace's tag, not the feed's topic
+    assert "filed under `science` here" in (await core.handle_text(READER, "following")).text
 
 
 async def test_feeds_followed_elsewhere_are_not_listed_here(
@@ -229,3 +235,83 @@ async def test_feeds_followed_elsewhere_are_not_listed_here(
     there = await core.handle_text(ELSEWHERE, "feeds science")
     assert "operator.example" in here.text and "Harbour Gazette" not in here.text
     assert "operator.example" in there.text and "Harbour Gazette" in there.text
+
+
+async def test_subscribe_with_a_followed_feed_s_url_makes_it_a_roundup_and_back(
+    store: Store, fetcher: Fetcher, server: FeedServer, settings: Settings
+) -> None:
+    """`subscribe <feed> daily 08:00` turns this channel's follow into a roundup named by the feed;
+    without a schedule it is instant again; `unsubscribe <feed>` unfollows it."""
+    core = make_core(store, fetcher)
+    page = serve_site(server)
+    await core.handle_text(ADMIN, f"follow {page}")
+    feed = await _only_feed(store)
+    refused = await core.handle_text(OTHER, f"subscribe {feed.url} daily 08:00")
+    assert not refused.ok and f"does not follow `{feed.url}`: `/news follow" in refused.text
+    assert [s.channel for s in await store.subscriptions()] == ["C1"]
+    reply = await core.handle_text(ADMIN, f"subscribe {feed.url} daily 08:00")
+    assert reply.ok and not reply.ephemeral, reply.text
+    assert reply.lines == (
+        f"Updated: a roundup of Harbour Gazette ({feed.url}) stories here, daily 08:00 UTC.",
+        "Next roundup: Sun 29 Nov 2026 08:00 UTC.",
+    )
+    listed = await core.handle_text(READER, "following")
+    assert "; roundup daily 08:00 UTC" in listed.text
+    poller, outbox = pipeline(store, fetcher, settings)
+    await poller.poll_all(T0)
+    serve_feed(server, [NEW, *OLD])
+    await poller.poll_all(T0 + timedelta(minutes=10))
+    assert await outbox.deliveries() == []  # a roundup: nothing instant
+    await run_due_roundups(store, T0 + timedelta(days=1))
+    [roundup] = await outbox.deliveries()
+    payload = roundup.payload or {}
+    assert payload["heading"] == f"Harbour Gazette ({feed.url}) roundup (daily 08:00 UTC)"
+    assert len(payload["articles"]) == 1
+    instant = await core.handle_text(ADMIN, f"subscribe {page}")  # a page of its site names it
+    assert instant.lines == (
+        f"Updated: Harbour Gazette ({feed.url}) here, instantly: "
+        "each new story will be posted here as it arrives.",
+    )
+    [sub] = await store.subscriptions(NEWS)
+    assert (sub.mode, sub.cron, sub.next_run_at) == ("instant", None, None)
+    gone = await core.handle_text(ADMIN, f"unsubscribe {feed.url}")
+    assert gone.ok and "Unfollowed Harbour Gazette" in gone.text and "no longer polled" in gone.text
+    assert await store.subscriptions() == []
+
+
+async def test_concurrent_follows_keep_the_quota_and_one_row_per_feed(
+    backend: str, database_url: str, store: Store
+) -> None:
+    """Follows racing from several workers (stores with their own connections; PostgreSQL only,
+    where several `newsbot run` share the database) pass the workspace quota exactly as often as
+    it allows, and a feed first followed from several workspaces at once is one row."""
+    workers = [store, *(Store(database_url) for _ in range(2 if backend == "postgresql" else 0))]
+
+    async def one(n: int, where: ChannelRef, url: str) -> bool:
+        done = await follow(
+            workers[n % len(workers)],
+            where,
+            url,
+            T0,
+            title=None,
+            topic=None,
+            created_by="U1",
+            max_feeds=2,
+        )
+        return done.refused is None
+
+    try:
+        quota = [
+            one(n, ChannelRef("discord", "G1", f"C{n}"), f"https://f{n}.example/rss")
+            for n in range(6)
+        ]
+        same = [
+            one(n, ChannelRef("slack", f"T{n}", "C1"), "https://same.example/rss") for n in range(4)
+        ]
+        results = await asyncio.gather(*quota, *same)
+    finally:
+        for extra in workers[1:]:
+            await extra.close()
+    assert sum(results[:6]) == 2 and all(results[6:])
+    assert len({s.topic for s in await store.subscriptions() if s.workspace == "G1"}) == 2
+    assert len(await store.feeds()) == 3

@@ -87,7 +87,7 @@ def test_typed_options_build_the_same_commands_as_words() -> None:
     [
         ("summary", {"url": "example.org"}, "is not a URL"),
         ("summary", {"url": "gopher://x.org/"}, "Unsupported scheme `gopher`"),
-        ("subscribe", {"topic": " "}, "Usage: `/news subscribe <topic>`"),
+        ("subscribe", {"topic": " "}, "Usage: `/news subscribe <topic"),
         ("subscribe", {"topic": "world", "schedule": "whenever"}, "cannot read schedule"),
         ("subscribe", {"topic": "world", "schedule": "daily 08:00 Moon/Base"}, "unknown timezone"),
     ],

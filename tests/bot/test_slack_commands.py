@@ -97,7 +97,7 @@ async def test_help_lists_the_commands(fake_slack: FakeSlack, events_url: str) -
     """`/news help` answers the caller with the command list."""
     body = await _ask(fake_slack, events_url, "help")
     assert body["response_type"] == "ephemeral"
-    assert "/news subscribe &lt;topic&gt; [schedule]" in body["text"]
+    assert "/news subscribe &lt;topic|feed&gt; [schedule]" in body["text"]
 
 
 async def test_admin_subscribes_the_channel(
