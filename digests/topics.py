@@ -109,6 +109,7 @@ class TopicSet:
         self._prefixes: set[tuple[str, ...]] = set()
         # Every word of every term (plural forms included): any other word ends a term there.
         self._words: set[str] = set()
+        self._firsts: set[str] = set()  # the words a term starts with
         self._feeds: dict[str, list[int]] = {}
         self._max_words = 1
         for index, topic in enumerate(self.topics):
@@ -181,6 +182,7 @@ class TopicSet:
             for i in range(1, len(key) + 1):
                 self._prefixes.add(key[:i])
             self._words.update(key)
+            self._firsts.add(key[0])
         self._max_words = max(self._max_words, len(norms))
 
     def _scan(self, text: str) -> dict[_Entry, int]:
@@ -189,6 +191,8 @@ class TopicSet:
         hits: dict[_Entry, int] = {}
         n = len(norms)
         for i in range(n):
+            if norms[i] not in self._firsts:
+                continue
             key: tuple[str, ...] = ()
             for j in range(i, min(i + self._max_words, n)):
                 if j > i and not joined[j]:
@@ -202,11 +206,12 @@ class TopicSet:
         return hits
 
     def _term_words(self, text: str) -> tuple[list[str], list[str], list[bool]]:
-        """The tokens of `text` that are words of some term, in order, as parallel lists.
+        """The tokens of `text` that can be part of a match, in order, as parallel lists.
 
         For each: its case-folded form, its capitals (see `_normalize`) and whether it continues
-        the token before it (nothing but whitespace and hyphens between, no other word). Only
-        these tokens can be part of a match, so the walk in `_scan` sees a few per article.
+        the token kept before it (nothing but whitespace and hyphens between, no other word).
+        A token is kept when it is the first word of some term, or a word of some term that
+        continues a kept token: the walk in `_scan` sees a few dozen per article.
         """
         words = self._words
         norms: list[str] = []
@@ -225,10 +230,7 @@ class TopicSet:
             if low in words and piece.isalnum():
                 # One word of letters and digits is one token (a term word holds no CJK
                 # character beside others), its case-folded form `low`.
-                norms.append(low)
-                origs.append(piece)
-                joined.append(link)
-                link = True
+                link = self._keep(low, piece, link, norms, origs, joined)
             elif piece.isalnum() and (plain_text or piece.isascii()):
                 link = False  # one word in no term
             else:
@@ -237,13 +239,10 @@ class TopicSet:
                     # A word between commas, full stops, brackets or quote marks ("said.",
                     # "(CNN", "Jones'"): those are neither tokens nor joiners.
                     low = low.strip(_EDGE)
-                    if low in words:
-                        norms.append(low)
-                        origs.append(core)
-                        joined.append(link and piece[0] == core[0])
-                        link = piece[-1] == core[-1]
-                    else:
-                        link = False
+                    link = low in words and self._keep(
+                        low, core, link and piece[0] == core[0], norms, origs, joined
+                    )
+                    link = link and piece[-1] == core[-1]
                 else:
                     link = self._piece_words(piece, link, norms, origs, joined)
         return norms, origs, joined
@@ -258,17 +257,28 @@ class TopicSet:
             if start > end and _JOINER.fullmatch(piece, end, start) is None:
                 link = False
             norm, orig = _normalize(m.group())
-            if norm in self._words:
-                norms.append(norm)
-                origs.append(orig)
-                joined.append(link)
-                link = True
-            else:
-                link = False
+            link = norm in self._words and self._keep(norm, orig, link, norms, origs, joined)
             end = m.end()
         if end < len(piece) and _JOINER.fullmatch(piece, end) is None:
             link = False
         return link
+
+    def _keep(
+        self,
+        norm: str,
+        orig: str,
+        link: bool,
+        norms: list[str],
+        origs: list[str],
+        joined: list[bool],
+    ) -> bool:
+        """Keep a term word that starts a term or continues a kept one; returns the new `link`."""
+        if not link and norm not in self._firsts:
+            return False  # it can neither start a match nor go on with one
+        norms.append(norm)
+        origs.append(orig)
+        joined.append(link)
+        return True
 
 
 def match_topics(
