@@ -197,7 +197,7 @@ def _body_counts(text: str, topic: Topic) -> dict[str, int]:
 
 
 def test_words_inside_punctuation_and_quote_marks_are_counted() -> None:
-    """Commas, full stops, brackets and straight or curly quote marks around a word are not part of it."""
+    """Commas, full stops, brackets and quote marks (straight or curly) are not part of a word."""
     text = 'China, "China" (China) “China” ‘China’ China. China: China? China! [China]'
     assert _body_counts(text, CHINA) == {"China": 10}
 
@@ -231,6 +231,13 @@ def test_phrase_is_broken_by_a_word_in_no_term() -> None:
     """A word that belongs to no term between two words of a phrase ends the phrase there."""
     topic = Topic("t", keywords=("zzz",), phrases=("White House",))
     assert _body_counts("White big House. White House. white house", topic) == {"White House": 2}
+
+
+def test_phrase_restarts_where_its_first_word_comes_again() -> None:
+    """A phrase's middle words count only after its first word: it restarts at each first word."""
+    topic = Topic("t", keywords=("zzz",), phrases=("Washington and Beijing",))
+    text = "and Beijing. Washington and Washington and Beijing, Washington and; Beijing"
+    assert _body_counts(text, topic) == {"Washington and Beijing": 1}
 
 
 def test_phrase_across_pieces_with_punctuation_inside() -> None:
