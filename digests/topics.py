@@ -254,6 +254,7 @@ class TopicSet:
         end = 0
         for m in _TOKEN.finditer(piece):
             start = m.start()
+            # Nothing at all between two tokens (beside a CJK character) keeps the word going.
             if start > end and _JOINER.fullmatch(piece, end, start) is None:
                 link = False
             norm, orig = _normalize(m.group())
