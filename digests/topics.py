@@ -42,6 +42,9 @@ _TOKEN: Final = re.compile(
 )
 # Only whitespace and hyphens/dashes between two words let a phrase continue across them.
 _JOINER: Final = re.compile(r"[\s\-‐‑‒–—]+")
+# Marks around a word that are neither part of a token nor joiners; a word inside them is one
+# token (a lone letter before a full stop is no dotted "U.S."-style token: that needs two).
+_EDGE: Final = ",.;:?!\"'()[]“”‘’"
 
 
 class TopicConfigError(ValueError):
@@ -95,15 +98,8 @@ class _Entry:
     exact: tuple[str | None, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
-    norm: str
-    orig: str
-    joined: bool  # only whitespace or hyphens separate it from the token before
-
-
 class TopicSet:
-    """Topics compiled once for fast matching of many stories (one dictionary walk per text)."""
+    """Topics compiled once for fast matching of many stories (one dictionary lookup per word)."""
 
     def __init__(self, topics: Iterable[Topic], *, min_score: float = DEFAULT_MIN_SCORE) -> None:
         """Compile `topics`; a story needs `min_score` to be tagged by its terms."""
@@ -111,6 +107,9 @@ class TopicSet:
         self.min_score = min_score
         self._lookup: dict[tuple[str, ...], list[_Entry]] = {}
         self._prefixes: set[tuple[str, ...]] = set()
+        # Every word of every term (plural forms included): any other word ends a term there.
+        self._words: set[str] = set()
+        self._firsts: set[str] = set()  # the words a term starts with
         self._feeds: dict[str, list[int]] = {}
         self._max_words = 1
         for index, topic in enumerate(self.topics):
@@ -182,24 +181,105 @@ class TopicSet:
                 bucket.append(entry)
             for i in range(1, len(key) + 1):
                 self._prefixes.add(key[:i])
+            self._words.update(key)
+            self._firsts.add(key[0])
         self._max_words = max(self._max_words, len(norms))
 
     def _scan(self, text: str) -> dict[_Entry, int]:
         """How often each term occurs in `text`, as whole words."""
-        tokens = _tokens(text)
+        norms, origs, joined = self._term_words(_nfc(text))
         hits: dict[_Entry, int] = {}
-        for i in range(len(tokens)):
+        n = len(norms)
+        for i in range(n):
+            if norms[i] not in self._firsts:
+                continue
             key: tuple[str, ...] = ()
-            for j in range(i, min(i + self._max_words, len(tokens))):
-                if j > i and not tokens[j].joined:
+            for j in range(i, min(i + self._max_words, n)):
+                if j > i and not joined[j]:
                     break
-                key = (*key, tokens[j].norm)
+                key = (*key, norms[j])
                 if key not in self._prefixes:
                     break
                 for entry in self._lookup.get(key, ()):
-                    if _exact_ok(entry.exact, tokens[i : j + 1]):
+                    if _exact_ok(entry.exact, origs, i):
                         hits[entry] = hits.get(entry, 0) + 1
         return hits
+
+    def _term_words(self, text: str) -> tuple[list[str], list[str], list[bool]]:
+        """The tokens of `text` that can be part of a match, in order, as parallel lists.
+
+        For each: its case-folded form, its capitals (see `_normalize`) and whether it continues
+        the token kept before it (nothing but whitespace and hyphens between, no other word).
+        A token is kept when it is the first word of some term, or a word of some term that
+        continues a kept token: the walk in `_scan` sees a few dozen per article.
+        """
+        words = self._words
+        norms: list[str] = []
+        origs: list[str] = []
+        joined: list[bool] = []
+        link = False  # whether the next token of a term would continue the last one
+        plain_text = text.isascii()
+        # Tokens never hold whitespace, so each whitespace-separated piece is tokenised alone;
+        # most pieces are one plain word, settled by one dictionary lookup without the regex.
+        # casefold() keeps whitespace as it is and makes none, so the two splits line up.
+        pieces = text.split()
+        folded = text.casefold().split()
+        for k in range(len(pieces)):
+            piece = pieces[k]
+            low = folded[k]
+            if low in words and piece.isalnum():
+                # One word of letters and digits is one token (a term word holds no CJK
+                # character beside others), its case-folded form `low`.
+                link = self._keep(low, piece, link, norms, origs, joined)
+            elif piece.isalnum() and (plain_text or piece.isascii()):
+                link = False  # one word in no term
+            else:
+                core = piece.strip(_EDGE)
+                if core and core.isalnum() and (plain_text or core.isascii()):
+                    # A word between commas, full stops, brackets or quote marks ("said.",
+                    # "(CNN", "Jones'"): those are neither tokens nor joiners.
+                    low = low.strip(_EDGE)
+                    link = low in words and self._keep(
+                        low, core, link and piece[0] == core[0], norms, origs, joined
+                    )
+                    link = link and piece[-1] == core[-1]
+                else:
+                    link = self._piece_words(piece, link, norms, origs, joined)
+        return norms, origs, joined
+
+    def _piece_words(
+        self, piece: str, link: bool, norms: list[str], origs: list[str], joined: list[bool]
+    ) -> bool:
+        """Add the term words of one piece with punctuation or CJK; returns the new `link`."""
+        end = 0
+        for m in _TOKEN.finditer(piece):
+            start = m.start()
+            # Nothing at all between two tokens (beside a CJK character) keeps the word going.
+            if start > end and _JOINER.fullmatch(piece, end, start) is None:
+                link = False
+            norm, orig = _normalize(m.group())
+            link = norm in self._words and self._keep(norm, orig, link, norms, origs, joined)
+            end = m.end()
+        if end < len(piece) and _JOINER.fullmatch(piece, end) is None:
+            link = False
+        return link
+
+    def _keep(
+        self,
+        norm: str,
+        orig: str,
+        link: bool,
+        norms: list[str],
+        origs: list[str],
+        joined: list[bool],
+    ) -> bool:
+        """Keep a term word that starts a term or continues a kept one; returns the new `link`."""
+        if not link and norm not in self._firsts:
+            return False  # it can neither start a match nor go on with one
+        norms.append(norm)
+        origs.append(orig)
+        joined.append(link)
+        return True
 
 
 def match_topics(
@@ -297,28 +377,15 @@ def _normalize(token: str) -> tuple[str, str]:
     return orig.casefold(), orig
 
 
-def _tokens(text: str) -> list[_Token]:
-    text = _nfc(text)
-    out: list[_Token] = []
-    end = 0
-    for m in _TOKEN.finditer(text):
-        norm, orig = _normalize(m.group())
-        # Nothing between two tokens happens only beside a CJK character: the same word goes on.
-        joined = bool(out) and (
-            m.start() == end or _JOINER.fullmatch(text, end, m.start()) is not None
-        )
-        out.append(_Token(norm, orig, joined))
-        end = m.end()
-    return out
-
-
 def _is_acronym(word: str) -> bool:
     return len(word) >= 2 and word.isalpha() and word.isupper()
 
 
-def _exact_ok(exact: tuple[str | None, ...], tokens: Sequence[_Token]) -> bool:
-    for want, token in zip(exact, tokens, strict=True):
-        if want is not None and token.orig not in (want, want + "s"):
+def _exact_ok(exact: tuple[str | None, ...], origs: list[str], start: int) -> bool:
+    """Whether the words from `start` have the capitals each acronym of the term needs."""
+    for k in range(len(exact)):
+        want = exact[k]
+        if want is not None and origs[start + k] not in (want, want + "s"):
             return False
     return True
 

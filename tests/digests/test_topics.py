@@ -187,6 +187,87 @@ def test_topic_set_is_reusable_across_stories() -> None:
     assert topic_set.match("Xi speaks", "") == match_topics("Xi speaks", "", [CHINA, TECH])
 
 
+# --- the token scan: every word read once ---------------------------------------------------
+
+
+def _body_counts(text: str, topic: Topic) -> dict[str, int]:
+    """How often each term of `topic` was counted in a body (no minimum score)."""
+    matches = TopicSet([topic], min_score=0.1).match("", text)
+    return {e.term: e.count for m in matches for e in m.why}
+
+
+def test_words_inside_punctuation_and_quote_marks_are_counted() -> None:
+    """Commas, full stops, brackets and quote marks (straight or curly) are not part of a word."""
+    text = 'China, "China" (China) “China” ‘China’ China. China: China? China! [China]'
+    assert _body_counts(text, CHINA) == {"China": 10}
+
+
+def test_acronym_inside_punctuation_keeps_its_capitals() -> None:
+    """ "(AI)" and "AI." are the acronym; "(ai)" and "ai." are not."""
+    assert _body_counts("(AI) AI. AI, (ai) ai. ai,", TECH) == {"AI": 3}
+
+
+def test_dotted_acronym_at_the_end_of_a_sentence() -> None:
+    """'U.S.' before a comma or closing a sentence is the acronym US; a lone 'u.' is not."""
+    topic = Topic("t", keywords=("US",))
+    assert _body_counts("the U.S., the U.S. and U.S.", topic) == {"US": 3}
+    assert _body_counts("u. s. U. S.", topic) == {}
+
+
+def test_possessives_plurals_and_curly_apostrophes_inside_quote_marks() -> None:
+    """ "“China’s", "Chinas'" and "(chips)" match their terms; "China's" inside a word does not."""
+    assert _body_counts("“China’s” 'China's' Chinas' UnChina's", CHINA) == {"China": 3}
+    assert _body_counts("(chips), chip.", TECH) == {"chip": 2}
+
+
+def test_phrase_continues_across_a_lone_dash_but_not_other_marks() -> None:
+    """'US — China' is the phrase; 'US / China', 'US, China' and 'US "China' are not."""
+    topic = Topic("t", keywords=("zzz",), phrases=("US-China",))
+    assert _body_counts("US — China, US -- China, US-—China", topic) == {"US-China": 3}
+    assert _body_counts('US / China, US, China, US "China, US" China', topic) == {}
+
+
+def test_phrase_is_broken_by_a_word_in_no_term() -> None:
+    """A word that belongs to no term between two words of a phrase ends the phrase there."""
+    topic = Topic("t", keywords=("zzz",), phrases=("White House",))
+    assert _body_counts("White big House. White House. white house", topic) == {"White House": 2}
+
+
+def test_phrase_restarts_where_its_first_word_comes_again() -> None:
+    """A phrase's middle words count only after its first word: it restarts at each first word."""
+    topic = Topic("t", keywords=("zzz",), phrases=("Washington and Beijing",))
+    text = "and Beijing. Washington and Washington and Beijing, Washington and; Beijing"
+    assert _body_counts(text, topic) == {"Washington and Beijing": 1}
+
+
+def test_phrase_across_pieces_with_punctuation_inside() -> None:
+    """A phrase may start or end in a piece with marks: '"South China Sea,' and '(Xi Jinping)'."""
+    topic = Topic("t", keywords=("zzz",), phrases=("South China Sea", "Xi Jinping"))
+    counts = _body_counts('"South China Sea," (Xi Jinping) Xi-Jinping\'s South-China Sea.', topic)
+    assert counts == {"South China Sea": 2, "Xi Jinping": 2}
+
+
+def test_non_ascii_words_fold_case() -> None:
+    """A keyword with letters beyond ASCII matches in any case, also next to marks."""
+    topic = Topic("t", keywords=("Zürich", "straße"))
+    assert _body_counts("ZÜRICH, zürich. (Zürich) STRASSE Straße", topic) == {
+        "Zürich": 3,
+        "straße": 2,
+    }
+
+
+def test_cjk_characters_beside_latin_letters_and_digits() -> None:
+    """CJK characters are tokens of their own even when glued to Latin words or digits."""
+    topic = Topic("zh", keywords=("中美", "China"))
+    assert _body_counts("2024中美Trade China中美 中，美", topic) == {"中美": 2, "China": 1}
+
+
+def test_each_mention_counts_once_in_a_long_text() -> None:
+    """Counts are exact over a long body: every mention, however the word is written."""
+    text = " ".join(["China's", "(China)", "china.", "other", "words"] * 200)
+    assert _body_counts(text, CHINA) == {"China": 600}
+
+
 # --- the pipeline and the shipped configuration ---------------------------------------------
 
 
