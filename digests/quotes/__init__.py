@@ -104,7 +104,8 @@ def find_quotes(text: str) -> list[Quote]:
                     if mention is not None:
                         mentions[tok.quote] = (mention, count)
             count += 1
-    speakers = _speakers(marked, registry, mentions, only_quotes)
+    described: set[int] = set()
+    speakers = _speakers(marked, registry, mentions, only_quotes, described)
     out: list[Quote] = []
     for index, m in enumerate(marked):
         words = " ".join(" ".join(text[s:e] for s, e in m.spans).split())
@@ -115,7 +116,7 @@ def find_quotes(text: str) -> list[Quote]:
         size = words.count(" ") + 1 if words else 0
         partial = (embedded and size <= _PARTIAL_WORDS) or size <= 2
         speaker = speakers.get(index)
-        if partial and (speaker is None or index not in cued):
+        if partial and (speaker is None or index not in cued or index in described):
             # A scare quote or a term in quotation marks, not anyone's words.
             continue
         if size <= 2 and embedded and index not in framed:
@@ -132,18 +133,34 @@ def _speakers(
     registry: Registry,
     mentions: dict[int, tuple[Mention, int]],
     only_quotes: set[int],
+    described: set[int],
 ) -> dict[int, str]:
-    """Resolve each quote's speaker; unattributed quotes continue their paragraph's speaker."""
+    """Resolve each quote's speaker; unattributed quotes continue their paragraph's speaker.
+
+    A description the article names no one for ("the commission said", "a spokesperson said")
+    is the speaker itself; its quotes go into `described` (not a name: partial quotes need one).
+    """
     out: dict[int, str] = {}
     last: str | None = None
+    named: str | None = None  # the last speaker with a name: what a pronoun may fall back to
     last_para = -1
     for index, m in enumerate(marked):
         para = m.paragraphs[0]
         found = mentions.get(index)
-        name = registry.resolve(found[0], found[1], last) if found else None
+        name = registry.resolve(found[0], found[1], named) if found else None
+        if name is not None:
+            named = name
+        elif found is not None and found[0].kind == "description":
+            name = found[0].text
+            if name.rsplit(None, 1)[-1].lower() not in lx.ROLE_NOUNS:
+                # A person's role ("the spokesman") frames a fragment as someone's words; "the
+                # agency said … the “polar waves”" does not.
+                described.add(index)
         continues = para == last_para or (para in only_quotes and para - last_para <= 2)
         if name is None and found is None and continues:
             name = last
+            if last != named:
+                described.add(index)
         if name is not None:
             out[index] = name
             last, last_para = name, m.paragraphs[-1]
@@ -154,6 +171,8 @@ def _speakers(
             nxt = index + 1
             if nxt in out and marked[nxt].paragraphs[0] == marked[index].paragraphs[-1]:
                 out[index] = out[nxt]
+                if nxt in described:
+                    described.add(index)
     return out
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from digests.quotes import lexicon as lx
+from digests.quotes import names as nm
 from digests.quotes.tokens import ABBREV as _ABBREV
 from digests.quotes.tokens import Token
 
@@ -236,10 +237,11 @@ def _phrase(words: list[Token]) -> Mention | None:
     """Classify a run of words: the last capitalised run not in possessive form is a name."""
     runs: list[list[Token]] = []
     current: list[Token] = []
-    for tok in words:
+    for k, tok in enumerate(words):
         text = tok.text
-        capital = text[:1].isupper() and text.lower() not in lx.NOT_NAMES
-        if capital or (current and text.lower() in lx.CONNECTORS) or (current and text == "."):
+        low = text.lower()
+        capital = text[:1].isupper() and low not in lx.NOT_NAMES
+        if capital or (current and text == ".") or (low in lx.CONNECTORS and _particle(words, k)):
             current.append(tok)
             if text.endswith(("'s", "’s")):
                 current = []
@@ -250,6 +252,10 @@ def _phrase(words: list[Token]) -> Mention | None:
     if current:
         runs.append(current)
     runs = [r for r in runs if not r[-1].text.endswith(("'s", "’s"))]
+    low_first = words[0].text.lower()
+    # "Knowing Smith", "Unlike Jones": an opening word is not part of the name after it.
+    if runs and len(runs[0]) > 1 and runs[0][0] is words[0] and nm.opens_sentence(low_first):
+        runs[0] = runs[0][1:]
     runs = _join_of(words, runs)
     head = words[-1].text.lower()
     # A determiner or a possessive ("Campbell’s partner") makes a description of the rest.
@@ -271,6 +277,16 @@ def _phrase(words: list[Token]) -> Mention | None:
         indefinite = start.text.lower() in ("a", "an", "one", "another")
         return Mention(_join(words[at:]), "description", start.start, indefinite)
     return None
+
+
+def _particle(words: list[Token], k: int) -> bool:
+    """True when the particle at k leads into a capitalised surname ("van den Berg")."""
+    for tok in words[k + 1 : k + 4]:
+        if tok.text[:1].isupper():
+            return True
+        if tok.text.lower() not in lx.CONNECTORS:
+            return False
+    return False
 
 
 def _join_of(words: list[Token], runs: list[list[Token]]) -> list[list[Token]]:

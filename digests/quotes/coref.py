@@ -81,6 +81,15 @@ class Registry:
         # Runs start at capitals other than "The", "He", ... (run_end would stop there at once).
         caps = [i for i in caps if words[i] not in lx.NOT_NAMES]
         lead_at = nm.lead_index(text, words) if caps else 0
+        # "Meanwhile Smith", "Knowing Smith": no name starts at the opening word, unless the
+        # article shows it capitalised inside a sentence too ("Sterling" as a given name).
+        if (
+            caps
+            and caps[0] < lead_at
+            and nm.opens_sentence(words[caps[0]])
+            and text[caps[0]] not in self._mid_caps
+        ):
+            caps = caps[1:]
         # The subject of a sentence with a speech cue is taken to be a person (or organisation).
         # ("Xi ..., telling Biden that ..."); a run's last field.
         cued = not _ING_CUES.isdisjoint(words)
@@ -250,7 +259,10 @@ class Registry:
             e = self._entity_of.get(run)
             if e is not None and e.kind == "person" and head in e.roles:
                 return self.canonical(e.name, e.start)
-        if any(s < mention.start and h == head for s, h in self.anonymous):
+        if head in lx.UNNAMED_ROLES or any(
+            s < mention.start and h == head for s, h in self.anonymous
+        ):
+            # "the spokesman": someone the article does not name, not the person nearby.
             return None
         return self._salient("", mention.start, sentence, last)
 

@@ -78,6 +78,12 @@ ROLE_NOUNS: Final = frozenset(
     economist consultant observer observers player players manager star captain
     """.split()
 )
+# Roles of people an article quotes without naming them: "the spokesman said" after a named
+# minister is the minister's spokesman, not the minister.
+UNNAMED_ROLES: Final = frozenset(
+    """spokesperson spokesman spokeswoman spokespeople source aide adviser advisor friend witness
+    neighbour neighbor resident colleague employee worker official""".split()
+)
 ORG_NOUNS: Final = frozenset(
     """company firm agency ministry department government police council committee commission
     board group organization organisation university college school hospital union party campaign
@@ -121,8 +127,33 @@ BETWEEN: Final = frozenset(
     publicly privately repeatedly often frequently always never flatly bluntly angrily calmly
     quietly told just recently initially originally already has since still only""".split()
 )
+# Name particles ("Jan van den Berg", "Maria de la Cruz", "Omar al Rashid"); several may follow
+# one another before the capitalised part of a surname.
 CONNECTORS: Final = frozenset(
-    "de del der van von bin al da du la le di dos das ibn ben st. mc".split()
+    """de del der den van von ter ten bin bint al el da du la las los le di della dos das ibn ben
+    abu st. mc y zu""".split()
+)
+# Capitalised words that open a sentence without being a name, though a name may follow them:
+# adverbs, prepositions, determiners, imperatives ("Meanwhile Smith", "Unlike Jones",
+# "See Sexton’s timeline", "Neither Johnson nor …"). Speech verbs and long "-ing"/"-ly" words
+# count too (see names.opens_sentence).
+OPENERS: Final = frozenset(
+    """unlike like despite amid amidst among per via following including regarding concerning
+    beyond besides behind toward towards within upon throughout except near outside inside
+    unless whether once because although though whereas to of off out up down through
+    meanwhile indeed perhaps maybe afterward afterwards instead otherwise nonetheless
+    nevertheless moreover furthermore additionally similarly likewise finally eventually
+    ultimately currently recently previously originally initially separately elsewhere overall
+    already again even ever never always often sometimes soon thus hence therefore accordingly
+    notably specifically importantly interestingly unfortunately fortunately clearly obviously
+    apparently reportedly allegedly ironically sadly tellingly wait see watch listen look let
+    please another neither either every each any such other both many few much several most
+    former only not no yes well oh photo photos credit courtesy file""".split()
+)
+# Dates that follow a name without being part of it ("said Pence Thursday").
+DATE_WORDS: Final = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april
+    july september october november december""".split()
 )
 
 WORD: Final[re.Pattern[str]] = re.compile(r"[^\W_](?:[\w’'.\-]*[^\W_])?|[^\w\s]")

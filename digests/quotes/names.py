@@ -43,6 +43,20 @@ def name_words(text: list[str], i: int, j: int) -> tuple[set[str], bool]:
     return out, len(texts) - texts.count(".") > 1
 
 
+def opens_sentence(low: str) -> bool:
+    """True when a capitalised word at a sentence's start is likely no name, but an adverb,
+    preposition, determiner or verb ("Meanwhile", "Unlike", "Knowing", "Stated")."""
+    if low in lx.OPENERS or low in lx.CUE_VERBS:
+        return True
+    # Participles and adverbs; given names with those endings ("Irving", "Kelly") excepted.
+    return (
+        len(low) > 5
+        and (low.endswith("ing") or low.endswith("ly"))
+        and low not in lx.MALE
+        and low not in lx.FEMALE
+    )
+
+
 def lead_index(text: list[str], low: list[str]) -> int:
     """Index of the first word after leading conjunctions: where a subject name would start.
 
@@ -61,6 +75,9 @@ def lead_index(text: list[str], low: list[str]) -> int:
         i += 1
         if i > 3:
             return 0
+    if i + 1 < len(text) and text[i + 1][:1].isupper() and opens_sentence(low[i]):
+        # "Meanwhile Smith said", "Stated Stone:": the name starts after the opening word.
+        return i + 1
     return i
 
 
@@ -103,16 +120,23 @@ def run_end(text: list[str], i: int, low: list[str]) -> int:
         if word == QUOTE_TEXT:
             break
         if word[:1].isupper() and not (j == i and low[j] in lx.NOT_NAMES):
+            if j > i and low[j] in lx.DATE_WORDS:
+                break  # "Pence Thursday": a date after the name
             j += 1
             if word.endswith(("'s", "’s")):
                 break
             if j < n and text[j] == "." and len(word) <= 4:
                 j += 1
             continue
-        connects = j > i and low[j] in lx.CONNECTORS and j + 1 < n
-        if connects and text[j + 1][:1].isupper():
-            j += 1
-            continue
+        if j > i and low[j] in lx.CONNECTORS:
+            # Particles, one or several, before the capitalised rest: "van den Berg".
+            k = j + 1
+            while k < n and k < j + 3 and low[k] in lx.CONNECTORS:
+                k += 1
+            if k < n and text[k][:1].isupper() and text[k] != QUOTE_TEXT:
+                j = k
+                continue
+            break
         if j > i and low[j] in ("of", "for") and j + 1 < n:
             nxt = text[j + 1]
             if low[j - 1] in lx.ORG_WORDS and nxt[:1].isupper():
