@@ -10,12 +10,13 @@ from typing import Final
 
 from digests.model import Quote, Span
 from digests.quotes import lexicon as lx
-from digests.quotes.attribution import Mention, reports, speaker_mention
+from digests.quotes.attribution import Mention, cue_subject, reports, speaker_mention
 from digests.quotes.coref import Registry
 from digests.quotes.marks import Marked, find_marked, paragraphs
 from digests.quotes.tokens import (
     QUOTE_TEXT,
     Token,
+    Words,
     capitals,
     paragraph_words,
     sentence_bounds,
@@ -53,6 +54,8 @@ def find_quotes(text: str) -> list[Quote]:
     count = 0
     # The last sentence of the previous paragraph when it ends in a colon ("Cruz continued:").
     lead_in: list[Token] | None = None
+    # The sentence just before, when it has no quotation (words, bounds, index, lowercased).
+    before: tuple[Words, int, int, int, list[str]] | None = None
     # Names introduced after the last quotation cannot be anyone's antecedent: stop there.
     last_para = max(by_para)
     for p, (start, end) in enumerate(paras[: last_para + 1]):
@@ -68,6 +71,8 @@ def find_quotes(text: str) -> list[Quote]:
                 if mention is not None:
                     mentions[first[0].quote] = (mention, count - 1)
                     cued.add(first[0].quote)
+        else:
+            before = None  # the sentence before, across paragraphs only into a bare quotation
         # Lowercased once per paragraph in one C call (no token holds a newline).
         lows = "\n".join(texts).lower().split("\n") if texts else []
         bounds = sentence_bounds(texts)
@@ -103,6 +108,15 @@ def find_quotes(text: str) -> list[Quote]:
                     mention = speaker_mention(sent, k, lowered)
                     if mention is not None:
                         mentions[tok.quote] = (mention, count)
+                    elif k == 0 and before is not None:
+                        # "X said in a statement that … . “Q.”": the quotation opening the next
+                        # sentence continues the speaker of the one before.
+                        mention = _said_before(*before)
+                        if mention is not None:
+                            mentions[tok.quote] = (mention, before[3])
+                before = None
+            else:
+                before = (pw, a, b, count, lowered)
             count += 1
     described: set[int] = set()
     speakers = _speakers(marked, registry, mentions, only_quotes, described)
@@ -174,6 +188,13 @@ def _speakers(
                 if nxt in described:
                     described.add(index)
     return out
+
+
+def _said_before(pw: Words, a: int, b: int, _index: int, lowered: list[str]) -> Mention | None:
+    """The speaker a sentence without a quotation reports ("Okafor said … that …"), if any."""
+    if lx.CUE_VERBS.isdisjoint(lowered):
+        return None
+    return cue_subject(tokens_of(pw, a, b), lowered)
 
 
 def _is_heading(paragraph: str) -> bool:

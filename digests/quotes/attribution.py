@@ -96,6 +96,17 @@ def speaker_mention(sent: list[Token], q: int, lowered: list[str] | None = None)
     return best[1] if best else None
 
 
+def cue_subject(sent: list[Token], lowered: list[str]) -> Mention | None:
+    """Who a sentence without a quotation says spoke: the mention its first speech verb names."""
+    for k, low in enumerate(lowered):
+        if low not in lx.CUE_VERBS or low in lx.WEAK_CUES:
+            continue
+        if k and lowered[k - 1] in _NOT_BEFORE_CUE:
+            continue  # "to answer", "the big reveal"
+        return _cue_mention(sent, k, len(sent))
+    return None
+
+
 def reports(sent: list[Token], q: int) -> bool:
     """True when a speech verb before the quotation leads into it: "telling Biden that … “…”",
     "described it as “…”", "said “…”" (a fragment framed as someone's words, not a scare quote)."""

@@ -18,13 +18,6 @@ _RUN_GOES_ON: Final = lx.CONNECTORS | {"of", "for", "."}
 _new = tuple.__new__
 # How many sentences back a pronoun or description may find its referent.
 _WINDOW: Final = 6
-# Heads of descriptions that name a document or thing, not a speaker ("the report said").
-_THINGS: Final = frozenset(
-    """report study statement data poll survey document letter memo release website article
-    paper book bill law ruling decision agreement plan proposal complaint lawsuit filing post
-    tweet message note sign notice email text video ad advertisement show film song label
-    website page policy rule guide guidelines analysis review budget forecast""".split()
-)
 # Things a person issues: "her statement read", "his office said" stand for that person.
 _ISSUED: Final = frozenset("statement office post letter email tweet release website".split())
 
@@ -61,6 +54,7 @@ class Registry:
         # Capitalised words seen inside sentences: a capital at a sentence's start proves nothing.
         self._mid_caps: set[str] = set()
         self._full_names: dict[int, str] = {}
+        self._said: set[int] = set()  # starts of names a speech verb is about ("X said")
 
     def add_sentence(
         self,
@@ -161,6 +155,8 @@ class Registry:
             entity = nm.entity(text, start, i, run_end, index, lead, words)
             if entity is None:
                 continue
+            if nm.speaks(text, i, run_end, words):
+                self._said.add(entity.start)
             confirmed = entity.kind != "org" and (
                 subject or nm.person_context(text, i, run_end, words)
             )
@@ -199,22 +195,22 @@ class Registry:
         name, tokens = _bare(name)
         if not tokens:
             return name
-        # The full name mentioned latest before the mention, else the first one after it.
-        best: tuple[int, str] | None = None  # (latest start before, name)
-        after: tuple[int, str] | None = None  # (first start, name)
+        # A person's name ending in the words ("Trump" -> "Donald Trump") before any other name
+        # holding them ("Trump Tower", "Trump University"); then the one mentioned latest before
+        # the mention, else the first one after it.
+        best: tuple[int, int, int, str] | None = None  # (fit, before?, start or -start, name)
         self._need(tokens[0], long=True)
+        n = len(tokens)
         for full, starts in self._by_word.get(tokens[0], {}).items():
             words = full.split()
-            if len(words) <= len(tokens) or not nm.contains(words, tokens):
+            if len(words) <= n or not nm.contains(words, tokens):
                 continue
+            fit = 2 * ("org" not in self._kinds.get(full, ())) + (words[-n:] == tokens)
             k = bisect_left(starts, before)
-            if k:
-                best = max(best or (-1, ""), (starts[k - 1], full))
-            elif after is None or starts[0] < after[0]:
-                after = (starts[0], full)
-        if best is not None:
-            return best[1]
-        return after[1] if after is not None else name
+            key = (fit, 1, starts[k - 1], full) if k else (fit, 0, -starts[0], full)
+            if best is None or key > best:
+                best = key
+        return best[3] if best is not None else name
 
     def kind_of(self, name: str) -> str:
         """person, org or other, as the article's mentions of that name suggest."""
@@ -243,7 +239,7 @@ class Registry:
         if words[0] in ("his", "her", "its", "their") and head in _ISSUED:
             pronoun = {"his": "he", "her": "she"}.get(words[0], "it")
             return self._salient(pronoun, mention.start, sentence, last)
-        if mention.indefinite or head in _THINGS or words[0] not in ("the", "this", "that"):
+        if mention.indefinite or head in lx.DOCUMENTS or words[0] not in ("the", "this", "that"):
             return None
         if head.endswith("s") and head not in ("boss", "witness", "actress", "hostess"):
             return None
@@ -267,7 +263,12 @@ class Registry:
         return self._salient("", mention.start, sentence, last)
 
     def _salient(self, pronoun: str, before: int, sentence: int, last: str | None) -> str | None:
-        """The nearest fitting name: this sentence's subject, else the closest sentence back."""
+        """The name a pronoun most likely stands for.
+
+        This sentence's subject; else, in the closest sentence back with a fitting name, its
+        subject, else whoever a speech verb there is about ("Trump adviser Jason Miller said in
+        a statement"), else its first name; else the previous quote's speaker.
+        """
         want = "org" if pronoun == "it" else "person"
         here = self._fitting(sentence, pronoun, before, lead_only=True)
         if here:
@@ -275,13 +276,30 @@ class Registry:
         for back in range(sentence - 1, sentence - _WINDOW - 1, -1):
             found = self._fitting(back, pronoun, before)
             if found:
-                pick = next((e for e in found if e.lead), found[0])
+                pick = (
+                    next((e for e in found if e.lead), None)
+                    or next((e for e in found if e.start in self._said), None)
+                    or found[0]
+                )
                 return self.canonical(pick.name, pick.start)
             if pronoun and pronoun not in self._pronouns.get(back, set()) and back < sentence - 2:
                 break
-        if last is not None and (want == "org") == (self.kind_of(last) == "org"):
+        if (
+            last is not None
+            and (want == "org") == (self.kind_of(last) == "org")
+            and self._gender_fits(last, pronoun)
+        ):
             return last
         return None
+
+    @staticmethod
+    def _gender_fits(name: str, pronoun: str) -> bool:
+        given = name.split(None, 1)[0].lower() if name else ""
+        if pronoun == "he":
+            return given not in lx.FEMALE
+        if pronoun == "she":
+            return given not in lx.MALE
+        return True
 
     def _fitting(
         self, sentence: int, pronoun: str, before: int, lead_only: bool = False

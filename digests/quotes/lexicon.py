@@ -78,6 +78,14 @@ ROLE_NOUNS: Final = frozenset(
     economist consultant observer observers player players manager star captain
     """.split()
 )
+# Heads of descriptions that name a document or thing, not a speaker ("the report said"): never
+# resolved to a person or organisation, but a speaker when nothing better is known.
+DOCUMENTS: Final = frozenset(
+    """report study statement data poll survey document letter memo release website article
+    paper book bill law ruling decision agreement plan proposal complaint lawsuit filing post
+    tweet message note sign notice email text video ad advertisement show film song label
+    website page policy rule guide guidelines analysis review budget forecast""".split()
+)
 # Roles of people an article quotes without naming them: "the spokesman said" after a named
 # minister is the minister's spokesman, not the minister.
 UNNAMED_ROLES: Final = frozenset(
@@ -101,8 +109,8 @@ ORG_WORDS: Final = frozenset(
     society trust fund coalition alliance organization organisation ltd ltd. llc plc
     corporation industries airlines bureau agency force forces army navy embassy parliament
     congress senate assembly legislature cabinet commons tribune herald globe star mail telegraph
-    guardian chronicle gazette magazine radio tv television channel studio studios
-    """.split()
+    guardian chronicle gazette magazine radio tv television channel studio studios team
+    tower hotel""".split()
 )
 NEWS_WORDS: Final = frozenset(
     "news agency press reuters ap afp xinhua tass cnn bbc cbc ctv newspaper times post".split()

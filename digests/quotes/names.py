@@ -13,6 +13,10 @@ _INTRO: Final = frozenset(
 )
 _new = tuple.__new__
 _ROLES_OR_TITLES: Final = lx.ROLE_NOUNS | lx.TITLES
+# Speech verbs that say so without a quotation beside them ("was read out" is no speech).
+_SPEECH: Final = lx.CUE_VERBS - lx.WEAK_CUES
+# Speech verbs whose object is the one spoken to ("told HuffPost", "asked Smith").
+_ADDRESSED: Final = frozenset("told tell tells telling asked ask asks asking".split())
 
 
 class Entity(NamedTuple):
@@ -69,7 +73,7 @@ def lead_index(text: list[str], low: list[str]) -> int:
         commas = [k for k, w in enumerate(low[:16]) if w == ","]
         nxt = [k for k in commas if k + 1 < len(text) and text[k + 1][:1].isupper()]
         return nxt[-1] + 1 if nxt else 0
-    while i < len(text) and (low[i] in lx.NOT_NAMES or text[i] in ",—"):
+    while i < len(text) and (low[i] in lx.NOT_NAMES or text[i] in ",—(["):
         if text[i][:1].isupper() and low[i] not in lx.NOT_NAMES:
             break
         i += 1
@@ -86,7 +90,7 @@ def person_context(text: list[str], i: int, j: int, low: list[str]) -> bool:
     if low[i].rstrip(".") in lx.TITLES and j - i > 1:
         return True
     k = _skip_between(text, j, low)
-    if k < len(text) and low[k] in lx.CUE_VERBS:
+    if (j < len(text) and low[j] in lx.CUE_VERBS) or (k < len(text) and low[k] in lx.CUE_VERBS):
         return True
     if k + 1 < len(text) and text[k] == ",":
         if low[k + 1] == "who" or _roles_in(text, k + 1):
@@ -101,6 +105,28 @@ def person_context(text: list[str], i: int, j: int, low: list[str]) -> bool:
     if i and low[i - 1] in lx.CUE_VERBS:
         return i < 2 or text[i - 2] == "," or text[i - 2] == QUOTE_TEXT
     return bool(i and low[i - 1] in lx.ROLE_NOUNS)
+
+
+def speaks(text: list[str], i: int, j: int, low: list[str]) -> bool:
+    """True when the name text[i:j] is the subject of a speech verb ("X said", "said X")."""
+    k = _skip_between(text, j, low)
+    if (j < len(text) and low[j] in _SPEECH) or (k < len(text) and low[k] in _SPEECH):
+        return True
+    if k + 1 < len(text) and text[k] == ",":
+        # "X, the city's engineer, said": past a short aside.
+        for c in range(k + 1, min(len(text), k + 14)):
+            if text[c] == QUOTE_TEXT:
+                break
+            if text[c] == ",":
+                after = _skip_between(text, c + 1, low)
+                return after < len(text) and low[after] in lx.CUE_VERBS
+    # "“…,” said X" (not "told X": the one told is not the speaker).
+    return (
+        i > 1
+        and low[i - 1] in lx.CUE_VERBS
+        and low[i - 1] not in _ADDRESSED
+        and (text[i - 2] == QUOTE_TEXT or (text[i - 2] == "," and text[i - 3] == QUOTE_TEXT))
+    )
 
 
 def _skip_between(text: list[str], k: int, low: list[str]) -> int:

@@ -1,0 +1,160 @@
+"""Speakers on unseen news text (issue #12): each error class, in text written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from digests.quotes import find_quotes
+
+
+def _speakers(text: str) -> list[str | None]:
+    return [q.speaker for q in find_quotes(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "Ana Okafor chairs the council. Meanwhile Okafor stayed home. "
+            '"The ferries will keep running all winter," Okafor said.',
+            "Ana Okafor",
+        ),
+        (
+            "Knowing Okafor, the board waited. "
+            '"The ferries will keep running all winter," Okafor said.',
+            "Okafor",
+        ),
+        (
+            "Unlike Ruiz, Ben Tamm voted no. "
+            '"The ferries will keep running all winter," Ruiz told the board.',
+            "Ruiz",
+        ),
+        ('Said Tamm: "The ferries will keep running all winter."', "Tamm"),
+        (
+            "Ben Tamm spoke on the radio.\n\nStated Tamm:\n\n"
+            '"The ferries will keep running all winter, whatever the weather."',
+            "Ben Tamm",
+        ),
+        (
+            "(See Tamm’s full timeline below.) Ben Tamm spoke on the radio. "
+            '"The ferries will keep running all winter," Tamm said.',
+            "Ben Tamm",
+        ),
+    ],
+    ids=["meanwhile", "knowing", "unlike", "said-x-colon", "stated-x-colon", "see-x"],
+)
+def test_opening_words_are_not_names(text: str, speaker: str) -> None:
+    """Adverbs, participles, prepositions and verbs opening a sentence are not glued to names."""
+    assert _speakers(text) == [speaker]
+
+
+def test_a_date_after_a_name_is_not_part_of_it() -> None:
+    """ "said Tamm Thursday": Thursday is when, not who."""
+    text = (
+        'Ben Tamm runs the ferries. "The ferries will keep running all winter," said Tamm Thursday.'
+    )
+    assert _speakers(text) == ["Ben Tamm"]
+
+
+def test_a_surname_is_the_person_not_a_building_named_after_them() -> None:
+    """ "Tamm" after "Ben Tamm" and "Tamm Tower" is Ben Tamm, however recent the tower."""
+    text = (
+        "Ben Tamm owns the ferry line. Protesters gathered outside Tamm Tower on Monday. "
+        '"The ferries will keep running all winter," Tamm said.'
+    )
+    assert _speakers(text) == ["Ben Tamm"]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "Jan van den Berg, the mayor, opened the bridge. "
+            '"We will rebuild the old one next," van den Berg said.',
+            "Jan van den Berg",
+        ),
+        ('"We will rebuild the old one next," said Jan van den Berg.', "Jan van den Berg"),
+        (
+            'Maria de la Cruz runs the clinic. "We treat everyone who walks in," de la Cruz said.',
+            "Maria de la Cruz",
+        ),
+        (
+            'Omar Al Rashid runs the clinic. "We treat everyone who walks in," Al Rashid said.',
+            "Omar Al Rashid",
+        ),
+        (
+            'Ludwig von Hagen runs the clinic. "We treat everyone who walks in," said von Hagen.',
+            "Ludwig von Hagen",
+        ),
+    ],
+    ids=["van-den", "van-den-after-cue", "de-la", "al", "von-after-cue"],
+)
+def test_name_particles_and_compound_surnames(text: str, speaker: str) -> None:
+    """Particles (van den, de la, al, von) belong to the surname, first mention and later."""
+    assert _speakers(text) == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('"Rates will rise for every household," the commission said.', "the commission"),
+        ('"The ferry will not sail on Sunday," a spokesperson said.', "a spokesperson"),
+        (
+            "Energy Minister Ana Okafor opened the plant. "
+            '"The minister is travelling this week," the spokesman said.',
+            "the spokesman",
+        ),
+        (
+            "The Kelso Water Utility raised its rates on Monday. "
+            '"The increase pays for new pipes across the valley," the utility said.',
+            "Kelso Water Utility",
+        ),
+        (
+            "The Port Authority of Kelso closed the bridge. "
+            '"The bridge is not safe for heavy trucks," it said in a statement.',
+            "Port Authority of Kelso",
+        ),
+    ],
+    ids=["description", "indefinite", "role-not-the-person-nearby", "the-utility", "it"],
+)
+def test_organisations_and_descriptions_speak(text: str, speaker: str) -> None:
+    """An organisation named before is "it" / "the utility"; an unnamed description speaks."""
+    assert _speakers(text) == [speaker]
+
+
+def test_a_description_does_not_turn_a_term_into_a_quote() -> None:
+    """A described speaker is no name: two quoted words elsewhere stay a scare quote."""
+    text = 'The agency said on Monday that what forecasters call "polar waves" would bring snow.'
+    assert find_quotes(text) == []
+
+
+def test_he_prefers_whoever_the_speech_verb_is_about() -> None:
+    """With no subject name, "he" is the person who "told reporters", not the one in passing."""
+    text = (
+        "The report by Carl Mendes was read out before adviser Ben Ortiz told reporters "
+        'the plan works. "We will finish by June," he said.'
+    )
+    assert _speakers(text) == ["Ben Ortiz"]
+
+
+def test_quote_continues_the_previous_sentence_speaker() -> None:
+    """ "X said in a statement that … . “Q.”": the quotation is X's, same paragraph or next."""
+    same = (
+        "Ana Okafor said in a statement on Monday that the bridge would close. "
+        '"The bridge is not safe for heavy trucks."'
+    )
+    next_paragraph = same.replace(' "The', '\n\n"The')
+    assert _speakers(same) == ["Ana Okafor"]
+    assert _speakers(next_paragraph) == ["Ana Okafor"]
+
+
+def test_quote_after_a_sentence_without_speech_verb_has_no_speaker() -> None:
+    """The sentence before must report speech: "Okafor visited the bridge." names no speaker."""
+    text = 'Ana Okafor visited the bridge on Monday. "The bridge is not safe for heavy trucks."'
+    assert _speakers(text) == [None]
+
+
+def test_a_quote_continues_the_quote_before_it_not_the_sentence() -> None:
+    """A quotation after an attributed one keeps that speaker (the existing continuation)."""
+    text = '"The bridge is shut," Ben Ortiz said. "It will not open before June."'
+    assert _speakers(text) == ["Ben Ortiz", "Ben Ortiz"]
