@@ -15,8 +15,10 @@ Metrics (as defined in the data README), on gold quotes of type "direct":
   - PolNeAR: its gold `speaker` is a surface span (often a pronoun) and `speaker_resolved_auto`
     a noisy automatic resolution, so the reference is the surface span when it is a name (its
     last word capitalised: "Sen. Ted Cruz", "Trump"), else the automatic resolution when that is
-    a name, else the surface span when it is a description ("the commission", "a spokesman");
-    a pronoun with no named resolution has no reference and is not scored (counted apart).
+    a name, else the surface span when it is an indefinite description ("a spokesman", "one
+    official", "protesters"). A pronoun or a definite description ("the senator", "Ryan’s
+    campaign") with no named resolution has no reference and is not scored: the name it stands
+    for and the description itself would both be right, and the data does not say which.
     A name's words (minus titles, articles, possessives) are widened to the article's full name
     when the reference is a lone surname the article also gives with a capitalised given name
     before it ("Cruz" -> "Ted Cruz"); the prediction is right when it holds every one of those
@@ -77,6 +79,8 @@ _NOT_GIVEN = _TITLES | frozenset(
     thursday friday saturday sunday january february march april may june july august
     september october november december democrat republican democratic gop u.s american""".split()
 )
+# Words that make a description definite: it stands for someone named elsewhere, or not.
+_DEFINITE = frozenset("the this that these those his her its their our my your".split())
 # Where the head of a speaker span ends: "Mary Kay Henry, president of …", "Reid (D-Nev.)".
 _HEAD_END = re.compile(r",|\(| who | which | that | and | of | from | at | in ")
 # A capitalised word that opens a sentence (or a line) is no evidence of a given name.
@@ -178,7 +182,11 @@ def _reference(g: dict[str, Any], text: str) -> tuple[str, list[str]] | None:
     if g.get("speaker_is_pronoun") or not surface.strip():
         return None
     head = _TOKEN.findall(_HEAD_END.split(surface, maxsplit=1)[0].lower())
-    return ("description", head[-1:]) if head else None
+    if not head or head[0] in _DEFINITE or surface.split()[0].endswith(("'s", "’s")):
+        # "the senator", "Ryan’s campaign" that nothing resolves: the person or organisation
+        # it stands for is as right as the description, and the data does not say which.
+        return None
+    return "description", head[-1:]
 
 
 def _full_name_ok(g: dict[str, Any], text: str, said: set[str], ggt: bool) -> bool | None:

@@ -151,9 +151,11 @@ def subject(sent: list[Token]) -> Mention | None:
         i += 1
     opening = next((k for k in range(i + 1, min(len(sent), i + 4)) if sent[k].text == ","), None)
     if i < len(sent) and sent[i].text.lower() in _INTRO:
-        while i < len(sent) and sent[i].text != ",":
+        # "On Thursday, after remaining neutral, Warren appeared": past each opening phrase.
+        while i < len(sent) and sent[i].text.lower() in _INTRO:
+            while i < len(sent) and sent[i].text != ",":
+                i += 1
             i += 1
-        i += 1
     elif opening and opening > i + 1 and all(t.text.islower() for t in sent[i + 1 : opening]):
         # "Hours later, Trump …", "Instead, she …": an opening adverbial, not the subject.
         i = opening + 1
@@ -181,6 +183,8 @@ def _forward(sent: list[Token], i: int) -> Mention | None:
             break
         if words and (low in _NP_STOP or low in lx.CUE_VERBS) and not tok.text[:1].isupper():
             break
+        if words and words[-1].text[:1].isupper() and len(low) > 4 and low.endswith("ed"):
+            break  # "Okafor endorsed Tamm": a verb after the name ends the subject
         words.append(tok)
         j += 1
     if not words:

@@ -28,11 +28,12 @@ lament maintain counter contend agree testify laugh sigh recount reflect wonder 
 scream plead demand confirm deny assert allege charge accuse blast slam criticize criticise praise
 reveal disclose estimate proclaim repeat reiterate clarify hint worry explain elaborate interject
 chime caution answer question inform assure advise reason retort snap gush rave marvel pledge
-reassure affirm instruct remind recommend summarize summarise describe label dub
+reassure affirm instruct remind recommend summarize summarise describe label dub bark roar scoff
+growl hiss murmur stammer interrupt chuckle cry thunder
 """.replace("\n", " ")
 _IRREGULAR: Final = """said say says saying told tell tells telling wrote write writes writing written
 thought felt knew put read went quoth quipped quipping snapped snapping admitted admitting
-spoke spoken called calls calling expressed expresses expressing""".split()
+spoke spoken called calls calling expressed expresses expressing shot fired""".split()
 
 CUE_VERBS: Final = frozenset(_forms(_REGULAR) | set(_IRREGULAR))
 # Cues that name where a report came from rather than who spoke; used only when nothing better.
@@ -40,7 +41,7 @@ REPORT_CUES: Final = frozenset({"report", "reports", "reported", "according"})
 # Verbs that need an object to be a cue (put it, went on, read a statement): accepted only when
 # they sit next to a quotation.
 WEAK_CUES: Final = frozenset(
-    {"put", "went", "read", "thought", "felt", "knew", "continued", "continues"}
+    {"put", "went", "read", "thought", "felt", "knew", "continued", "continues", "shot", "fired"}
 )
 
 PRONOUNS: Final = frozenset({"he", "she", "it", "they", "i", "we", "you"})

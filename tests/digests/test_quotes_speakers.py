@@ -158,3 +158,24 @@ def test_a_quote_continues_the_quote_before_it_not_the_sentence() -> None:
     """A quotation after an attributed one keeps that speaker (the existing continuation)."""
     text = '"The bridge is shut," Ben Ortiz said. "It will not open before June."'
     assert _speakers(text) == ["Ben Ortiz", "Ben Ortiz"]
+
+
+def test_subject_after_several_opening_phrases() -> None:
+    """ "On Thursday, after …, X endorsed Y, saying, “…”": X, past every opening phrase."""
+    text = (
+        "On Thursday, after remaining neutral, Okafor endorsed Tamm, saying, "
+        '"I think having a fighter in the lead is what this town needs."'
+    )
+    assert _speakers(text) == ["Okafor"]
+
+
+@pytest.mark.parametrize("verb", ["barked", "shot back", "scoffed"])
+def test_more_speech_verbs(verb: str) -> None:
+    """Less common speech verbs attribute the quotation; "shot" only beside it."""
+    assert _speakers(f'"Go back to your seat," Okafor {verb}.') == ["Okafor"]
+
+
+def test_shot_away_from_a_quotation_is_no_speech() -> None:
+    """ "was shot" far from the quotation names no speaker."""
+    text = 'Ana Okafor was shot at on Monday near the old bridge that "nobody uses any more."'
+    assert [q.speaker for q in find_quotes(text)] in ([], [None])
