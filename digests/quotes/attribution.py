@@ -23,6 +23,7 @@ _INTRO: Final = frozenset(
 _LEADING: Final = frozenset("but and yet so still however meanwhile also then now instead".split())
 _DASHES: Final = frozenset("—–-")
 _CUES_OR_REPORTS: Final = lx.CUE_VERBS | lx.REPORT_CUES
+_AFFILIATION: Final = frozenset(("of", "at", "from", "with"))
 _NOT_BEFORE_CUE: Final = frozenset("to the a an his her their its our big first last".split())
 
 
@@ -89,8 +90,11 @@ def speaker_mention(sent: list[Token], q: int, lowered: list[str] | None = None)
         if mention is not None and (best is None or rank < best[0]):
             best = (rank, mention)
     if best is None and q and sent[q - 1].text == ":":
-        # "Martell, the addictions doctor, is more blunt: "…"": the sentence's subject speaks.
-        mention = subject(sent)
+        # "… doesn't surprise pollster Daron Shaw: "…"": the name just before the colon speaks;
+        # else the sentence's subject ("Martell, the addictions doctor, is more blunt: "…"").
+        mention = _backward(sent, q - 2) if q >= 2 else None
+        if mention is None or mention.kind != "name":
+            mention = subject(sent)
         if mention is not None and mention.kind in ("name", "pronoun"):
             return mention
     return best[1] if best else None
@@ -185,6 +189,8 @@ def _forward(sent: list[Token], i: int) -> Mention | None:
             break
         if words and words[-1].text[:1].isupper() and len(low) > 4 and low.endswith("ed"):
             break  # "Okafor endorsed Tamm": a verb after the name ends the subject
+        if low in _AFFILIATION and _is_personal(words):
+            break  # "Robert Antonacci of the New York delegation": the person, not the place
         words.append(tok)
         j += 1
     if not words:
@@ -197,6 +203,17 @@ def _forward(sent: list[Token], i: int) -> Mention | None:
         if named is not None and named.kind == "name":
             return named
     return mention
+
+
+def _is_personal(words: list[Token]) -> bool:
+    """True when the words are a person's name so far: two capitalised words, none an org's."""
+    return (
+        len(words) >= 2
+        and all(t.text[:1].isupper() for t in words)
+        and all(
+            t.text.lower() not in lx.ORG_WORDS and t.text.lower() not in lx.TITLES for t in words
+        )
+    )
 
 
 def _backward(sent: list[Token], j: int) -> Mention | None:
@@ -268,9 +285,12 @@ def _phrase(words: list[Token]) -> Mention | None:
         runs.append(current)
     runs = [r for r in runs if not r[-1].text.endswith(("'s", "’s"))]
     low_first = words[0].text.lower()
-    # "Knowing Smith", "Unlike Jones": an opening word is not part of the name after it.
-    if runs and len(runs[0]) > 1 and runs[0][0] is words[0] and nm.opens_sentence(low_first):
+    # "Knowing Smith", "Unlike Jones": an opening word is not part of the name after it, and
+    # alone ("Wait, it gets better:") no name at all.
+    if runs and runs[0][0] is words[0] and nm.opens_sentence(low_first):
         runs[0] = runs[0][1:]
+        if not runs[0]:
+            runs = runs[1:]
     runs = _join_of(words, runs)
     head = words[-1].text.lower()
     # A determiner or a possessive ("Campbell’s partner") makes a description of the rest.

@@ -179,3 +179,29 @@ def test_shot_away_from_a_quotation_is_no_speech() -> None:
     """ "was shot" far from the quotation names no speaker."""
     text = 'Ana Okafor was shot at on Monday near the old bridge that "nobody uses any more."'
     assert [q.speaker for q in find_quotes(text)] in ([], [None])
+
+
+def test_the_name_before_a_colon_speaks() -> None:
+    """ "The surge does not surprise pollster Dana Shaw: “…”": Shaw, not the sentence's subject."""
+    text = (
+        "The timing of the surge does not surprise pollster Dana Shaw: "
+        '"Lesser-known candidates who win early contests see the biggest boost."'
+    )
+    assert _speakers(text) == ["Dana Shaw"]
+
+
+def test_a_person_of_a_place_is_the_person() -> None:
+    """ "said Rob Antal of the Kelso delegation": the person, not Kelso."""
+    text = (
+        '"There is a passion for this plan in every town," said Rob Antal of the Kelso delegation.'
+    )
+    assert _speakers(text) == ["Rob Antal"]
+
+
+def test_an_opening_word_alone_is_no_speaker() -> None:
+    """ "Wait, it gets better:" introduces a quotation without naming anyone."""
+    text = (
+        "Ben Tamm wrote the memo.\n\nWait, it gets better:\n\n"
+        '"By law, the council sets the maximum number of ferries every year."'
+    )
+    assert _speakers(text) != ["Wait"]
