@@ -73,7 +73,7 @@ def lead_index(text: list[str], low: list[str]) -> int:
         commas = [k for k, w in enumerate(low[:16]) if w == ","]
         nxt = [k for k in commas if k + 1 < len(text) and text[k + 1][:1].isupper()]
         return nxt[-1] + 1 if nxt else 0
-    while i < len(text) and (low[i] in lx.NOT_NAMES or text[i] in ",—(["):
+    while i < len(text) and (low[i] in lx.NOT_NAMES or text[i] in ",—([/|"):
         if text[i][:1].isupper() and low[i] not in lx.NOT_NAMES:
             break
         i += 1
@@ -148,6 +148,8 @@ def run_end(text: list[str], i: int, low: list[str]) -> int:
         if word[:1].isupper() and not (j == i and low[j] in lx.NOT_NAMES):
             if j > i and low[j] in lx.DATE_WORDS:
                 break  # "Pence Thursday": a date after the name
+            if j > i and low[j - 1] in lx.ORG_WORDS and (low[j] in lx.MALE or low[j] in lx.FEMALE):
+                break  # "Photo / The Canadian Press Ana Okafor …": a credit, then the person
             j += 1
             if word.endswith(("'s", "’s")):
                 break

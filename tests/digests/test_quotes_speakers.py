@@ -205,3 +205,13 @@ def test_an_opening_word_alone_is_no_speaker() -> None:
         '"By law, the council sets the maximum number of ferries every year."'
     )
     assert _speakers(text) != ["Wait"]
+
+
+@pytest.mark.parametrize("agency", ["The Valley Courier", "The Canadian Press", "Kelso Images"])
+def test_photo_credit_is_not_glued_to_the_person(agency: str) -> None:
+    """ "Photo / The Agency Name Ana Okafor at …": the agency is neither the speaker nor her name."""
+    text = (
+        f"Photo / {agency} Ana Okafor at the bridge on Monday. "
+        '"The bridge is not safe for heavy trucks," she said.'
+    )
+    assert _speakers(text) == ["Ana Okafor"]
