@@ -18,6 +18,8 @@ _RUN_GOES_ON: Final = lx.CONNECTORS | {"of", "for", "."}
 _new = tuple.__new__
 # How many sentences back a pronoun or description may find its referent.
 _WINDOW: Final = 6
+# Words before a name that make it a place ("in San Jose", "near Kelso").
+_PLACE_BEFORE: Final = frozenset("in near across throughout outside inside".split())
 # Things a person issues: "her statement read", "his office said" stand for that person.
 _ISSUED: Final = frozenset("statement office post letter email tweet release website".split())
 
@@ -55,6 +57,8 @@ class Registry:
         self._mid_caps: set[str] = set()
         self._full_names: dict[int, str] = {}
         self._said: set[int] = set()  # starts of names a speech verb is about ("X said")
+        self._places: set[str] = set()  # names the article puts a place word before ("in X")
+        self._confirmed: set[str] = set()  # last words of names a cue, title or role confirm
 
     def add_sentence(
         self,
@@ -157,10 +161,13 @@ class Registry:
                 continue
             if nm.speaks(text, i, run_end, words):
                 self._said.add(entity.start)
+            if i and words[i - 1] in _PLACE_BEFORE:
+                self._places.add(entity.name)
             confirmed = entity.kind != "org" and (
                 subject or nm.person_context(text, i, run_end, words)
             )
             if confirmed:
+                self._confirmed.add(entity.name.split()[-1])
                 name, _, start, sentence, lead, _, roles = entity
                 entity = _new(Entity, (name, "person", start, sentence, lead, False, roles))
             self._entity_of[run] = entity
@@ -337,6 +344,11 @@ class Registry:
         if e.kind == "org" or (
             not self._is_person(full[-1]) and not self._is_person(e.name.split()[-1])
         ):
+            return False
+        if (e.name in self._places or " ".join(full) in self._places) and not (
+            full[-1] in self._confirmed or e.name.split()[-1] in self._confirmed
+        ):
+            # "in San Jose" elsewhere, and never "San Jose said": a place, not a person.
             return False
         given = full[0].lower()
         if pronoun == "he":

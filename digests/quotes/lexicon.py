@@ -58,7 +58,7 @@ TITLES: Final = frozenset(
     king queen prince princess pope cardinal bishop rabbi imam pastor ambassador commissioner
     trustee alderman sheriff attorney speaker leader mp mpp mla mep candidate nominee
     spokesperson spokesman spokeswoman economist analyst former then- rival fellow billionaire
-    businessman businesswoman editor reporter columnist host anchor correspondent
+    businessman businesswoman editor reporter columnist host anchor correspondent editor-in-chief
     """.split()
 )
 

@@ -190,6 +190,10 @@ def entity(
     cut = -1
     if not lx.TITLES.isdisjoint(lowered[:-1]):
         cut = max(k for k, w in enumerate(lowered[:-1]) if w in lx.TITLES)
+    if cut >= 0 and org and len(words) - cut > 2 and lx.ORG_WORDS.isdisjoint(lowered[cut + 1 :]):
+        # "Senate Minority Leader Harry Reid", "Bank of Canada Governor Stephen Poloz": an
+        # organisation's title before a person's full name.
+        org = False
     if cut >= 0 and not org:
         words = words[cut + 1 :]
     name = strip_titles(" ".join(words))

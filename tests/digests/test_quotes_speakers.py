@@ -215,3 +215,31 @@ def test_photo_credit_is_not_glued_to_the_person(agency: str) -> None:
         '"The bridge is not safe for heavy trucks," she said.'
     )
     assert _speakers(text) == ["Ana Okafor"]
+
+
+def test_a_place_is_not_he() -> None:
+    """A name the article puts "in" and never shows speaking is a place, not a pronoun's person."""
+    text = (
+        "Protesters marched in San Jose on Monday. San Jose police made no arrests. "
+        '"Many of the people who attacked them came from elsewhere," he said.'
+    )
+    assert _speakers(text) == [None]
+
+
+def test_in_a_person_stays_a_person() -> None:
+    """ "In Okafor, he found a publisher": a person the article shows speaking stays a person."""
+    text = (
+        "Ana Okafor said she would publish him. In Okafor, he found a publisher. "
+        '"She took a chance on me when nobody else would," said Ben Tamm. '
+        '"You have to start somewhere," she said.'
+    )
+    assert _speakers(text)[-1] == "Ana Okafor"
+
+
+def test_an_organisation_title_before_a_full_name() -> None:
+    """ "Bank of Canada Governor Stephen Poloz": the person, without the organisation's title."""
+    text = (
+        "Bank of Canada Governor Stephen Poloz spoke first. "
+        '"Rates will stay where they are," he said.'
+    )
+    assert _speakers(text) == ["Stephen Poloz"]
