@@ -117,7 +117,7 @@ class Registry:
                     continue
             run = len(runs)
             runs.append(
-                (text, words, starts[i], i, run_end, index, i <= lead_at, cued and i == lead_at)
+                (text, words, starts[i], i, run_end, index, i == lead_at, cued and i == lead_at)
             )
             run_sentences.append(index)
             after = run_end

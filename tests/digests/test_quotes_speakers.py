@@ -243,3 +243,12 @@ def test_an_organisation_title_before_a_full_name() -> None:
         '"Rates will stay where they are," he said.'
     )
     assert _speakers(text) == ["Stephen Poloz"]
+
+
+def test_a_name_in_an_opening_phrase_is_not_the_subject() -> None:
+    """ "In a Facebook post …, Tamm said …": "he" is Tamm, not Facebook, though both come first."""
+    text = (
+        "In a Facebook post to his constituents at the time, Ben Tamm said the law went too far.\n\n"
+        '"As a lawyer for twenty years, I worry about passing this law," he wrote.'
+    )
+    assert _speakers(text) == ["Ben Tamm"]
