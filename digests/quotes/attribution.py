@@ -65,6 +65,8 @@ def speaker_mention(sent: list[Token], q: int, lowered: list[str] | None = None)
             mention = _forward(sent, k + 1)
             rank = 0
         else:
+            if k and tok.text[:1].isupper():
+                continue  # "the United States", "Mark Said": a name inside a sentence, no verb
             if low == "according" and not (k + 1 < len(sent) and sent[k + 1].text == "to"):
                 continue
             if low in lx.WEAK_CUES and abs(k - q) > 3:
@@ -103,7 +105,7 @@ def speaker_mention(sent: list[Token], q: int, lowered: list[str] | None = None)
 def cue_subject(sent: list[Token], lowered: list[str]) -> Mention | None:
     """Who a sentence without a quotation says spoke: the mention its first speech verb names."""
     for k, low in enumerate(lowered):
-        if low not in lx.CUE_VERBS or low in lx.WEAK_CUES:
+        if low not in lx.CUE_VERBS or low in lx.WEAK_CUES or (k and sent[k].text[:1].isupper()):
             continue
         if k and lowered[k - 1] in _NOT_BEFORE_CUE:
             continue  # "to answer", "the big reveal"

@@ -77,7 +77,9 @@ class Registry:
         if caps is None:
             caps = [k for k, t in enumerate(text) if t[:1].isupper()]
         # Runs start at capitals other than "The", "He", ... (run_end would stop there at once).
-        caps = [i for i in caps if words[i] not in lx.NOT_NAMES]
+        # Openers never start a name, even where a quotation hid the sentence's end from us
+        # ('… could go." Neither Johnson nor Weld …').
+        caps = [i for i in caps if words[i] not in lx.NOT_NAMES and words[i] not in lx.OPENERS]
         lead_at = nm.lead_index(text, words) if caps else 0
         # "Meanwhile Smith", "Knowing Smith": no name starts at the opening word, unless the
         # article shows it capitalised inside a sentence too ("Sterling" as a given name).

@@ -252,3 +252,22 @@ def test_a_name_in_an_opening_phrase_is_not_the_subject() -> None:
         '"As a lawyer for twenty years, I worry about passing this law," he wrote.'
     )
     assert _speakers(text) == ["Ben Tamm"]
+
+
+def test_a_capitalised_verb_inside_a_sentence_is_a_name() -> None:
+    """ "… to the United States and added, “…”": "States" is no speech verb."""
+    text = (
+        "In a prison interview last year, Ana Okafor said she welcomed extradition to the "
+        'United States and added, "I will plead guilty, no problem."'
+    )
+    assert _speakers(text) == ["Ana Okafor"]
+
+
+def test_an_opener_after_a_quotation_starts_no_name() -> None:
+    """'… could go." Neither Tamm nor Weld …': the quotation hid the sentence's end."""
+    text = (
+        "Ben Tamm spoke in Kelso. He joked about pole vaulters who could go "
+        '"higher than the fence." Neither Tamm nor Weld attacked the mayor.\n\n'
+        '"You make mistakes along the trail," Tamm said.'
+    )
+    assert _speakers(text)[-1] == "Ben Tamm"
