@@ -276,20 +276,27 @@ class Registry:
 
         This sentence's subject; else, in the closest sentence back with a fitting name, its
         subject, else whoever a speech verb there is about ("Trump adviser Jason Miller said in
-        a statement"), else its first name; else the previous quote's speaker.
+        a statement"), else its first name — unless that sentence holds the same pronoun, whose
+        referent is then further back ("He finished behind Ted Cruz. “…,” he said." is not Cruz);
+        else the previous quote's speaker.
         """
         want = "org" if pronoun == "it" else "person"
         here = self._fitting(sentence, pronoun, before, lead_only=True)
         if here:
             return self.canonical(here[0].name, here[0].start)
+        other: Entity | None = None
         for back in range(sentence - 1, sentence - _WINDOW - 1, -1):
             found = self._fitting(back, pronoun, before)
             if found:
-                pick = (
-                    next((e for e in found if e.lead), None)
-                    or next((e for e in found if e.start in self._said), None)
-                    or found[0]
+                pick = next((e for e in found if e.lead), None) or next(
+                    (e for e in found if e.start in self._said), None
                 )
+                if pick is None and pronoun in self._pronouns.get(back, ()):
+                    # "He nodded to his finish behind Ted Cruz.": the same "he" again, so the
+                    # names in passing there are someone else; look further back.
+                    other = other or found[0]
+                    continue
+                pick = pick or found[0]
                 return self.canonical(pick.name, pick.start)
             if pronoun and pronoun not in self._pronouns.get(back, set()) and back < sentence - 2:
                 break
@@ -299,7 +306,7 @@ class Registry:
             and self._gender_fits(last, pronoun)
         ):
             return last
-        return None
+        return self.canonical(other.name, other.start) if other is not None else None
 
     @staticmethod
     def _gender_fits(name: str, pronoun: str) -> bool:

@@ -68,11 +68,15 @@ def lead_index(text: list[str], low: list[str]) -> int:
     QUOTE_TEXT) and the same lowercased (`low`).
     """
     i = 0
-    if text and low[0] in _INTRO:
-        # "Speaking in Vaughan, Ont., on Thursday, Trudeau denied": past the opening phrase.
+    if text and (low[0] in _INTRO or (opens_sentence(low[0]) and text[1:2] != [","])):
+        # "Speaking in Vaughan, Ont., on Thursday, Trudeau denied", "Anticipating blowback,
+        # McAuliffe remarked": past the opening phrase.
         commas = [k for k, w in enumerate(low[:16]) if w == ","]
         nxt = [k for k in commas if k + 1 < len(text) and text[k + 1][:1].isupper()]
-        return nxt[-1] + 1 if nxt else 0
+        if low[0] in _INTRO:
+            return nxt[-1] + 1 if nxt else 0
+        if nxt:
+            return nxt[0] + 1
     while i < len(text) and (low[i] in lx.NOT_NAMES or text[i] in ",—([/|"):
         if text[i][:1].isupper() and low[i] not in lx.NOT_NAMES:
             break

@@ -271,3 +271,22 @@ def test_an_opener_after_a_quotation_starts_no_name() -> None:
         '"You make mistakes along the trail," Tamm said.'
     )
     assert _speakers(text)[-1] == "Ben Tamm"
+
+
+def test_he_skips_names_in_passing_where_he_is_already_the_subject() -> None:
+    """ "X said …. He finished behind Ben Tamm. “…,” he said.": X, not Tamm named in between."""
+    text = (
+        '"We won the vote," said prosecutor Carl Mendes.\n\n'
+        "He finished the day well ahead of the defendant, Ben Tamm.\n\n"
+        '"We learned a lot about this case in one week," he said.'
+    )
+    assert _speakers(text) == ["Carl Mendes", "Carl Mendes"]
+
+
+def test_the_subject_after_an_opening_participle() -> None:
+    """ "Anticipating blowback from Jane Ruiz, Okafor remarked that she …": Okafor, not Ruiz."""
+    text = (
+        "Anticipating blowback from Mayor Jane Ruiz, Ana Okafor remarked that she had consulted "
+        'scholar Mia Howard.\n\n"I want to be crystal clear about this," she said.'
+    )
+    assert _speakers(text) == ["Ana Okafor"]
