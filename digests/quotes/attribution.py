@@ -141,6 +141,10 @@ def _cue_mention(sent: list[Token], k: int, q: int) -> Mention | None:
         mention = _backward(sent, k - 1) if k and sent[k - 1].text != "," else None
         return mention if mention and mention.kind == "name" else subject(sent)
     prev = sent[k - 1] if k else None
+    if prev is not None and prev.text.lower() == "who" and k >= 2:
+        # "a tweet from Rikkie Wells who tweeted", "Mike Lee, who declared": the name before.
+        j = k - 3 if sent[k - 2].text == "," else k - 2
+        return _backward(sent, j) if j >= 0 else None
     if prev is None or prev.quote >= 0 or (prev.text == "," and k >= 2 and sent[k - 2].quote >= 0):
         return _forward(sent, k + 1)
     mention = _backward(sent, k - 1)
@@ -290,8 +294,10 @@ def _phrase(words: list[Token]) -> Mention | None:
     # "Knowing Smith", "Unlike Jones": an opening word is not part of the name after it, and
     # alone ("Wait, it gets better:") no name at all.
     if runs and runs[0][0] is words[0] and nm.opens_sentence(low_first):
-        runs[0] = runs[0][1:]
-        if not runs[0]:
+        if len(runs[0]) > 1:
+            runs[0] = runs[0][1:]
+        elif low_first in lx.OPENERS or low_first in lx.CUE_VERBS:
+            # Alone, only a listed opener: "Manning said" is a surname however it ends.
             runs = runs[1:]
     runs = _join_of(words, runs)
     head = words[-1].text.lower()

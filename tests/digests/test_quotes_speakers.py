@@ -290,3 +290,25 @@ def test_the_subject_after_an_opening_participle() -> None:
         'scholar Mia Howard.\n\n"I want to be crystal clear about this," she said.'
     )
     assert _speakers(text) == ["Ana Okafor"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Among the replies was a tweet from Rikkie Wells who tweeted, "You never follow the rules."',
+        'The endorsement came from Rikkie Wells, who declared in the spin room, "It is time to unite."',
+    ],
+    ids=["who", "comma-who"],
+)
+def test_who_before_the_speech_verb(text: str) -> None:
+    """ "X, who declared, “…”": the name before "who" speaks."""
+    assert _speakers(text) == ["Rikkie Wells"]
+
+
+def test_a_surname_ending_in_ing_is_a_name() -> None:
+    """ "Boreing said": an "-ing" surname opening a sentence is still a name."""
+    text = (
+        "Ben Boreing runs the club. Boreing said the members will still meet, but said, "
+        '"It is time we change how we do it."'
+    )
+    assert _speakers(text) == ["Ben Boreing"]
