@@ -24,6 +24,7 @@ _LEADING: Final = frozenset("but and yet so still however meanwhile also then no
 _DASHES: Final = frozenset("—–-")
 _CUES_OR_REPORTS: Final = lx.CUE_VERBS | lx.REPORT_CUES
 _AFFILIATION: Final = frozenset(("of", "at", "from", "with"))
+_PREPOSITIONS: Final = frozenset("on in at to with from for by about into onto".split())
 _NOT_BEFORE_CUE: Final = frozenset("to the a an his her their its our big first last".split())
 
 
@@ -139,7 +140,10 @@ def _cue_mention(sent: list[Token], k: int, q: int) -> Mention | None:
                 return _forward(sent, j + 1)
     if low.endswith("ing") and low not in ("according",):
         mention = _backward(sent, k - 1) if k and sent[k - 1].text != "," else None
-        return mention if mention and mention.kind == "name" else subject(sent)
+        if mention is not None and mention.kind == "name" and not _object(sent, mention):
+            return mention
+        # "Clinton answered on Facebook writing, “…”": the subject, not the object before.
+        return subject(sent)
     prev = sent[k - 1] if k else None
     if prev is not None and prev.text.lower() == "who" and k >= 2:
         # "a tweet from Rikkie Wells who tweeted", "Mike Lee, who declared": the name before.
@@ -209,6 +213,12 @@ def _forward(sent: list[Token], i: int) -> Mention | None:
         if named is not None and named.kind == "name":
             return named
     return mention
+
+
+def _object(sent: list[Token], mention: Mention) -> bool:
+    """True when a preposition governs the mention ("on Facebook", "to the mayor")."""
+    at = next((i for i, t in enumerate(sent) if t.start == mention.start), 0)
+    return at > 0 and sent[at - 1].text.lower() in _PREPOSITIONS
 
 
 def _is_personal(words: list[Token]) -> bool:

@@ -147,7 +147,8 @@ CONNECTORS: Final = frozenset(
 # "See Sexton’s timeline", "Neither Johnson nor …"). Speech verbs and long "-ing"/"-ly" words
 # count too (see names.opens_sentence).
 OPENERS: Final = frozenset(
-    """unlike like despite amid amidst among per via following including regarding concerning
+    """unlike like despite amid amidst among per via alongside beside atop aboard versus
+    following including regarding concerning
     beyond besides behind toward towards within upon throughout except near outside inside
     unless whether once because although though whereas to of off out up down through
     meanwhile indeed perhaps maybe afterward afterwards instead otherwise nonetheless

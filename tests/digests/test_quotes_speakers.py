@@ -312,3 +312,9 @@ def test_a_surname_ending_in_ing_is_a_name() -> None:
         '"It is time we change how we do it."'
     )
     assert _speakers(text) == ["Ben Boreing"]
+
+
+def test_the_name_a_preposition_governs_is_not_the_subject() -> None:
+    """ "Okafor answered on Kelso Radio writing, “…”": Okafor, not the radio station."""
+    text = 'Ana Okafor answered on Kelso Radio writing, "Yes, I will. That was a poor choice."'
+    assert _speakers(text) == ["Ana Okafor"]
