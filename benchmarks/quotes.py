@@ -16,9 +16,10 @@ Metrics (as defined in the data README), on gold quotes of type "direct":
     a noisy automatic resolution, so the reference is the surface span when it is a name (its
     last word capitalised: "Sen. Ted Cruz", "Trump"), else the automatic resolution when that is
     a name, else the surface span when it is an indefinite description ("a spokesman", "one
-    official", "protesters"). A pronoun or a definite description ("the senator", "Ryan’s
-    campaign") with no named resolution has no reference and is not scored: the name it stands
-    for and the description itself would both be right, and the data does not say which.
+    official", "protesters"). A pronoun (a relative "who" too, and spans with no noun such as
+    "said") or a definite description ("the senator", "Ryan’s campaign") with no named
+    resolution has no reference and is not scored: the name it stands for and the description
+    itself would both be right, and the data does not say which.
     A name's words (minus titles, articles, possessives) are widened to the article's full name
     when the reference is a lone surname the article also gives with a capitalised given name
     before it ("Cruz" -> "Ted Cruz"); the prediction is right when it holds every one of those
@@ -81,6 +82,8 @@ _NOT_GIVEN = _TITLES | frozenset(
 )
 # Words that make a description definite: it stands for someone named elsewhere, or not.
 _DEFINITE = frozenset("the this that these those his her its their our my your".split())
+# Last words of speaker spans that name nobody: relative pronouns and stray words.
+_NO_HEAD = frozenset("who whom which that said says to from here there according".split())
 # Where the head of a speaker span ends: "Mary Kay Henry, president of …", "Reid (D-Nev.)".
 _HEAD_END = re.compile(r",|\(| who | which | that | and | of | from | at | in ")
 # A capitalised word that opens a sentence (or a line) is no evidence of a given name.
@@ -182,7 +185,9 @@ def _reference(g: dict[str, Any], text: str) -> tuple[str, list[str]] | None:
     if g.get("speaker_is_pronoun") or not surface.strip():
         return None
     head = _TOKEN.findall(_HEAD_END.split(surface, maxsplit=1)[0].lower())
-    if not head or head[0] in _DEFINITE or surface.split()[0].endswith(("'s", "’s")):
+    if not head or head[-1] in _NO_HEAD:
+        return None  # "who" (a relative pronoun), "said", "According to": no speaker annotated
+    if head[0] in _DEFINITE or surface.split()[0].endswith(("'s", "’s")):
         # "the senator", "Ryan’s campaign" that nothing resolves: the person or organisation
         # it stands for is as right as the description, and the data does not say which.
         return None
