@@ -111,7 +111,8 @@ ORG_WORDS: Final = frozenset(
     corporation industries airlines bureau agency force forces army navy embassy parliament
     congress senate assembly legislature cabinet commons tribune herald globe star mail telegraph
     guardian chronicle gazette magazine radio tv television channel studio studios team
-    tower hotel courier images wire photography""".split()
+    tower hotel courier images wire photography computer computers systems technologies motors
+    pharmaceuticals holdings partners labs communications entertainment""".split()
 )
 NEWS_WORDS: Final = frozenset(
     "news agency press reuters ap afp xinhua tass cnn bbc cbc ctv newspaper times post".split()

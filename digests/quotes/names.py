@@ -117,6 +117,8 @@ def speaks(text: list[str], i: int, j: int, low: list[str]) -> bool:
     if (j < len(text) and low[j] in _SPEECH) or (k < len(text) and low[k] in _SPEECH):
         return True
     if k + 1 < len(text) and text[k] == ",":
+        if low[k + 1] in _SPEECH:
+            return True  # "And a third, Daniel Traynor, said that …"
         # "X, the city's engineer, said": past a short aside.
         for c in range(k + 1, min(len(text), k + 14)):
             if text[c] == QUOTE_TEXT:

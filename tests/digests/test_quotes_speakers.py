@@ -318,3 +318,13 @@ def test_the_name_a_preposition_governs_is_not_the_subject() -> None:
     """ "Okafor answered on Kelso Radio writing, “…”": Okafor, not the radio station."""
     text = 'Ana Okafor answered on Kelso Radio writing, "Yes, I will. That was a poor choice."'
     assert _speakers(text) == ["Ana Okafor"]
+
+
+def test_a_name_set_off_by_commas_before_said_is_the_speaker() -> None:
+    """ "And a third, Dan Traynor, said that …. “…,” he said": Traynor, not a name in passing."""
+    text = (
+        "A second delegate, Jim Poolman, was leaning the other way.\n\n"
+        "And a third, Dan Traynor, said that he opposed the plan because of Ben Ruiz.\n\n"
+        '"I prefer the old bridge," he said.'
+    )
+    assert _speakers(text) == ["Dan Traynor"]
