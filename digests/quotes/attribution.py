@@ -145,6 +145,11 @@ def _cue_mention(sent: list[Token], k: int, q: int) -> Mention | None:
         # "Clinton answered on Facebook writing, “…”": the subject, not the object before.
         return subject(sent)
     prev = sent[k - 1] if k else None
+    if prev is not None and prev.text.lower() == "and" and k >= 2:
+        # "Silverman was joined on stage by Al Franken and joked, “…”": the clause's subject.
+        mention = subject(sent)
+        if mention is not None and mention.kind in ("name", "pronoun"):
+            return mention
     if prev is not None and prev.text.lower() == "who" and k >= 2:
         # "a tweet from Rikkie Wells who tweeted", "Mike Lee, who declared": the name before.
         j = k - 3 if sent[k - 2].text == "," else k - 2
@@ -306,8 +311,8 @@ def _phrase(words: list[Token]) -> Mention | None:
     if runs and runs[0][0] is words[0] and nm.opens_sentence(low_first):
         if len(runs[0]) > 1:
             runs[0] = runs[0][1:]
-        elif low_first in lx.OPENERS or low_first in lx.CUE_VERBS:
-            # Alone, only a listed opener: "Manning said" is a surname however it ends.
+        elif low_first in lx.OPENERS:
+            # Alone, only a listed opener: "Manning said", "Read said" are surnames.
             runs = runs[1:]
     runs = _join_of(words, runs)
     head = words[-1].text.lower()

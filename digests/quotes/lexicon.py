@@ -33,7 +33,7 @@ growl hiss murmur stammer interrupt chuckle cry thunder beam retaliate
 """.replace("\n", " ")
 _IRREGULAR: Final = """said say says saying told tell tells telling wrote write writes writing written
 thought felt knew put read went quoth quipped quipping snapped snapping admitted admitting
-spoke spoken called calls calling expressed expresses expressing shot fired""".split()
+spoke spoken called calls calling expressed expresses expressing shot fired remembered""".split()
 
 CUE_VERBS: Final = frozenset(_forms(_REGULAR) | set(_IRREGULAR))
 # Cues that name where a report came from rather than who spoke; used only when nothing better.
@@ -41,7 +41,19 @@ REPORT_CUES: Final = frozenset({"report", "reports", "reported", "according"})
 # Verbs that need an object to be a cue (put it, went on, read a statement): accepted only when
 # they sit next to a quotation.
 WEAK_CUES: Final = frozenset(
-    {"put", "went", "read", "thought", "felt", "knew", "continued", "continues", "shot", "fired"}
+    {
+        "put",
+        "went",
+        "read",
+        "thought",
+        "felt",
+        "knew",
+        "continued",
+        "continues",
+        "shot",
+        "fired",
+        "remembered",
+    }
 )
 
 PRONOUNS: Final = frozenset({"he", "she", "it", "they", "i", "we", "you"})

@@ -328,3 +328,18 @@ def test_a_name_set_off_by_commas_before_said_is_the_speaker() -> None:
         '"I prefer the old bridge," he said.'
     )
     assert _speakers(text) == ["Dan Traynor"]
+
+
+def test_a_speech_verb_after_and_takes_the_clause_subject() -> None:
+    """ "Silverman was joined by Al Franken and joked, “…”": Silverman, not Franken."""
+    text = (
+        "As the crowd chanted, Silverman was joined on stage by Al Franken and joked, "
+        '"You are being ridiculous," drawing jeers.'
+    )
+    assert _speakers(text) == ["Silverman"]
+
+
+def test_remembered_beside_a_quotation_is_a_cue() -> None:
+    """ "“…,” remembered Roy Verley": a speech verb when it stands beside the quotation."""
+    text = '"An awful lot of analysts said no," remembered Roy Verley, the former spokesman.'
+    assert _speakers(text) == ["Roy Verley"]
