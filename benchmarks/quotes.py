@@ -70,7 +70,7 @@ _TITLES = frozenset(
     """mr mrs ms dr prof sen senator rep gov governor president vice former secretary mayor gen
     general rev leader minister chairman chairwoman chair director spokesman spokeswoman
     attorney judge justice speaker chief ceo reporter host donor ambassador officer sheriff
-    pollster strategist anchor lt capt sgt col det professor commissioner""".split()
+    pollster strategist anchor lt capt sgt col det professor commissioner editor billionaire""".split()
 )
 # Capitalised words that open sentences or name dates: neither a name nor a given name.
 _NOT_GIVEN = _TITLES | frozenset(
@@ -146,8 +146,8 @@ def _name_words(span: str) -> list[str]:
     The head is the span before an appositive or a clause; the name is its last run of
     capitalised words after any title, without possessives and initials.
     """
-    head = _HEAD_END.split(span, maxsplit=1)[0]
-    words = [w.strip(".,") for w in head.split() if w not in ("'s", "’s")]
+    head = _HEAD_END.split(span, maxsplit=1)[0].replace(" 's", "'s").replace(" ’s", "’s")
+    words = [w.strip(".,") for w in head.split()]
     words = [w for w in words if w]
     if not words or not words[-1][:1].isupper() or words[-1].lower() in _NOT_GIVEN:
         return []

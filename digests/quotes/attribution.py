@@ -196,8 +196,11 @@ def _forward(sent: list[Token], i: int) -> Mention | None:
         if tok.quote >= 0 or (not tok.text[:1].isalnum() and tok.text != "."):
             break
         if tok.text == ".":
-            if words and words[-1].text.lower().rstrip(".") in _ABBREV | {"j", "jr"}:
-                j += 1
+            last = words[-1].text if words else ""
+            if last.lower().rstrip(".") in _ABBREV | {"j", "jr"} or (
+                len(last) == 1 and last.isupper()
+            ):
+                j += 1  # "Sen.", "Harry M. Reid": an abbreviation or an initial, not the end
                 continue
             break
         if words and (low in _NP_STOP or low in lx.CUE_VERBS) and not tok.text[:1].isupper():

@@ -263,9 +263,13 @@ def after_titles(name: str) -> str:
     """ "Washington Political Editor Matthew Boyle" -> "Matthew Boyle" (not for organisations)."""
     words = name.split()
     lowered = [w.lower().rstrip(".") for w in words]
-    if any(w in lx.ORG_WORDS for w in lowered):
-        return name
     cut = max((k for k, w in enumerate(lowered[:-1]) if w in lx.TITLES), default=-1)
+    if any(w in lx.ORG_WORDS for w in lowered[cut + 1 :]) or (
+        cut >= 0 and len(words) - cut <= 2 and any(w in lx.ORG_WORDS for w in lowered)
+    ):
+        # An organisation's name, or its title with a lone name ("Senate Leader Reid" stays;
+        # "Senate Minority Leader Harry Reid" -> "Harry Reid", as in `entity`).
+        return name
     rest = words[cut + 1 :]
     if len(rest) > 2 and rest[0] == "of":
         rest = rest[2:]  # "Secretary of State Madeleine Albright"

@@ -343,3 +343,9 @@ def test_remembered_beside_a_quotation_is_a_cue() -> None:
     """ "“…,” remembered Roy Verley": a speech verb when it stands beside the quotation."""
     text = '"An awful lot of analysts said no," remembered Roy Verley, the former spokesman.'
     assert _speakers(text) == ["Roy Verley"]
+
+
+def test_a_middle_initial_and_an_organisation_title() -> None:
+    """ "said Senate Minority Leader Harry M. Reid (D-Nev.)": the full name, initial kept."""
+    text = '"I do not remember anything this shameful," said Senate Minority Leader Harry M. Reid.'
+    assert _speakers(text) == ["Harry M Reid"]
