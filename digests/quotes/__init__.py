@@ -10,12 +10,13 @@ from typing import Final
 
 from digests.model import Quote, Span
 from digests.quotes import lexicon as lx
-from digests.quotes.attribution import Mention, reports, speaker_mention
+from digests.quotes.attribution import Mention, cue_subject, reports, speaker_mention
 from digests.quotes.coref import Registry
 from digests.quotes.marks import Marked, find_marked, paragraphs
 from digests.quotes.tokens import (
     QUOTE_TEXT,
     Token,
+    Words,
     capitals,
     paragraph_words,
     sentence_bounds,
@@ -53,6 +54,8 @@ def find_quotes(text: str) -> list[Quote]:
     count = 0
     # The last sentence of the previous paragraph when it ends in a colon ("Cruz continued:").
     lead_in: list[Token] | None = None
+    # The sentence just before, when it has no quotation (words, bounds, index, lowercased).
+    before: tuple[Words, int, int, int, list[str]] | None = None
     # Names introduced after the last quotation cannot be anyone's antecedent: stop there.
     last_para = max(by_para)
     for p, (start, end) in enumerate(paras[: last_para + 1]):
@@ -68,6 +71,8 @@ def find_quotes(text: str) -> list[Quote]:
                 if mention is not None:
                     mentions[first[0].quote] = (mention, count - 1)
                     cued.add(first[0].quote)
+        else:
+            before = None  # the sentence before, across paragraphs only into a bare quotation
         # Lowercased once per paragraph in one C call (no token holds a newline).
         lows = "\n".join(texts).lower().split("\n") if texts else []
         bounds = sentence_bounds(texts)
@@ -103,8 +108,18 @@ def find_quotes(text: str) -> list[Quote]:
                     mention = speaker_mention(sent, k, lowered)
                     if mention is not None:
                         mentions[tok.quote] = (mention, count)
+                    elif k == 0 and before is not None:
+                        # "X said in a statement that … . “Q.”": the quotation opening the next
+                        # sentence continues the speaker of the one before.
+                        mention = _said_before(*before)
+                        if mention is not None:
+                            mentions[tok.quote] = (mention, before[3])
+                before = None
+            else:
+                before = (pw, a, b, count, lowered)
             count += 1
-    speakers = _speakers(marked, registry, mentions, only_quotes)
+    described: set[int] = set()
+    speakers = _speakers(marked, registry, mentions, only_quotes, described)
     out: list[Quote] = []
     for index, m in enumerate(marked):
         words = " ".join(" ".join(text[s:e] for s, e in m.spans).split())
@@ -115,7 +130,7 @@ def find_quotes(text: str) -> list[Quote]:
         size = words.count(" ") + 1 if words else 0
         partial = (embedded and size <= _PARTIAL_WORDS) or size <= 2
         speaker = speakers.get(index)
-        if partial and (speaker is None or index not in cued):
+        if partial and (speaker is None or index not in cued or index in described):
             # A scare quote or a term in quotation marks, not anyone's words.
             continue
         if size <= 2 and embedded and index not in framed:
@@ -132,18 +147,34 @@ def _speakers(
     registry: Registry,
     mentions: dict[int, tuple[Mention, int]],
     only_quotes: set[int],
+    described: set[int],
 ) -> dict[int, str]:
-    """Resolve each quote's speaker; unattributed quotes continue their paragraph's speaker."""
+    """Resolve each quote's speaker; unattributed quotes continue their paragraph's speaker.
+
+    A description the article names no one for ("the commission said", "a spokesperson said")
+    is the speaker itself; its quotes go into `described` (not a name: partial quotes need one).
+    """
     out: dict[int, str] = {}
     last: str | None = None
+    named: str | None = None  # the last speaker with a name: what a pronoun may fall back to
     last_para = -1
     for index, m in enumerate(marked):
         para = m.paragraphs[0]
         found = mentions.get(index)
-        name = registry.resolve(found[0], found[1], last) if found else None
+        name = registry.resolve(found[0], found[1], named) if found else None
+        if name is not None:
+            named = name
+        elif found is not None and found[0].kind == "description":
+            name = found[0].text
+            if name.rsplit(None, 1)[-1].lower() not in lx.ROLE_NOUNS:
+                # A person's role ("the spokesman") frames a fragment as someone's words; "the
+                # agency said … the “polar waves”" does not.
+                described.add(index)
         continues = para == last_para or (para in only_quotes and para - last_para <= 2)
         if name is None and found is None and continues:
             name = last
+            if last != named:
+                described.add(index)
         if name is not None:
             out[index] = name
             last, last_para = name, m.paragraphs[-1]
@@ -154,7 +185,16 @@ def _speakers(
             nxt = index + 1
             if nxt in out and marked[nxt].paragraphs[0] == marked[index].paragraphs[-1]:
                 out[index] = out[nxt]
+                if nxt in described:
+                    described.add(index)
     return out
+
+
+def _said_before(pw: Words, a: int, b: int, _index: int, lowered: list[str]) -> Mention | None:
+    """The speaker a sentence without a quotation reports ("Okafor said … that …"), if any."""
+    if lx.CUE_VERBS.isdisjoint(lowered):
+        return None
+    return cue_subject(tokens_of(pw, a, b), lowered)
 
 
 def _is_heading(paragraph: str) -> bool:

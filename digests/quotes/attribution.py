@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from digests.quotes import lexicon as lx
+from digests.quotes import names as nm
 from digests.quotes.tokens import ABBREV as _ABBREV
 from digests.quotes.tokens import Token
 
@@ -22,6 +23,8 @@ _INTRO: Final = frozenset(
 _LEADING: Final = frozenset("but and yet so still however meanwhile also then now instead".split())
 _DASHES: Final = frozenset("—–-")
 _CUES_OR_REPORTS: Final = lx.CUE_VERBS | lx.REPORT_CUES
+_AFFILIATION: Final = frozenset(("of", "at", "from", "with"))
+_PREPOSITIONS: Final = frozenset("on in at to with from for by about into onto".split())
 _NOT_BEFORE_CUE: Final = frozenset("to the a an his her their its our big first last".split())
 
 
@@ -63,6 +66,8 @@ def speaker_mention(sent: list[Token], q: int, lowered: list[str] | None = None)
             mention = _forward(sent, k + 1)
             rank = 0
         else:
+            if k and tok.text[:1].isupper():
+                continue  # "the United States", "Mark Said": a name inside a sentence, no verb
             if low == "according" and not (k + 1 < len(sent) and sent[k + 1].text == "to"):
                 continue
             if low in lx.WEAK_CUES and abs(k - q) > 3:
@@ -88,11 +93,25 @@ def speaker_mention(sent: list[Token], q: int, lowered: list[str] | None = None)
         if mention is not None and (best is None or rank < best[0]):
             best = (rank, mention)
     if best is None and q and sent[q - 1].text == ":":
-        # "Martell, the addictions doctor, is more blunt: "…"": the sentence's subject speaks.
-        mention = subject(sent)
+        # "… doesn't surprise pollster Daron Shaw: "…"": the name just before the colon speaks;
+        # else the sentence's subject ("Martell, the addictions doctor, is more blunt: "…"").
+        mention = _backward(sent, q - 2) if q >= 2 else None
+        if mention is None or mention.kind != "name":
+            mention = subject(sent)
         if mention is not None and mention.kind in ("name", "pronoun"):
             return mention
     return best[1] if best else None
+
+
+def cue_subject(sent: list[Token], lowered: list[str]) -> Mention | None:
+    """Who a sentence without a quotation says spoke: the mention its first speech verb names."""
+    for k, low in enumerate(lowered):
+        if low not in lx.CUE_VERBS or low in lx.WEAK_CUES or (k and sent[k].text[:1].isupper()):
+            continue
+        if k and lowered[k - 1] in _NOT_BEFORE_CUE:
+            continue  # "to answer", "the big reveal"
+        return _cue_mention(sent, k, len(sent))
+    return None
 
 
 def reports(sent: list[Token], q: int) -> bool:
@@ -121,8 +140,20 @@ def _cue_mention(sent: list[Token], k: int, q: int) -> Mention | None:
                 return _forward(sent, j + 1)
     if low.endswith("ing") and low not in ("according",):
         mention = _backward(sent, k - 1) if k and sent[k - 1].text != "," else None
-        return mention if mention and mention.kind == "name" else subject(sent)
+        if mention is not None and mention.kind == "name" and not _object(sent, mention):
+            return mention
+        # "Clinton answered on Facebook writing, “…”": the subject, not the object before.
+        return subject(sent)
     prev = sent[k - 1] if k else None
+    if prev is not None and prev.text.lower() == "and" and k >= 2:
+        # "Silverman was joined on stage by Al Franken and joked, “…”": the clause's subject.
+        mention = subject(sent)
+        if mention is not None and mention.kind in ("name", "pronoun"):
+            return mention
+    if prev is not None and prev.text.lower() == "who" and k >= 2:
+        # "a tweet from Rikkie Wells who tweeted", "Mike Lee, who declared": the name before.
+        j = k - 3 if sent[k - 2].text == "," else k - 2
+        return _backward(sent, j) if j >= 0 else None
     if prev is None or prev.quote >= 0 or (prev.text == "," and k >= 2 and sent[k - 2].quote >= 0):
         return _forward(sent, k + 1)
     mention = _backward(sent, k - 1)
@@ -139,9 +170,11 @@ def subject(sent: list[Token]) -> Mention | None:
         i += 1
     opening = next((k for k in range(i + 1, min(len(sent), i + 4)) if sent[k].text == ","), None)
     if i < len(sent) and sent[i].text.lower() in _INTRO:
-        while i < len(sent) and sent[i].text != ",":
+        # "On Thursday, after remaining neutral, Warren appeared": past each opening phrase.
+        while i < len(sent) and sent[i].text.lower() in _INTRO:
+            while i < len(sent) and sent[i].text != ",":
+                i += 1
             i += 1
-        i += 1
     elif opening and opening > i + 1 and all(t.text.islower() for t in sent[i + 1 : opening]):
         # "Hours later, Trump …", "Instead, she …": an opening adverbial, not the subject.
         i = opening + 1
@@ -163,12 +196,19 @@ def _forward(sent: list[Token], i: int) -> Mention | None:
         if tok.quote >= 0 or (not tok.text[:1].isalnum() and tok.text != "."):
             break
         if tok.text == ".":
-            if words and words[-1].text.lower().rstrip(".") in _ABBREV | {"j", "jr"}:
-                j += 1
+            last = words[-1].text if words else ""
+            if last.lower().rstrip(".") in _ABBREV | {"j", "jr"} or (
+                len(last) == 1 and last.isupper()
+            ):
+                j += 1  # "Sen.", "Harry M. Reid": an abbreviation or an initial, not the end
                 continue
             break
         if words and (low in _NP_STOP or low in lx.CUE_VERBS) and not tok.text[:1].isupper():
             break
+        if words and words[-1].text[:1].isupper() and len(low) > 4 and low.endswith("ed"):
+            break  # "Okafor endorsed Tamm": a verb after the name ends the subject
+        if low in _AFFILIATION and _is_personal(words):
+            break  # "Robert Antonacci of the New York delegation": the person, not the place
         words.append(tok)
         j += 1
     if not words:
@@ -181,6 +221,23 @@ def _forward(sent: list[Token], i: int) -> Mention | None:
         if named is not None and named.kind == "name":
             return named
     return mention
+
+
+def _object(sent: list[Token], mention: Mention) -> bool:
+    """True when a preposition governs the mention ("on Facebook", "to the mayor")."""
+    at = next((i for i, t in enumerate(sent) if t.start == mention.start), 0)
+    return at > 0 and sent[at - 1].text.lower() in _PREPOSITIONS
+
+
+def _is_personal(words: list[Token]) -> bool:
+    """True when the words are a person's name so far: two capitalised words, none an org's."""
+    return (
+        len(words) >= 2
+        and all(t.text[:1].isupper() for t in words)
+        and all(
+            t.text.lower() not in lx.ORG_WORDS and t.text.lower() not in lx.TITLES for t in words
+        )
+    )
 
 
 def _backward(sent: list[Token], j: int) -> Mention | None:
@@ -236,10 +293,11 @@ def _phrase(words: list[Token]) -> Mention | None:
     """Classify a run of words: the last capitalised run not in possessive form is a name."""
     runs: list[list[Token]] = []
     current: list[Token] = []
-    for tok in words:
+    for k, tok in enumerate(words):
         text = tok.text
-        capital = text[:1].isupper() and text.lower() not in lx.NOT_NAMES
-        if capital or (current and text.lower() in lx.CONNECTORS) or (current and text == "."):
+        low = text.lower()
+        capital = text[:1].isupper() and low not in lx.NOT_NAMES
+        if capital or (current and text == ".") or (low in lx.CONNECTORS and _particle(words, k)):
             current.append(tok)
             if text.endswith(("'s", "’s")):
                 current = []
@@ -250,6 +308,15 @@ def _phrase(words: list[Token]) -> Mention | None:
     if current:
         runs.append(current)
     runs = [r for r in runs if not r[-1].text.endswith(("'s", "’s"))]
+    low_first = words[0].text.lower()
+    # "Knowing Smith", "Unlike Jones": an opening word is not part of the name after it, and
+    # alone ("Wait, it gets better:") no name at all.
+    if runs and runs[0][0] is words[0] and nm.opens_sentence(low_first):
+        if len(runs[0]) > 1:
+            runs[0] = runs[0][1:]
+        elif low_first in lx.OPENERS:
+            # Alone, only a listed opener: "Manning said", "Read said" are surnames.
+            runs = runs[1:]
     runs = _join_of(words, runs)
     head = words[-1].text.lower()
     # A determiner or a possessive ("Campbell’s partner") makes a description of the rest.
@@ -271,6 +338,16 @@ def _phrase(words: list[Token]) -> Mention | None:
         indefinite = start.text.lower() in ("a", "an", "one", "another")
         return Mention(_join(words[at:]), "description", start.start, indefinite)
     return None
+
+
+def _particle(words: list[Token], k: int) -> bool:
+    """True when the particle at k leads into a capitalised surname ("van den Berg")."""
+    for tok in words[k + 1 : k + 4]:
+        if tok.text[:1].isupper():
+            return True
+        if tok.text.lower() not in lx.CONNECTORS:
+            return False
+    return False
 
 
 def _join_of(words: list[Token], runs: list[list[Token]]) -> list[list[Token]]:

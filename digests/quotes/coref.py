@@ -18,13 +18,8 @@ _RUN_GOES_ON: Final = lx.CONNECTORS | {"of", "for", "."}
 _new = tuple.__new__
 # How many sentences back a pronoun or description may find its referent.
 _WINDOW: Final = 6
-# Heads of descriptions that name a document or thing, not a speaker ("the report said").
-_THINGS: Final = frozenset(
-    """report study statement data poll survey document letter memo release website article
-    paper book bill law ruling decision agreement plan proposal complaint lawsuit filing post
-    tweet message note sign notice email text video ad advertisement show film song label
-    website page policy rule guide guidelines analysis review budget forecast""".split()
-)
+# Words before a name that make it a place ("in San Jose", "near Kelso").
+_PLACE_BEFORE: Final = frozenset("in near across throughout outside inside".split())
 # Things a person issues: "her statement read", "his office said" stand for that person.
 _ISSUED: Final = frozenset("statement office post letter email tweet release website".split())
 
@@ -61,6 +56,9 @@ class Registry:
         # Capitalised words seen inside sentences: a capital at a sentence's start proves nothing.
         self._mid_caps: set[str] = set()
         self._full_names: dict[int, str] = {}
+        self._said: set[int] = set()  # starts of names a speech verb is about ("X said")
+        self._places: set[str] = set()  # names the article puts a place word before ("in X")
+        self._confirmed: set[str] = set()  # last words of names a cue, title or role confirm
 
     def add_sentence(
         self,
@@ -79,8 +77,19 @@ class Registry:
         if caps is None:
             caps = [k for k, t in enumerate(text) if t[:1].isupper()]
         # Runs start at capitals other than "The", "He", ... (run_end would stop there at once).
-        caps = [i for i in caps if words[i] not in lx.NOT_NAMES]
+        # Openers never start a name, even where a quotation hid the sentence's end from us
+        # ('… could go." Neither Johnson nor Weld …').
+        caps = [i for i in caps if words[i] not in lx.NOT_NAMES and words[i] not in lx.OPENERS]
         lead_at = nm.lead_index(text, words) if caps else 0
+        # "Meanwhile Smith", "Knowing Smith": no name starts at the opening word, unless the
+        # article shows it capitalised inside a sentence too ("Sterling" as a given name).
+        if (
+            caps
+            and caps[0] < lead_at
+            and nm.opens_sentence(words[caps[0]])
+            and text[caps[0]] not in self._mid_caps
+        ):
+            caps = caps[1:]
         # The subject of a sentence with a speech cue is taken to be a person (or organisation).
         # ("Xi ..., telling Biden that ..."); a run's last field.
         cued = not _ING_CUES.isdisjoint(words)
@@ -110,7 +119,7 @@ class Registry:
                     continue
             run = len(runs)
             runs.append(
-                (text, words, starts[i], i, run_end, index, i <= lead_at, cued and i == lead_at)
+                (text, words, starts[i], i, run_end, index, i == lead_at, cued and i == lead_at)
             )
             run_sentences.append(index)
             after = run_end
@@ -152,10 +161,15 @@ class Registry:
             entity = nm.entity(text, start, i, run_end, index, lead, words)
             if entity is None:
                 continue
+            if nm.speaks(text, i, run_end, words):
+                self._said.add(entity.start)
+            if i and words[i - 1] in _PLACE_BEFORE:
+                self._places.add(entity.name)
             confirmed = entity.kind != "org" and (
                 subject or nm.person_context(text, i, run_end, words)
             )
             if confirmed:
+                self._confirmed.add(entity.name.split()[-1])
                 name, _, start, sentence, lead, _, roles = entity
                 entity = _new(Entity, (name, "person", start, sentence, lead, False, roles))
             self._entity_of[run] = entity
@@ -190,22 +204,22 @@ class Registry:
         name, tokens = _bare(name)
         if not tokens:
             return name
-        # The full name mentioned latest before the mention, else the first one after it.
-        best: tuple[int, str] | None = None  # (latest start before, name)
-        after: tuple[int, str] | None = None  # (first start, name)
+        # A person's name ending in the words ("Trump" -> "Donald Trump") before any other name
+        # holding them ("Trump Tower", "Trump University"); then the one mentioned latest before
+        # the mention, else the first one after it.
+        best: tuple[int, int, int, str] | None = None  # (fit, before?, start or -start, name)
         self._need(tokens[0], long=True)
+        n = len(tokens)
         for full, starts in self._by_word.get(tokens[0], {}).items():
             words = full.split()
-            if len(words) <= len(tokens) or not nm.contains(words, tokens):
+            if len(words) <= n or not nm.contains(words, tokens):
                 continue
+            fit = 2 * ("org" not in self._kinds.get(full, ())) + (words[-n:] == tokens)
             k = bisect_left(starts, before)
-            if k:
-                best = max(best or (-1, ""), (starts[k - 1], full))
-            elif after is None or starts[0] < after[0]:
-                after = (starts[0], full)
-        if best is not None:
-            return best[1]
-        return after[1] if after is not None else name
+            key = (fit, 1, starts[k - 1], full) if k else (fit, 0, -starts[0], full)
+            if best is None or key > best:
+                best = key
+        return best[3] if best is not None else name
 
     def kind_of(self, name: str) -> str:
         """person, org or other, as the article's mentions of that name suggest."""
@@ -234,7 +248,7 @@ class Registry:
         if words[0] in ("his", "her", "its", "their") and head in _ISSUED:
             pronoun = {"his": "he", "her": "she"}.get(words[0], "it")
             return self._salient(pronoun, mention.start, sentence, last)
-        if mention.indefinite or head in _THINGS or words[0] not in ("the", "this", "that"):
+        if mention.indefinite or head in lx.DOCUMENTS or words[0] not in ("the", "this", "that"):
             return None
         if head.endswith("s") and head not in ("boss", "witness", "actress", "hostess"):
             return None
@@ -250,26 +264,58 @@ class Registry:
             e = self._entity_of.get(run)
             if e is not None and e.kind == "person" and head in e.roles:
                 return self.canonical(e.name, e.start)
-        if any(s < mention.start and h == head for s, h in self.anonymous):
+        if head in lx.UNNAMED_ROLES or any(
+            s < mention.start and h == head for s, h in self.anonymous
+        ):
+            # "the spokesman": someone the article does not name, not the person nearby.
             return None
         return self._salient("", mention.start, sentence, last)
 
     def _salient(self, pronoun: str, before: int, sentence: int, last: str | None) -> str | None:
-        """The nearest fitting name: this sentence's subject, else the closest sentence back."""
+        """The name a pronoun most likely stands for.
+
+        This sentence's subject; else, in the closest sentence back with a fitting name, its
+        subject, else whoever a speech verb there is about ("Trump adviser Jason Miller said in
+        a statement"), else its first name — unless that sentence holds the same pronoun, whose
+        referent is then further back ("He finished behind Ted Cruz. “…,” he said." is not Cruz);
+        else the previous quote's speaker.
+        """
         want = "org" if pronoun == "it" else "person"
         here = self._fitting(sentence, pronoun, before, lead_only=True)
         if here:
             return self.canonical(here[0].name, here[0].start)
+        other: Entity | None = None
         for back in range(sentence - 1, sentence - _WINDOW - 1, -1):
             found = self._fitting(back, pronoun, before)
             if found:
-                pick = next((e for e in found if e.lead), found[0])
+                pick = next((e for e in found if e.lead), None) or next(
+                    (e for e in found if e.start in self._said), None
+                )
+                if pick is None and pronoun in self._pronouns.get(back, ()):
+                    # "He nodded to his finish behind Ted Cruz.": the same "he" again, so the
+                    # names in passing there are someone else; look further back.
+                    other = other or found[0]
+                    continue
+                pick = pick or found[0]
                 return self.canonical(pick.name, pick.start)
             if pronoun and pronoun not in self._pronouns.get(back, set()) and back < sentence - 2:
                 break
-        if last is not None and (want == "org") == (self.kind_of(last) == "org"):
+        if (
+            last is not None
+            and (want == "org") == (self.kind_of(last) == "org")
+            and self._gender_fits(last, pronoun)
+        ):
             return last
-        return None
+        return self.canonical(other.name, other.start) if other is not None else None
+
+    @staticmethod
+    def _gender_fits(name: str, pronoun: str) -> bool:
+        given = name.split(None, 1)[0].lower() if name else ""
+        if pronoun == "he":
+            return given not in lx.FEMALE
+        if pronoun == "she":
+            return given not in lx.MALE
+        return True
 
     def _fitting(
         self, sentence: int, pronoun: str, before: int, lead_only: bool = False
@@ -307,6 +353,11 @@ class Registry:
         if e.kind == "org" or (
             not self._is_person(full[-1]) and not self._is_person(e.name.split()[-1])
         ):
+            return False
+        if (e.name in self._places or " ".join(full) in self._places) and not (
+            full[-1] in self._confirmed or e.name.split()[-1] in self._confirmed
+        ):
+            # "in San Jose" elsewhere, and never "San Jose said": a place, not a person.
             return False
         given = full[0].lower()
         if pronoun == "he":

@@ -28,11 +28,12 @@ lament maintain counter contend agree testify laugh sigh recount reflect wonder 
 scream plead demand confirm deny assert allege charge accuse blast slam criticize criticise praise
 reveal disclose estimate proclaim repeat reiterate clarify hint worry explain elaborate interject
 chime caution answer question inform assure advise reason retort snap gush rave marvel pledge
-reassure affirm instruct remind recommend summarize summarise describe label dub
+reassure affirm instruct remind recommend summarize summarise describe label dub bark roar scoff
+growl hiss murmur stammer interrupt chuckle cry thunder beam retaliate
 """.replace("\n", " ")
 _IRREGULAR: Final = """said say says saying told tell tells telling wrote write writes writing written
 thought felt knew put read went quoth quipped quipping snapped snapping admitted admitting
-spoke spoken called calls calling expressed expresses expressing""".split()
+spoke spoken called calls calling expressed expresses expressing shot fired remembered""".split()
 
 CUE_VERBS: Final = frozenset(_forms(_REGULAR) | set(_IRREGULAR))
 # Cues that name where a report came from rather than who spoke; used only when nothing better.
@@ -40,7 +41,19 @@ REPORT_CUES: Final = frozenset({"report", "reports", "reported", "according"})
 # Verbs that need an object to be a cue (put it, went on, read a statement): accepted only when
 # they sit next to a quotation.
 WEAK_CUES: Final = frozenset(
-    {"put", "went", "read", "thought", "felt", "knew", "continued", "continues"}
+    {
+        "put",
+        "went",
+        "read",
+        "thought",
+        "felt",
+        "knew",
+        "continued",
+        "continues",
+        "shot",
+        "fired",
+        "remembered",
+    }
 )
 
 PRONOUNS: Final = frozenset({"he", "she", "it", "they", "i", "we", "you"})
@@ -57,7 +70,7 @@ TITLES: Final = frozenset(
     king queen prince princess pope cardinal bishop rabbi imam pastor ambassador commissioner
     trustee alderman sheriff attorney speaker leader mp mpp mla mep candidate nominee
     spokesperson spokesman spokeswoman economist analyst former then- rival fellow billionaire
-    businessman businesswoman editor reporter columnist host anchor correspondent
+    businessman businesswoman editor reporter columnist host anchor correspondent editor-in-chief
     """.split()
 )
 
@@ -78,6 +91,20 @@ ROLE_NOUNS: Final = frozenset(
     economist consultant observer observers player players manager star captain
     """.split()
 )
+# Heads of descriptions that name a document or thing, not a speaker ("the report said"): never
+# resolved to a person or organisation, but a speaker when nothing better is known.
+DOCUMENTS: Final = frozenset(
+    """report study statement data poll survey document letter memo release website article
+    paper book bill law ruling decision agreement plan proposal complaint lawsuit filing post
+    tweet message note sign notice email text video ad advertisement show film song label
+    website page policy rule guide guidelines analysis review budget forecast""".split()
+)
+# Roles of people an article quotes without naming them: "the spokesman said" after a named
+# minister is the minister's spokesman, not the minister.
+UNNAMED_ROLES: Final = frozenset(
+    """spokesperson spokesman spokeswoman spokespeople source aide adviser advisor friend witness
+    neighbour neighbor resident colleague employee worker official""".split()
+)
 ORG_NOUNS: Final = frozenset(
     """company firm agency ministry department government police council committee commission
     board group organization organisation university college school hospital union party campaign
@@ -95,8 +122,9 @@ ORG_WORDS: Final = frozenset(
     society trust fund coalition alliance organization organisation ltd ltd. llc plc
     corporation industries airlines bureau agency force forces army navy embassy parliament
     congress senate assembly legislature cabinet commons tribune herald globe star mail telegraph
-    guardian chronicle gazette magazine radio tv television channel studio studios
-    """.split()
+    guardian chronicle gazette magazine radio tv television channel studio studios team
+    tower hotel courier images wire photography computer computers systems technologies motors
+    pharmaceuticals holdings partners labs communications entertainment""".split()
 )
 NEWS_WORDS: Final = frozenset(
     "news agency press reuters ap afp xinhua tass cnn bbc cbc ctv newspaper times post".split()
@@ -121,8 +149,34 @@ BETWEEN: Final = frozenset(
     publicly privately repeatedly often frequently always never flatly bluntly angrily calmly
     quietly told just recently initially originally already has since still only""".split()
 )
+# Name particles ("Jan van den Berg", "Maria de la Cruz", "Omar al Rashid"); several may follow
+# one another before the capitalised part of a surname.
 CONNECTORS: Final = frozenset(
-    "de del der van von bin al da du la le di dos das ibn ben st. mc".split()
+    """de del der den van von ter ten bin bint al el da du la las los le di della dos das ibn ben
+    abu st. mc y zu""".split()
+)
+# Capitalised words that open a sentence without being a name, though a name may follow them:
+# adverbs, prepositions, determiners, imperatives ("Meanwhile Smith", "Unlike Jones",
+# "See Sexton’s timeline", "Neither Johnson nor …"). Speech verbs and long "-ing"/"-ly" words
+# count too (see names.opens_sentence).
+OPENERS: Final = frozenset(
+    """unlike like despite amid amidst among per via alongside beside atop aboard versus
+    following including regarding concerning
+    beyond besides behind toward towards within upon throughout except near outside inside
+    unless whether once because although though whereas to of off out up down through
+    meanwhile indeed perhaps maybe afterward afterwards instead otherwise nonetheless
+    nevertheless moreover furthermore additionally similarly likewise finally eventually
+    ultimately currently recently previously originally initially separately elsewhere overall
+    already again even ever never always often sometimes soon thus hence therefore accordingly
+    notably specifically importantly interestingly unfortunately fortunately clearly obviously
+    apparently reportedly allegedly ironically sadly tellingly wait see watch listen look let
+    please another neither either every each any such other both many few much several most
+    former only not no yes well oh photo photos credit courtesy file""".split()
+)
+# Dates that follow a name without being part of it ("said Pence Thursday").
+DATE_WORDS: Final = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april
+    july september october november december""".split()
 )
 
 WORD: Final[re.Pattern[str]] = re.compile(r"[^\W_](?:[\w’'.\-]*[^\W_])?|[^\w\s]")

@@ -13,6 +13,10 @@ _INTRO: Final = frozenset(
 )
 _new = tuple.__new__
 _ROLES_OR_TITLES: Final = lx.ROLE_NOUNS | lx.TITLES
+# Speech verbs that say so without a quotation beside them ("was read out" is no speech).
+_SPEECH: Final = lx.CUE_VERBS - lx.WEAK_CUES
+# Speech verbs whose object is the one spoken to ("told HuffPost", "asked Smith").
+_ADDRESSED: Final = frozenset("told tell tells telling asked ask asks asking".split())
 
 
 class Entity(NamedTuple):
@@ -43,6 +47,20 @@ def name_words(text: list[str], i: int, j: int) -> tuple[set[str], bool]:
     return out, len(texts) - texts.count(".") > 1
 
 
+def opens_sentence(low: str) -> bool:
+    """True when a capitalised word at a sentence's start is likely no name, but an adverb,
+    preposition, determiner or verb ("Meanwhile", "Unlike", "Knowing", "Stated")."""
+    if low in lx.OPENERS or low in lx.CUE_VERBS:
+        return True
+    # Participles and adverbs; given names with those endings ("Irving", "Kelly") excepted.
+    return (
+        len(low) > 5
+        and (low.endswith("ing") or low.endswith("ly"))
+        and low not in lx.MALE
+        and low not in lx.FEMALE
+    )
+
+
 def lead_index(text: list[str], low: list[str]) -> int:
     """Index of the first word after leading conjunctions: where a subject name would start.
 
@@ -50,17 +68,24 @@ def lead_index(text: list[str], low: list[str]) -> int:
     QUOTE_TEXT) and the same lowercased (`low`).
     """
     i = 0
-    if text and low[0] in _INTRO:
-        # "Speaking in Vaughan, Ont., on Thursday, Trudeau denied": past the opening phrase.
+    if text and (low[0] in _INTRO or (opens_sentence(low[0]) and text[1:2] != [","])):
+        # "Speaking in Vaughan, Ont., on Thursday, Trudeau denied", "Anticipating blowback,
+        # McAuliffe remarked": past the opening phrase.
         commas = [k for k, w in enumerate(low[:16]) if w == ","]
         nxt = [k for k in commas if k + 1 < len(text) and text[k + 1][:1].isupper()]
-        return nxt[-1] + 1 if nxt else 0
-    while i < len(text) and (low[i] in lx.NOT_NAMES or text[i] in ",—"):
+        if low[0] in _INTRO:
+            return nxt[-1] + 1 if nxt else 0
+        if nxt:
+            return nxt[0] + 1
+    while i < len(text) and (low[i] in lx.NOT_NAMES or text[i] in ",—([/|"):
         if text[i][:1].isupper() and low[i] not in lx.NOT_NAMES:
             break
         i += 1
         if i > 3:
             return 0
+    if i + 1 < len(text) and text[i + 1][:1].isupper() and opens_sentence(low[i]):
+        # "Meanwhile Smith said", "Stated Stone:": the name starts after the opening word.
+        return i + 1
     return i
 
 
@@ -69,7 +94,7 @@ def person_context(text: list[str], i: int, j: int, low: list[str]) -> bool:
     if low[i].rstrip(".") in lx.TITLES and j - i > 1:
         return True
     k = _skip_between(text, j, low)
-    if k < len(text) and low[k] in lx.CUE_VERBS:
+    if (j < len(text) and low[j] in lx.CUE_VERBS) or (k < len(text) and low[k] in lx.CUE_VERBS):
         return True
     if k + 1 < len(text) and text[k] == ",":
         if low[k + 1] == "who" or _roles_in(text, k + 1):
@@ -84,6 +109,30 @@ def person_context(text: list[str], i: int, j: int, low: list[str]) -> bool:
     if i and low[i - 1] in lx.CUE_VERBS:
         return i < 2 or text[i - 2] == "," or text[i - 2] == QUOTE_TEXT
     return bool(i and low[i - 1] in lx.ROLE_NOUNS)
+
+
+def speaks(text: list[str], i: int, j: int, low: list[str]) -> bool:
+    """True when the name text[i:j] is the subject of a speech verb ("X said", "said X")."""
+    k = _skip_between(text, j, low)
+    if (j < len(text) and low[j] in _SPEECH) or (k < len(text) and low[k] in _SPEECH):
+        return True
+    if k + 1 < len(text) and text[k] == ",":
+        if low[k + 1] in _SPEECH:
+            return True  # "And a third, Daniel Traynor, said that …"
+        # "X, the city's engineer, said": past a short aside.
+        for c in range(k + 1, min(len(text), k + 14)):
+            if text[c] == QUOTE_TEXT:
+                break
+            if text[c] == ",":
+                after = _skip_between(text, c + 1, low)
+                return after < len(text) and low[after] in lx.CUE_VERBS
+    # "“…,” said X" (not "told X": the one told is not the speaker).
+    return (
+        i > 1
+        and low[i - 1] in lx.CUE_VERBS
+        and low[i - 1] not in _ADDRESSED
+        and (text[i - 2] == QUOTE_TEXT or (text[i - 2] == "," and text[i - 3] == QUOTE_TEXT))
+    )
 
 
 def _skip_between(text: list[str], k: int, low: list[str]) -> int:
@@ -103,16 +152,25 @@ def run_end(text: list[str], i: int, low: list[str]) -> int:
         if word == QUOTE_TEXT:
             break
         if word[:1].isupper() and not (j == i and low[j] in lx.NOT_NAMES):
+            if j > i and low[j] in lx.DATE_WORDS:
+                break  # "Pence Thursday": a date after the name
+            if j > i and low[j - 1] in lx.ORG_WORDS and (low[j] in lx.MALE or low[j] in lx.FEMALE):
+                break  # "Photo / The Canadian Press Ana Okafor …": a credit, then the person
             j += 1
             if word.endswith(("'s", "’s")):
                 break
             if j < n and text[j] == "." and len(word) <= 4:
                 j += 1
             continue
-        connects = j > i and low[j] in lx.CONNECTORS and j + 1 < n
-        if connects and text[j + 1][:1].isupper():
-            j += 1
-            continue
+        if j > i and low[j] in lx.CONNECTORS:
+            # Particles, one or several, before the capitalised rest: "van den Berg".
+            k = j + 1
+            while k < n and k < j + 3 and low[k] in lx.CONNECTORS:
+                k += 1
+            if k < n and text[k][:1].isupper() and text[k] != QUOTE_TEXT:
+                j = k
+                continue
+            break
         if j > i and low[j] in ("of", "for") and j + 1 < n:
             nxt = text[j + 1]
             if low[j - 1] in lx.ORG_WORDS and nxt[:1].isupper():
@@ -138,6 +196,10 @@ def entity(
     cut = -1
     if not lx.TITLES.isdisjoint(lowered[:-1]):
         cut = max(k for k, w in enumerate(lowered[:-1]) if w in lx.TITLES)
+    if cut >= 0 and org and len(words) - cut > 2 and lx.ORG_WORDS.isdisjoint(lowered[cut + 1 :]):
+        # "Senate Minority Leader Harry Reid", "Bank of Canada Governor Stephen Poloz": an
+        # organisation's title before a person's full name.
+        org = False
     if cut >= 0 and not org:
         words = words[cut + 1 :]
     name = strip_titles(" ".join(words))
@@ -201,9 +263,13 @@ def after_titles(name: str) -> str:
     """ "Washington Political Editor Matthew Boyle" -> "Matthew Boyle" (not for organisations)."""
     words = name.split()
     lowered = [w.lower().rstrip(".") for w in words]
-    if any(w in lx.ORG_WORDS for w in lowered):
-        return name
     cut = max((k for k, w in enumerate(lowered[:-1]) if w in lx.TITLES), default=-1)
+    if any(w in lx.ORG_WORDS for w in lowered[cut + 1 :]) or (
+        cut >= 0 and len(words) - cut <= 2 and any(w in lx.ORG_WORDS for w in lowered)
+    ):
+        # An organisation's name, or its title with a lone name ("Senate Leader Reid" stays;
+        # "Senate Minority Leader Harry Reid" -> "Harry Reid", as in `entity`).
+        return name
     rest = words[cut + 1 :]
     if len(rest) > 2 and rest[0] == "of":
         rest = rest[2:]  # "Secretary of State Madeleine Albright"

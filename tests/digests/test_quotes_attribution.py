@@ -104,13 +104,13 @@ def test_description_resolves_through_its_role() -> None:
     assert _speaker(text) == "Anna Berg"
 
 
-def test_anonymous_description_stays_unresolved() -> None:
-    """ "the official" introduced as "a senior official" has no name: the speaker is None."""
+def test_anonymous_description_is_the_speaker() -> None:
+    """ "the official" introduced as "a senior official" has no name: the description speaks."""
     text = (
         "Anna Berg left early. A senior official spoke to reporters afterwards. "
         '"We were never consulted about the plan," the official said.'
     )
-    assert _speaker(text) is None
+    assert _speaker(text) == "the official"
 
 
 def test_quote_only_paragraph_continues_previous_speaker() -> None:

@@ -1,0 +1,351 @@
+"""Speakers on unseen news text (issue #12): each error class, in text written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from digests.quotes import find_quotes
+
+
+def _speakers(text: str) -> list[str | None]:
+    return [q.speaker for q in find_quotes(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "Ana Okafor chairs the council. Meanwhile Okafor stayed home. "
+            '"The ferries will keep running all winter," Okafor said.',
+            "Ana Okafor",
+        ),
+        (
+            "Knowing Okafor, the board waited. "
+            '"The ferries will keep running all winter," Okafor said.',
+            "Okafor",
+        ),
+        (
+            "Unlike Ruiz, Ben Tamm voted no. "
+            '"The ferries will keep running all winter," Ruiz told the board.',
+            "Ruiz",
+        ),
+        ('Said Tamm: "The ferries will keep running all winter."', "Tamm"),
+        (
+            "Ben Tamm spoke on the radio.\n\nStated Tamm:\n\n"
+            '"The ferries will keep running all winter, whatever the weather."',
+            "Ben Tamm",
+        ),
+        (
+            "(See Tamm’s full timeline below.) Ben Tamm spoke on the radio. "
+            '"The ferries will keep running all winter," Tamm said.',
+            "Ben Tamm",
+        ),
+    ],
+    ids=["meanwhile", "knowing", "unlike", "said-x-colon", "stated-x-colon", "see-x"],
+)
+def test_opening_words_are_not_names(text: str, speaker: str) -> None:
+    """Adverbs, participles, prepositions and verbs opening a sentence are not glued to names."""
+    assert _speakers(text) == [speaker]
+
+
+def test_a_date_after_a_name_is_not_part_of_it() -> None:
+    """ "said Tamm Thursday": Thursday is when, not who."""
+    text = (
+        'Ben Tamm runs the ferries. "The ferries will keep running all winter," said Tamm Thursday.'
+    )
+    assert _speakers(text) == ["Ben Tamm"]
+
+
+def test_a_surname_is_the_person_not_a_building_named_after_them() -> None:
+    """ "Tamm" after "Ben Tamm" and "Tamm Tower" is Ben Tamm, however recent the tower."""
+    text = (
+        "Ben Tamm owns the ferry line. Protesters gathered outside Tamm Tower on Monday. "
+        '"The ferries will keep running all winter," Tamm said.'
+    )
+    assert _speakers(text) == ["Ben Tamm"]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "Jan van den Berg, the mayor, opened the bridge. "
+            '"We will rebuild the old one next," van den Berg said.',
+            "Jan van den Berg",
+        ),
+        ('"We will rebuild the old one next," said Jan van den Berg.', "Jan van den Berg"),
+        (
+            'Maria de la Cruz runs the clinic. "We treat everyone who walks in," de la Cruz said.',
+            "Maria de la Cruz",
+        ),
+        (
+            'Omar Al Rashid runs the clinic. "We treat everyone who walks in," Al Rashid said.',
+            "Omar Al Rashid",
+        ),
+        (
+            'Ludwig von Hagen runs the clinic. "We treat everyone who walks in," said von Hagen.',
+            "Ludwig von Hagen",
+        ),
+    ],
+    ids=["van-den", "van-den-after-cue", "de-la", "al", "von-after-cue"],
+)
+def test_name_particles_and_compound_surnames(text: str, speaker: str) -> None:
+    """Particles (van den, de la, al, von) belong to the surname, first mention and later."""
+    assert _speakers(text) == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('"Rates will rise for every household," the commission said.', "the commission"),
+        ('"The ferry will not sail on Sunday," a spokesperson said.', "a spokesperson"),
+        (
+            "Energy Minister Ana Okafor opened the plant. "
+            '"The minister is travelling this week," the spokesman said.',
+            "the spokesman",
+        ),
+        (
+            "The Kelso Water Utility raised its rates on Monday. "
+            '"The increase pays for new pipes across the valley," the utility said.',
+            "Kelso Water Utility",
+        ),
+        (
+            "The Port Authority of Kelso closed the bridge. "
+            '"The bridge is not safe for heavy trucks," it said in a statement.',
+            "Port Authority of Kelso",
+        ),
+    ],
+    ids=["description", "indefinite", "role-not-the-person-nearby", "the-utility", "it"],
+)
+def test_organisations_and_descriptions_speak(text: str, speaker: str) -> None:
+    """An organisation named before is "it" / "the utility"; an unnamed description speaks."""
+    assert _speakers(text) == [speaker]
+
+
+def test_a_description_does_not_turn_a_term_into_a_quote() -> None:
+    """A described speaker is no name: two quoted words elsewhere stay a scare quote."""
+    text = 'The agency said on Monday that what forecasters call "polar waves" would bring snow.'
+    assert find_quotes(text) == []
+
+
+def test_he_prefers_whoever_the_speech_verb_is_about() -> None:
+    """With no subject name, "he" is the person who "told reporters", not the one in passing."""
+    text = (
+        "The report by Carl Mendes was read out before adviser Ben Ortiz told reporters "
+        'the plan works. "We will finish by June," he said.'
+    )
+    assert _speakers(text) == ["Ben Ortiz"]
+
+
+def test_quote_continues_the_previous_sentence_speaker() -> None:
+    """ "X said in a statement that … . “Q.”": the quotation is X's, same paragraph or next."""
+    same = (
+        "Ana Okafor said in a statement on Monday that the bridge would close. "
+        '"The bridge is not safe for heavy trucks."'
+    )
+    next_paragraph = same.replace(' "The', '\n\n"The')
+    assert _speakers(same) == ["Ana Okafor"]
+    assert _speakers(next_paragraph) == ["Ana Okafor"]
+
+
+def test_quote_after_a_sentence_without_speech_verb_has_no_speaker() -> None:
+    """The sentence before must report speech: "Okafor visited the bridge." names no speaker."""
+    text = 'Ana Okafor visited the bridge on Monday. "The bridge is not safe for heavy trucks."'
+    assert _speakers(text) == [None]
+
+
+def test_a_quote_continues_the_quote_before_it_not_the_sentence() -> None:
+    """A quotation after an attributed one keeps that speaker (the existing continuation)."""
+    text = '"The bridge is shut," Ben Ortiz said. "It will not open before June."'
+    assert _speakers(text) == ["Ben Ortiz", "Ben Ortiz"]
+
+
+def test_subject_after_several_opening_phrases() -> None:
+    """ "On Thursday, after …, X endorsed Y, saying, “…”": X, past every opening phrase."""
+    text = (
+        "On Thursday, after remaining neutral, Okafor endorsed Tamm, saying, "
+        '"I think having a fighter in the lead is what this town needs."'
+    )
+    assert _speakers(text) == ["Okafor"]
+
+
+@pytest.mark.parametrize("verb", ["barked", "shot back", "scoffed"])
+def test_more_speech_verbs(verb: str) -> None:
+    """Less common speech verbs attribute the quotation; "shot" only beside it."""
+    assert _speakers(f'"Go back to your seat," Okafor {verb}.') == ["Okafor"]
+
+
+def test_shot_away_from_a_quotation_is_no_speech() -> None:
+    """ "was shot" far from the quotation names no speaker."""
+    text = 'Ana Okafor was shot at on Monday near the old bridge that "nobody uses any more."'
+    assert [q.speaker for q in find_quotes(text)] in ([], [None])
+
+
+def test_the_name_before_a_colon_speaks() -> None:
+    """ "The surge does not surprise pollster Dana Shaw: “…”": Shaw, not the sentence's subject."""
+    text = (
+        "The timing of the surge does not surprise pollster Dana Shaw: "
+        '"Lesser-known candidates who win early contests see the biggest boost."'
+    )
+    assert _speakers(text) == ["Dana Shaw"]
+
+
+def test_a_person_of_a_place_is_the_person() -> None:
+    """ "said Rob Antal of the Kelso delegation": the person, not Kelso."""
+    text = (
+        '"There is a passion for this plan in every town," said Rob Antal of the Kelso delegation.'
+    )
+    assert _speakers(text) == ["Rob Antal"]
+
+
+def test_an_opening_word_alone_is_no_speaker() -> None:
+    """ "Wait, it gets better:" introduces a quotation without naming anyone."""
+    text = (
+        "Ben Tamm wrote the memo.\n\nWait, it gets better:\n\n"
+        '"By law, the council sets the maximum number of ferries every year."'
+    )
+    assert _speakers(text) != ["Wait"]
+
+
+@pytest.mark.parametrize("agency", ["The Valley Courier", "The Canadian Press", "Kelso Images"])
+def test_photo_credit_is_not_glued_to_the_person(agency: str) -> None:
+    """ "Photo / The Agency Name Ana Okafor at …": the agency is neither the speaker nor her name."""
+    text = (
+        f"Photo / {agency} Ana Okafor at the bridge on Monday. "
+        '"The bridge is not safe for heavy trucks," she said.'
+    )
+    assert _speakers(text) == ["Ana Okafor"]
+
+
+def test_a_place_is_not_he() -> None:
+    """A name the article puts "in" and never shows speaking is a place, not a pronoun's person."""
+    text = (
+        "Protesters marched in San Jose on Monday. San Jose police made no arrests. "
+        '"Many of the people who attacked them came from elsewhere," he said.'
+    )
+    assert _speakers(text) == [None]
+
+
+def test_in_a_person_stays_a_person() -> None:
+    """ "In Okafor, he found a publisher": a person the article shows speaking stays a person."""
+    text = (
+        "Ana Okafor said she would publish him. In Okafor, he found a publisher. "
+        '"She took a chance on me when nobody else would," said Ben Tamm. '
+        '"You have to start somewhere," she said.'
+    )
+    assert _speakers(text)[-1] == "Ana Okafor"
+
+
+def test_an_organisation_title_before_a_full_name() -> None:
+    """ "Bank of Canada Governor Stephen Poloz": the person, without the organisation's title."""
+    text = (
+        "Bank of Canada Governor Stephen Poloz spoke first. "
+        '"Rates will stay where they are," he said.'
+    )
+    assert _speakers(text) == ["Stephen Poloz"]
+
+
+def test_a_name_in_an_opening_phrase_is_not_the_subject() -> None:
+    """ "In a Facebook post …, Tamm said …": "he" is Tamm, not Facebook, though both come first."""
+    text = (
+        "In a Facebook post to his constituents at the time, Ben Tamm said the law went too far.\n\n"
+        '"As a lawyer for twenty years, I worry about passing this law," he wrote.'
+    )
+    assert _speakers(text) == ["Ben Tamm"]
+
+
+def test_a_capitalised_verb_inside_a_sentence_is_a_name() -> None:
+    """ "… to the United States and added, “…”": "States" is no speech verb."""
+    text = (
+        "In a prison interview last year, Ana Okafor said she welcomed extradition to the "
+        'United States and added, "I will plead guilty, no problem."'
+    )
+    assert _speakers(text) == ["Ana Okafor"]
+
+
+def test_an_opener_after_a_quotation_starts_no_name() -> None:
+    """'… could go." Neither Tamm nor Weld …': the quotation hid the sentence's end."""
+    text = (
+        "Ben Tamm spoke in Kelso. He joked about pole vaulters who could go "
+        '"higher than the fence." Neither Tamm nor Weld attacked the mayor.\n\n'
+        '"You make mistakes along the trail," Tamm said.'
+    )
+    assert _speakers(text)[-1] == "Ben Tamm"
+
+
+def test_he_skips_names_in_passing_where_he_is_already_the_subject() -> None:
+    """ "X said …. He finished behind Ben Tamm. “…,” he said.": X, not Tamm named in between."""
+    text = (
+        '"We won the vote," said prosecutor Carl Mendes.\n\n'
+        "He finished the day well ahead of the defendant, Ben Tamm.\n\n"
+        '"We learned a lot about this case in one week," he said.'
+    )
+    assert _speakers(text) == ["Carl Mendes", "Carl Mendes"]
+
+
+def test_the_subject_after_an_opening_participle() -> None:
+    """ "Anticipating blowback from Jane Ruiz, Okafor remarked that she …": Okafor, not Ruiz."""
+    text = (
+        "Anticipating blowback from Mayor Jane Ruiz, Ana Okafor remarked that she had consulted "
+        'scholar Mia Howard.\n\n"I want to be crystal clear about this," she said.'
+    )
+    assert _speakers(text) == ["Ana Okafor"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Among the replies was a tweet from Rikkie Wells who tweeted, "You never follow the rules."',
+        'The endorsement came from Rikkie Wells, who declared in the spin room, "It is time to unite."',
+    ],
+    ids=["who", "comma-who"],
+)
+def test_who_before_the_speech_verb(text: str) -> None:
+    """ "X, who declared, “…”": the name before "who" speaks."""
+    assert _speakers(text) == ["Rikkie Wells"]
+
+
+def test_a_surname_ending_in_ing_is_a_name() -> None:
+    """ "Boreing said": an "-ing" surname opening a sentence is still a name."""
+    text = (
+        "Ben Boreing runs the club. Boreing said the members will still meet, but said, "
+        '"It is time we change how we do it."'
+    )
+    assert _speakers(text) == ["Ben Boreing"]
+
+
+def test_the_name_a_preposition_governs_is_not_the_subject() -> None:
+    """ "Okafor answered on Kelso Radio writing, “…”": Okafor, not the radio station."""
+    text = 'Ana Okafor answered on Kelso Radio writing, "Yes, I will. That was a poor choice."'
+    assert _speakers(text) == ["Ana Okafor"]
+
+
+def test_a_name_set_off_by_commas_before_said_is_the_speaker() -> None:
+    """ "And a third, Dan Traynor, said that …. “…,” he said": Traynor, not a name in passing."""
+    text = (
+        "A second delegate, Jim Poolman, was leaning the other way.\n\n"
+        "And a third, Dan Traynor, said that he opposed the plan because of Ben Ruiz.\n\n"
+        '"I prefer the old bridge," he said.'
+    )
+    assert _speakers(text) == ["Dan Traynor"]
+
+
+def test_a_speech_verb_after_and_takes_the_clause_subject() -> None:
+    """ "Silverman was joined by Al Franken and joked, “…”": Silverman, not Franken."""
+    text = (
+        "As the crowd chanted, Silverman was joined on stage by Al Franken and joked, "
+        '"You are being ridiculous," drawing jeers.'
+    )
+    assert _speakers(text) == ["Silverman"]
+
+
+def test_remembered_beside_a_quotation_is_a_cue() -> None:
+    """ "“…,” remembered Roy Verley": a speech verb when it stands beside the quotation."""
+    text = '"An awful lot of analysts said no," remembered Roy Verley, the former spokesman.'
+    assert _speakers(text) == ["Roy Verley"]
+
+
+def test_a_middle_initial_and_an_organisation_title() -> None:
+    """ "said Senate Minority Leader Harry M. Reid (D-Nev.)": the full name, initial kept."""
+    text = '"I do not remember anything this shameful," said Senate Minority Leader Harry M. Reid.'
+    assert _speakers(text) == ["Harry M Reid"]
