@@ -26,6 +26,7 @@ from digests.fingerprint import from_hex, near_duplicate, simhash, to_hex
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.5"
 INLINE_PARSE_BYTES = 256 * 1024
 DUPLICATE_WINDOW = timedelta(days=3)  # near-duplicates are looked for among stories this recent
+CLAIM_BATCH = 500  # due feeds leased per claim: polled well within the 10-minute lease
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,10 +114,21 @@ class Poller:
         self.on_stored = on_stored
         self.rng = rng or random.Random()
         self._feeds_at_once = asyncio.Semaphore(settings.concurrency)
+        self.claim_batch = CLAIM_BATCH
 
     async def poll_due(self, now: datetime) -> RoundReport:
-        """Poll every enabled feed whose next poll time has come (claimed for this worker)."""
-        return await self.poll_feeds(await self.store.claim_due(now), now)
+        """Poll every enabled feed whose next poll time has come, claimed a batch at a time.
+
+        Claiming again until a batch comes back short is what lets one worker keep up with more
+        feeds per tick than one claim holds (20,000 feeds at 10 minutes are ~1,000 per tick).
+        Every polled feed's next poll is after `now`, so each batch is new and the loop ends.
+        """
+        outcomes: list[FeedOutcome] = []
+        while True:
+            batch = await self.store.claim_due(now, limit=self.claim_batch)
+            outcomes += (await self.poll_feeds(batch, now)).outcomes
+            if len(batch) < self.claim_batch:
+                return RoundReport(tuple(outcomes))
 
     async def poll_all(self, now: datetime) -> RoundReport:
         """Poll every enabled feed now, due or not."""
