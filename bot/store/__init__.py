@@ -10,7 +10,7 @@ from bot.store.models import (
     Subscription,
     Summary,
 )
-from bot.store.store import Store, Transaction
+from bot.store.store import PollRecord, Store, Transaction
 
 __all__ = [
     "Article",
@@ -18,6 +18,7 @@ __all__ = [
     "ChannelRef",
     "Delivery",
     "Feed",
+    "PollRecord",
     "SeenEntry",
     "Store",
     "Subscription",

@@ -5,13 +5,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, delete, event, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, event, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
@@ -30,6 +32,16 @@ from bot.store.models import (
 
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _CHUNK = 400  # bound on IN (...) lists: SQLite allows 999 parameters by default
+
+
+@dataclass(frozen=True, slots=True)
+class PollRecord:
+    """What a poll that stored no story writes: the feed's state columns and its new seen keys."""
+
+    feed_id: int
+    state: dict[str, Any]  # Feed columns; every record of one batch names the same ones
+    seen: tuple[str, ...]  # identity keys to record (already recorded ones are skipped)
+    now: datetime
 
 
 class Store:
@@ -338,6 +350,34 @@ class Transaction:
                 for k in sorted(fresh)
             ],
         )
+
+    async def record_polls(self, records: Sequence[PollRecord]) -> None:
+        """Write several polls' feed states and seen keys: one executemany statement for each.
+
+        Keys another worker recorded meanwhile are skipped (ON CONFLICT DO NOTHING), not an error.
+        """
+        if not records:
+            return
+        conn = await self.session.connection()
+        done = await conn.execute(
+            update(Feed).where(Feed.id == bindparam("feed_id_")),
+            [{"feed_id_": r.feed_id, **r.state} for r in records],
+        )
+        if conn.dialect.supports_sane_multi_rowcount and done.rowcount != len(records):
+            raise StoreError("a feed was removed during the poll")
+        rows = [
+            {"feed_id": r.feed_id, "key": key, "article_id": None, "first_seen_at": r.now}
+            for r in records
+            for key in dict.fromkeys(r.seen)
+        ]
+        if not rows:
+            return
+        if conn.dialect.name in ("sqlite", "postgresql"):
+            dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+            await conn.execute(dialect.insert(SeenEntry).on_conflict_do_nothing(), rows)
+        else:  # no portable "insert unless present": ask which are new, feed by feed
+            for r in records:
+                await self.mark_seen(r.feed_id, r.seen, r.now)
 
     async def article_by_url(self, url: str) -> Article | None:
         """The stored article with this canonical URL."""
