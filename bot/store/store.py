@@ -120,18 +120,22 @@ class Store:
             .order_by(Feed.next_poll_at)
             .limit(limit)
         )
-        claimed = []
         async with self.transaction() as tx:
-            for feed in (await tx.session.scalars(query)).all():
-                taken = await tx.session.execute(
+            due = (await tx.session.scalars(query)).all()
+            if not due:
+                return []
+            # One UPDATE for the lot (a statement per feed cost ~1 ms each); RETURNING names the
+            # feeds still due, i.e. not taken by another worker since the SELECT.
+            taken = set(
+                await tx.session.scalars(
                     update(Feed)
-                    .where(Feed.id == feed.id, Feed.next_poll_at == feed.next_poll_at)
+                    .where(Feed.id.in_([f.id for f in due]), Feed.next_poll_at <= now)
                     .values(next_poll_at=now + lease)
+                    .returning(Feed.id)
                     .execution_options(synchronize_session=False)
                 )
-                if getattr(taken, "rowcount", 0) == 1:
-                    claimed.append(feed)
-        return claimed
+            )
+        return [feed for feed in due if feed.id in taken]
 
     async def add_feed(
         self,
