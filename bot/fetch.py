@@ -76,7 +76,7 @@ class Fetcher:
             write=settings.read_timeout,
             pool=settings.total_timeout,
         )
-        limits = httpx.Limits(max_connections=settings.concurrency)
+        limits = httpx.Limits(max_connections=settings.concurrency, max_keepalive_connections=20)
         # trust_env=False: a proxy from the environment would bypass the address checks.
         self._client = httpx.AsyncClient(
             timeout=timeout, limits=limits, follow_redirects=False, trust_env=False
