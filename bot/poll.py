@@ -156,7 +156,10 @@ class Poller:
             return await self.poll_feed(feed, now)
 
     async def poll_feed(self, feed: Feed, now: datetime) -> FeedOutcome:
-        """One feed: fetch, parse, decide, condense, store in one transaction; failures recorded."""
+        """One feed: fetch, parse, decide, condense, store; failures recorded.
+
+        Stories are stored in the feed's own transaction; a poll with none shares one (PollWriter).
+        """
         try:
             fetched = await fetch_feed(self.fetcher, feed, self.settings)
             meta = fetched if isinstance(fetched, FetchResult) else None
