@@ -1,13 +1,21 @@
-"""Feeds benchmark: a poll round over many loopback feeds, an all-304 round, and parser robustness.
+"""Feeds benchmark: poll rounds over 500 / 2,000 / 8,000 loopback feeds against a baseline, and parser robustness.
 
-    .venv/bin/python -m benchmarks.feeds --data /work/shared/data [--feeds 2000 --items 20]
+    .venv/bin/python -m benchmarks.feeds --data /work/shared/data [--sizes 500,2000,8000 --items 20]
 
-Part 1 serves N feeds × M items from one server process on 127.0.0.1 (different paths) and times
-the poller: a first round (every entry recorded as seen, nothing posted), then a round where every
-feed answers 304. Baseline, same run: plain httpx GET + feedparser of the same feeds with the same
-concurrency (no safety checks, no store). Part 2 parses every file of the feedparser corpus under
-<data>/feeds/feedparser/ with bot.feeds.parse_feed (each parse bounded by a timer), baseline raw
-feedparser.parse. Without the data, part 2 is skipped with a message.
+Part 1 serves N feeds × M items from one server process listening on 127.0.0.1 … 127.0.0.H (one
+"host" per address, `--hosts`, so the per-host limit applies as it would to real feeds) and, for
+each size, runs in a fresh process of its own (so its peak RSS is that size's):
+
+- the poller on a fresh SQLite file, exactly as `newsbot run` polls (`Poller.poll_due`, which
+  claims due feeds): a first round (every entry new to the store and recorded as seen, nothing
+  posted), then an all-304 round (every feed made due again; each answers 304 to its ETag);
+- the baseline: a minimal asyncio loop, plain httpx GET + feedparser of the same feeds with the
+  same global concurrency (no safety checks, no identity keys, no store), then a conditional GET
+  of each with its ETag (the baseline of the all-304 round).
+
+Part 2 parses every file of the feedparser corpus under <data>/feeds/feedparser/ with
+bot.feeds.parse_feed (each parse bounded by a timer), baseline raw feedparser.parse. Without the
+data, part 2 is skipped with a message.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ import argparse
 import asyncio
 import csv
 import io
+import json
 import resource
 import signal
 import subprocess
@@ -28,6 +37,7 @@ from typing import Any
 
 import feedparser
 import httpx
+from sqlalchemy import update
 
 from benchmarks._data import add_data_argument
 from bot.errors import FeedError
@@ -38,12 +48,18 @@ from bot.settings import Settings
 from bot.store import Feed, Store
 
 ROOT = Path(__file__).resolve().parent.parent
+POLL_INTERVAL = 600  # seconds: the default interval, for the "feeds one worker keeps up with" line
 
 
 # Server (runs in its own process) ---------------------------------------------------------------
 
 
-def _serve(items: int) -> None:
+def _host(n: int, hosts: int) -> str:
+    """The loopback address feed `n` lives on (127.0.0.1 … 127.0.0.<hosts>)."""
+    return f"127.0.0.{1 + n % hosts}"
+
+
+def _serve(items: int, hosts: int) -> None:
     from email.utils import format_datetime
 
     from aiohttp import web
@@ -53,12 +69,13 @@ def _serve(items: int) -> None:
 
     def body(n: int, port: int) -> bytes:
         if n not in cache:
+            host = _host(n, hosts)
             parts = [f"<?xml version='1.0'?><rss version='2.0'><channel><title>Feed {n}</title>"]
             for i in range(items):
                 when = format_datetime(base + timedelta(minutes=n * items + i), usegmt=True)
                 parts.append(
                     f"<item><title>Feed {n} story {i}</title><guid>f{n}-{i}</guid>"
-                    f"<link>http://127.0.0.1:{port}/a/{n}/{i}</link><pubDate>{when}</pubDate>"
+                    f"<link>http://{host}:{port}/a/{n}/{i}</link><pubDate>{when}</pubDate>"
                     f"<description>Story {i} of feed {n}: a short summary of what happened, "
                     f"who said what and why it matters.</description></item>"
                 )
@@ -81,28 +98,34 @@ def _serve(items: int) -> None:
         app.router.add_get("/f/{n}", feed)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0, backlog=1024)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        first = web.TCPSite(runner, "127.0.0.1", 0, backlog=1024)
+        await first.start()
+        port = first._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        for h in range(2, hosts + 1):  # the same port on every other loopback address
+            await web.TCPSite(runner, f"127.0.0.{h}", port, backlog=1024).start()
         print(port, flush=True)
         await asyncio.Event().wait()
 
     asyncio.run(main())
 
 
-# Part 1: poll rounds ----------------------------------------------------------------------------
+# Part 1: poll rounds (each size in a process of its own) ---------------------------------------
 
 
 def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-async def _rounds(port: int, n_feeds: int, per_host: int) -> dict[str, Any]:
+def _url(port: int, n: int, hosts: int) -> str:
+    return f"http://{_host(n, hosts)}:{port}/f/{n}"
+
+
+async def _rounds(port: int, n_feeds: int, hosts: int, per_host: int) -> dict[str, Any]:
     tmp = tempfile.mkdtemp(prefix="newsbot-bench-")
     settings = Settings(
         data_dir=Path(tmp),
         database_url=f"sqlite+aiosqlite:///{tmp}/bench.db",
-        allow_hosts="127.0.0.1",
+        allow_hosts=",".join(f"127.0.0.{h}" for h in range(1, hosts + 1)),
         per_host_concurrency=per_host,
     )
     store = Store(settings.db_url)
@@ -111,7 +134,7 @@ async def _rounds(port: int, n_feeds: int, per_host: int) -> dict[str, Any]:
     async with store.transaction() as tx:
         await tx.add(
             *(
-                Feed(url=f"http://127.0.0.1:{port}/f/{n}", origin="cli", backfill=0,
+                Feed(url=_url(port, n, hosts), origin="cli", backfill=0,
                      next_poll_at=now, consecutive_failures=0, created_at=now)
                 for n in range(n_feeds)
             )
@@ -120,8 +143,11 @@ async def _rounds(port: int, n_feeds: int, per_host: int) -> dict[str, Any]:
     poller = Poller(store, fetcher, settings)
     out: dict[str, Any] = {"rss_before_mb": _rss_mb()}
     for name in ("first", "not_modified"):
+        now = datetime.now(UTC)
+        async with store.transaction() as tx:  # every feed due now
+            await tx.session.execute(update(Feed).values(next_poll_at=now - timedelta(seconds=1)))
         wall, cpu = time.perf_counter(), time.process_time()
-        report = await poller.poll_all(datetime.now(UTC))
+        report = await poller.poll_due(now)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         failed = [o.error for o in report.outcomes if o.error]
         out[name] = {
@@ -139,54 +165,115 @@ async def _rounds(port: int, n_feeds: int, per_host: int) -> dict[str, Any]:
     return out
 
 
-async def _baseline(port: int, n_feeds: int, concurrency: int) -> dict[str, Any]:
+async def _baseline(port: int, n_feeds: int, hosts: int, concurrency: int) -> dict[str, Any]:
+    """GET + feedparser of every feed, then a conditional GET of each with its ETag (304s)."""
     sem = asyncio.Semaphore(concurrency)
     entries = 0
+    etags: dict[int, str] = {}
 
     async def one(client: httpx.AsyncClient, n: int) -> None:
         nonlocal entries
         async with sem:
-            r = await client.get(f"http://127.0.0.1:{port}/f/{n}")
+            r = await client.get(_url(port, n, hosts))
+        etags[n] = r.headers["etag"]
         entries += len(feedparser.parse(io.BytesIO(r.content)).entries)
 
-    wall, cpu = time.perf_counter(), time.process_time()
+    async def again(client: httpx.AsyncClient, n: int) -> None:
+        async with sem:
+            r = await client.get(_url(port, n, hosts), headers={"If-None-Match": etags[n]})
+        assert r.status_code == 304
+
+    out: dict[str, Any] = {"rss_before_mb": _rss_mb()}
     limits = httpx.Limits(max_connections=concurrency)
     async with httpx.AsyncClient(limits=limits, trust_env=False) as client:
-        await asyncio.gather(*(one(client, n) for n in range(n_feeds)))
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    return {"seconds": wall, "cpu_ms_per_feed": 1000 * cpu / n_feeds, "entries": entries}
+        for name, job in (("get", one), ("not_modified", again)):
+            wall, cpu = time.perf_counter(), time.process_time()
+            await asyncio.gather(*(job(client, n) for n in range(n_feeds)))
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            out[name] = {"seconds": wall, "cpu_ms_per_feed": 1000 * cpu / n_feeds}
+    out.update(entries=entries, peak_rss_mb=_rss_mb())
+    return out
 
 
-def part1(n_feeds: int, items: int, per_host: int) -> None:
-    """Run the server process, then the poller rounds and the baseline against it."""
+def _in_process(args: list[str]) -> dict[str, Any]:
+    """Run one measurement in a fresh Python process (its own peak RSS); its JSON result."""
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.feeds", *args],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def part1(sizes: list[int], items: int, hosts: int, per_host: int) -> None:
+    """Run the server process, then for each size the poller rounds and the baseline against it."""
     server = subprocess.Popen(
-        [sys.executable, "-m", "benchmarks.feeds", "--serve", "--items", str(items)],
+        [sys.executable, "-m", "benchmarks.feeds", "--serve", "--items", str(items),
+         "--hosts", str(hosts)],
         cwd=ROOT, stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
+    rows = []
     try:
         assert server.stdout is not None
-        port = int(server.stdout.readline())
-        rounds = asyncio.run(_rounds(port, n_feeds, per_host))
-        base = asyncio.run(_baseline(port, n_feeds, Settings.model_fields["concurrency"].default))
+        port = str(int(server.stdout.readline()))
+        common = ["--port", port, "--hosts", str(hosts), "--per-host", str(per_host)]
+        for n in sizes:
+            base = _in_process(["--measure", "baseline", "--feeds", str(n), *common])
+            rounds = _in_process(["--measure", "poller", "--feeds", str(n), *common])
+            rows.append((n, rounds, base))
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(10)
-    print(f"## Part 1: {n_feeds} feeds × {items} items on 127.0.0.1, per-host limit {per_host}")
-    for name in ("first", "not_modified"):
-        r = rounds[name]
+    print(
+        f"## Part 1: feeds × {items} items on {hosts} loopback addresses, per-host limit "
+        f"{per_host}, global {Settings.model_fields['concurrency'].default}"
+    )
+    print(
+        "| feeds | first round | baseline GET + parse | ratio | all-304 round | baseline 304 "
+        "| ratio | CPU per feed: first / baseline, 304 / baseline | peak RSS poller (before) "
+        "/ baseline |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for n, r, b in rows:
+        first, nm, bget, b304 = r["first"], r["not_modified"], b["get"], b["not_modified"]
         print(
-            f"{name:>13} round: {r['seconds']:.2f} s wall, {r['cpu_ms_per_feed']:.2f} ms CPU/feed, "
-            f"{r['feeds']} feeds, {r['failed']} failed, {r['not_modified']} × 304, {r['new']} posted"
+            f"| {n:,} | {first['seconds']:.2f} s | {bget['seconds']:.2f} s "
+            f"| {first['seconds'] / bget['seconds']:.2f}× | {nm['seconds']:.2f} s "
+            f"| {b304['seconds']:.2f} s | {nm['seconds'] / b304['seconds']:.2f}× "
+            f"| {first['cpu_ms_per_feed']:.2f} / {bget['cpu_ms_per_feed']:.2f}, "
+            f"{nm['cpu_ms_per_feed']:.2f} / {b304['cpu_ms_per_feed']:.2f} ms "
+            f"| {r['peak_rss_mb']:.0f} MB ({r['rss_before_mb']:.0f}) / {b['peak_rss_mb']:.0f} MB |"
         )
-        for err in r["first_errors"]:
-            print(f"    e.g. {err}")
+    for n, r, b in rows:
+        for name in ("first", "not_modified"):
+            x = r[name]
+            if (
+                x["failed"]
+                or x["feeds"] != n
+                or (name == "not_modified" and x["not_modified"] != n)
+            ):
+                print(
+                    f"  {n} {name}: {x['feeds']} polled, {x['failed']} failed, "
+                    f"{x['not_modified']} × 304; e.g. {x['first_errors']}"
+                )
+        if b["entries"] != n * items:
+            print(f"  {n} baseline: {b['entries']} entries, expected {n * items}")
+    n, r, _ = rows[-1]
+    per_feed = r["not_modified"]["seconds"] / n
     print(
-        f"  peak RSS: {rounds['peak_rss_mb']:.0f} MB (before the rounds: {rounds['rss_before_mb']:.0f} MB)"
+        f"  at the {n:,}-feed all-304 round's rate ({1000 * per_feed:.2f} ms per feed), one worker "
+        f"polls {POLL_INTERVAL / per_feed:,.0f} feeds per {POLL_INTERVAL // 60}-minute interval; "
+        f"20,000 feeds would take {20000 * per_feed:.0f} s (extrapolated)"
     )
-    print(
-        f"  baseline (httpx GET + feedparser, no guard, no store): {base['seconds']:.2f} s wall, "
-        f"{base['cpu_ms_per_feed']:.2f} ms CPU/feed, {base['entries']} entries"
-    )
+
+
+def _measure(kind: str, port: int, n_feeds: int, hosts: int, per_host: int) -> None:
+    if kind == "baseline":
+        concurrency = Settings.model_fields["concurrency"].default
+        result = asyncio.run(_baseline(port, n_feeds, hosts, concurrency))
+    else:
+        result = asyncio.run(_rounds(port, n_feeds, hosts, per_host))
+    print(json.dumps(result))
 
 
 # Part 2: robustness over the feedparser corpus -----------------------------------------------
@@ -265,21 +352,30 @@ def main() -> None:
     """Command line of the benchmark."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_data_argument(parser)
-    parser.add_argument("--feeds", type=int, default=2000)
+    parser.add_argument("--sizes", default="500,2000,8000", help="feed counts, comma-separated")
     parser.add_argument("--items", type=int, default=20)
+    parser.add_argument(
+        "--hosts", type=int, default=50, help="loopback addresses feeds spread over"
+    )
     parser.add_argument(
         "--per-host", type=int, default=Settings.model_fields["per_host_concurrency"].default
     )
     parser.add_argument("--parse-limit", type=float, default=5.0, help="seconds per corpus file")
     parser.add_argument("--skip-rounds", action="store_true")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--measure", choices=("poller", "baseline"), help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--feeds", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        _serve(args.items)
+        _serve(args.items, args.hosts)
+        return
+    if args.measure:
+        _measure(args.measure, args.port, args.feeds, args.hosts, args.per_host)
         return
     data = Path(args.data)
     if not args.skip_rounds:
-        part1(args.feeds, args.items, args.per_host)
+        part1([int(n) for n in args.sizes.split(",")], args.items, args.hosts, args.per_host)
     part2(data, args.parse_limit)
 
 

@@ -190,6 +190,9 @@ class Fetcher:
         modified = response.headers.get("last-modified")
         max_age = _max_age(response.headers.get("cache-control", ""))
         if status == 304:
+            # Empty by definition; reading it to the end lets the connection be reused (closing
+            # an unread response makes httpcore drop the connection).
+            await response.aread()
             return FetchResult(url, 304, etag=etag, last_modified=modified, max_age=max_age)
         if status in (429, 503):
             raise FetchError(f"HTTP {status}", url=url, retry_after=_retry_after(response.headers))

@@ -9,7 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -81,6 +88,14 @@ class Settings(BaseSettings):
     channel_interval: float = Field(default=1.1, ge=0)
     roundup_max_items: int = Field(default=10, ge=1, le=50)  # stories in one roundup
     # -- end of the delivery block ----------------------------------------------------------
+    # -- Discord sharding ---------------------------------------------------------------------
+    # NEWSBOT_DISCORD_SHARDS: empty runs one unsharded gateway connection; a number N runs N
+    # shards (discord.py AutoShardedClient); "auto" asks Discord for its recommended count.
+    # NEWSBOT_DISCORD_SHARD_IDS: the comma-separated shards this process runs (default: all of
+    # them), so several processes can split one bot's guilds between them.
+    discord_shards: str = ""
+    discord_shard_ids: str = ""
+    # -- end of the Discord sharding block ---------------------------------------------------
     # -- slash commands (bot/commands) --------------------------------------------------------
     # Who may change a Slack channel's subscriptions: "admins" (workspace admins and owners),
     # "anyone", or a comma-separated list of user ids.
@@ -110,6 +125,38 @@ class Settings(BaseSettings):
     @classmethod
     def _async_database_url(cls, value: str) -> str:
         return async_database_url(value)
+
+    @field_validator("discord_shards")
+    @classmethod
+    def _shard_count(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in ("", "auto") and not (value.isdigit() and int(value) >= 1):
+            raise ValueError("must be a shard count of at least 1, or auto")
+        return value
+
+    @field_validator("discord_shard_ids")
+    @classmethod
+    def _shard_ids(cls, value: str, info: ValidationInfo) -> str:
+        ids = [part.strip() for part in value.split(",") if part.strip()]
+        if not ids:
+            return ""
+        count = str(info.data.get("discord_shards", ""))
+        if not count.isdigit():
+            raise ValueError("needs NEWSBOT_DISCORD_SHARDS set to the total shard count")
+        if not all(i.isdigit() and int(i) < int(count) for i in ids) or len(set(ids)) < len(ids):
+            raise ValueError(f"must be distinct shard ids from 0 to {int(count) - 1}")
+        return ",".join(ids)
+
+    @property
+    def discord_sharding(self) -> tuple[int | None, list[int] | None] | None:
+        """None: one unsharded connection; else (shard count, None for Discord's; ids, None for all)."""
+        if not self.discord_shards:
+            return None
+        count = None if self.discord_shards == "auto" else int(self.discord_shards)
+        ids = (
+            [int(i) for i in self.discord_shard_ids.split(",")] if self.discord_shard_ids else None
+        )
+        return count, ids
 
     @property
     def allowed_hosts(self) -> frozenset[str]:

@@ -2,7 +2,8 @@
 
 No privileged intents: the bot reads nothing from channels, it only posts and answers commands.
 The REST and gateway URLs are settings (NEWSBOT_DISCORD_API_URL / NEWSBOT_DISCORD_GATEWAY_URL) so a
-compatible server, or the tests' fake, can stand in for Discord. discord.py keeps both as class
+compatible server, or the tests' fake, can stand in for Discord. With NEWSBOT_DISCORD_SHARDS set the
+client is an `AutoShardedClient` running that many shards (or NEWSBOT_DISCORD_SHARD_IDS of them). discord.py keeps both as class
 attributes, so they are process-wide; `close()` puts the previous values back.
 """
 
@@ -121,6 +122,37 @@ def publish_error(exc: discord.HTTPException) -> PublishError:
     )
 
 
+class ShardedClient(discord.AutoShardedClient):
+    """discord.py's AutoShardedClient, identifying its shards as fast as Discord allows.
+
+    discord.py waits 5 s before every IDENTIFY but the first. Discord's rule is per bucket: shards
+    with the same `shard_id % max_concurrency` (from GET /gateway/bot) identify 5 s apart, so a
+    bot with max_concurrency 16 may start 16 shards at once.
+    """
+
+    _IDENTIFY_INTERVAL = 5.0
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._max_concurrency: int | None = None
+        self._last_identify: dict[int, float] = {}
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Wait until this shard's identify bucket is free."""
+        if self._max_concurrency is None:
+            try:
+                limits = await self.fetch_session_start_limits()
+                self._max_concurrency = max(1, limits.max_concurrency)
+            except (discord.HTTPException, aiohttp.ClientError, OSError):
+                self._max_concurrency = 1
+        bucket = (shard_id or 0) % self._max_concurrency
+        loop = asyncio.get_running_loop()
+        last = self._last_identify.get(bucket)
+        if last is not None:
+            await asyncio.sleep(max(0.0, last + self._IDENTIFY_INTERVAL - loop.time()))
+        self._last_identify[bucket] = loop.time()
+
+
 class DiscordAdapter:
     """The Discord client, its command tree and its sender; enabled when DISCORD_TOKEN is set."""
 
@@ -137,11 +169,17 @@ class DiscordAdapter:
         Route.BASE = settings.discord_api_url.rstrip("/")
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
         # By default only the guilds intent (channel cache); interactions need no intent at all.
-        self.client = discord.Client(
-            intents=intents or discord.Intents(guilds=True),
-            max_ratelimit_timeout=30.0,
-            guild_ready_timeout=guild_ready_timeout,
-        )
+        options: dict[str, Any] = {
+            "intents": intents or discord.Intents(guilds=True),
+            "max_ratelimit_timeout": 30.0,
+            "guild_ready_timeout": guild_ready_timeout,
+        }
+        sharding = settings.discord_sharding
+        if sharding is None:
+            self.client: discord.Client = discord.Client(**options)
+        else:
+            count, ids = sharding
+            self.client = ShardedClient(shard_count=count, shard_ids=ids, **options)
         self.tree: app_commands.CommandTree[discord.Client] = app_commands.CommandTree(self.client)
         for setup in setups:
             setup(self.tree)

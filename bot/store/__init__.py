@@ -13,7 +13,7 @@ from bot.store.models import (
     Subscription,
     Summary,
 )
-from bot.store.store import Store, Transaction
+from bot.store.store import PollRecord, Store, Transaction
 
 __all__ = [
     "Article",
@@ -24,6 +24,7 @@ __all__ = [
     "Delivery",
     "Feed",
     "FeedTag",
+    "PollRecord",
     "SeenEntry",
     "Store",
     "Subscription",

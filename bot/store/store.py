@@ -6,13 +6,15 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, delete, event, insert, select, text, update
+from sqlalchemy import Connection, bindparam, delete, event, insert, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
@@ -33,6 +35,16 @@ from bot.store.models import (
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _CHUNK = 400  # bound on IN (...) lists: SQLite allows 999 parameters by default
 _STARTUP_LOCK = 0x6E657773  # PostgreSQL advisory lock key ("news") held while a worker starts
+
+
+@dataclass(frozen=True, slots=True)
+class PollRecord:
+    """What a poll that stored no story writes: the feed's state columns and its new seen keys."""
+
+    feed_id: int
+    state: dict[str, Any]  # Feed columns; every record of one batch names the same ones
+    seen: tuple[str, ...]  # identity keys to record (already recorded ones are skipped)
+    now: datetime
 
 
 class Store:
@@ -146,18 +158,22 @@ class Store:
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
-        claimed = []
         async with self.transaction() as tx:
-            for feed in (await tx.session.scalars(query)).all():
-                taken = await tx.session.execute(
+            due = (await tx.session.scalars(query)).all()
+            if not due:
+                return []
+            # One UPDATE for the lot (a statement per feed cost ~1 ms each); RETURNING names the
+            # feeds still due, i.e. not taken by another worker since the SELECT.
+            taken = set(
+                await tx.session.scalars(
                     update(Feed)
-                    .where(Feed.id == feed.id, Feed.next_poll_at == feed.next_poll_at)
+                    .where(Feed.id.in_([f.id for f in due]), Feed.next_poll_at <= now)
                     .values(next_poll_at=now + lease)
+                    .returning(Feed.id)
                     .execution_options(synchronize_session=False)
                 )
-                if getattr(taken, "rowcount", 0) == 1:
-                    claimed.append(feed)
-        return claimed
+            )
+        return [feed for feed in due if feed.id in taken]
 
     async def add_feed(
         self,
@@ -376,6 +392,34 @@ class Transaction:
                 for k in sorted(fresh)
             ],
         )
+
+    async def record_polls(self, records: Sequence[PollRecord]) -> None:
+        """Write several polls' feed states and seen keys: one executemany statement for each.
+
+        Keys another worker recorded meanwhile are skipped (ON CONFLICT DO NOTHING), not an error.
+        """
+        if not records:
+            return
+        conn = await self.session.connection()
+        done = await conn.execute(
+            update(Feed).where(Feed.id == bindparam("feed_id_")),
+            [{"feed_id_": r.feed_id, **r.state} for r in records],
+        )
+        if conn.dialect.supports_sane_multi_rowcount and done.rowcount != len(records):
+            raise StoreError("a feed was removed during the poll")
+        rows = [
+            {"feed_id": r.feed_id, "key": key, "article_id": None, "first_seen_at": r.now}
+            for r in records
+            for key in dict.fromkeys(r.seen)
+        ]
+        if not rows:
+            return
+        if conn.dialect.name in ("sqlite", "postgresql"):
+            dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+            await conn.execute(dialect.insert(SeenEntry).on_conflict_do_nothing(), rows)
+        else:  # no portable "insert unless present": ask which are new, feed by feed
+            for r in records:
+                await self.mark_seen(r.feed_id, r.seen, r.now)
 
     async def article_by_url(self, url: str) -> Article | None:
         """The stored article with this canonical URL."""

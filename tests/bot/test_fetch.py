@@ -49,6 +49,16 @@ async def test_conditional_get_gets_304(server: FeedServer, fetcher: Fetcher) ->
     assert second.not_modified and second.body == b""
 
 
+async def test_304_answers_keep_the_connection_for_the_next_poll(
+    server: FeedServer, fetcher: Fetcher
+) -> None:
+    """Conditional GETs answered 304 one after another share one keep-alive connection."""
+    server.static("/f", b"<rss/>", etag='"abc"')
+    for _ in range(4):
+        assert (await fetcher.fetch(server.url("/f"), etag='"abc"')).not_modified
+    assert len(server.client_ports) == 4 and len(set(server.client_ports)) == 1
+
+
 async def test_429_carries_retry_after(server: FeedServer, fetcher: Fetcher) -> None:
     """429 becomes FetchError("HTTP 429") with the server's Retry-After in seconds."""
     server.static("/f", b"slow down", status=429, headers={"Retry-After": "120"})

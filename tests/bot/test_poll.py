@@ -246,6 +246,20 @@ async def test_poll_due_polls_only_due_feeds(
     assert server.hits["/feed"] == 2 and url
 
 
+async def test_poll_due_claims_batch_after_batch_until_none_is_due(
+    server: FeedServer, store: Store, poller: Poller
+) -> None:
+    """More due feeds than one claim holds are all polled in the round, each once."""
+    server.static("/feed", rss([]))
+    for i in range(5):
+        await _feed(store, server.url(f"/feed?n={i}"))
+    poller.claim_batch = 2
+    report = await poller.poll_due(T0)
+    assert sorted(o.feed for o in report.outcomes) == [server.url(f"/feed?n={i}") for i in range(5)]
+    assert all(o.error is None for o in report.outcomes) and server.hits["/feed"] == 5
+    assert (await poller.poll_due(T0)).outcomes == ()
+
+
 async def test_flood_keeps_the_newest(
     server: FeedServer, store: Store, fetcher: Fetcher, tmp_path: Path
 ) -> None:

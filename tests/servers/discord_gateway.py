@@ -22,6 +22,11 @@ class GatewaySession:
         self.sequence = 0
         self.identified = False
         self.session_id: str | None = None
+        self.shard: tuple[int, int] | None = None  # (id, count) from IDENTIFY; None: unsharded
+
+    def serves(self, guild_id: int) -> bool:
+        """Whether this connection receives the guild's events: shard id = (guild_id >> 22) % count."""
+        return self.shard is None or (guild_id >> 22) % self.shard[1] == self.shard[0]
 
     async def send(self, payload: dict[str, Any]) -> None:
         """Send one gateway payload (compressed when the client asked for zlib-stream)."""

@@ -74,9 +74,14 @@ class _Routes:
         return json_response({"url": self.fake.gateway_url})
 
     async def gateway_bot(self, request: web.Request) -> web.Response:
-        limit = {"total": 1000, "remaining": 999, "reset_after": 86400000, "max_concurrency": 1}
+        limit = {
+            "total": 1000,
+            "remaining": 999,
+            "reset_after": 86400000,
+            "max_concurrency": self.fake.max_concurrency,
+        }
         return json_response(
-            {"url": self.fake.gateway_url, "shards": 1, "session_start_limit": limit}
+            {"url": self.fake.gateway_url, "shards": self.fake.shards, "session_start_limit": limit}
         )
 
     async def get_channel(self, request: web.Request) -> web.Response:

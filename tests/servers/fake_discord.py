@@ -77,6 +77,8 @@ class FakeDiscord(LoopbackServer):
         nonce_window: float = 300.0,
         ack_deadline: float = 3.0,
         privileged_intents: int = 0,
+        shards: int = 1,
+        max_concurrency: int = 1,
     ) -> None:
         self.token = token
         self.bot = FakeUser(snowflake(), "newsbot", bot=True)
@@ -88,6 +90,9 @@ class FakeDiscord(LoopbackServer):
         self.ack_deadline = ack_deadline
         # Privileged intents enabled for the app in the developer portal; others close with 4014.
         self.privileged_intents = privileged_intents
+        # GET /gateway/bot's recommended shard count and identify concurrency.
+        self.shards = shards
+        self.max_concurrency = max_concurrency
         self.reader = FakeUser(snowflake(), "reader")  # who invokes commands by default
         self.requests: list[RecordedRequest] = []
         self.messages: list[SentMessage] = []
@@ -95,6 +100,7 @@ class FakeDiscord(LoopbackServer):
         self.command_syncs: list[CommandSync] = []
         self.commands: dict[int | None, list[JSON]] = {}
         self.identifies: list[JSON] = []
+        self.identified_shards: list[tuple[int, int]] = []  # (shard id, count) of each IDENTIFY
         self.resumes: list[JSON] = []
         self.gateway_queries: list[dict[str, str]] = []
         self.interactions: dict[int, IssuedInteraction] = {}
@@ -219,8 +225,16 @@ class FakeDiscord(LoopbackServer):
         return sum(1 for s in self._sessions if s.identified and not s.ws.closed)
 
     async def dispatch(self, event: str, data: JSON) -> int:
-        """Send a dispatch event to every identified gateway session; returns how many got it."""
-        sessions = [s for s in self._sessions if s.identified and not s.ws.closed]
+        """Send a dispatch event to every identified gateway session; returns how many got it.
+
+        An event of a guild goes only to the shard that guild belongs to (as Discord routes it).
+        """
+        guild_id = int(data["guild_id"]) if data.get("guild_id") else None
+        sessions = [
+            s
+            for s in self._sessions
+            if s.identified and not s.ws.closed and (guild_id is None or s.serves(guild_id))
+        ]
         for session in sessions:
             await session.dispatch(event, data)
         return len(sessions)
@@ -234,6 +248,7 @@ class FakeDiscord(LoopbackServer):
         permissions: int | None = None,
         manage_channels: bool = False,
         channel: FakeChannel | None = None,
+        guild: FakeGuild | None = None,
         user: FakeUser | None = None,
         interaction_type: int = 2,
         focused: str | None = None,
@@ -242,7 +257,7 @@ class FakeDiscord(LoopbackServer):
         """Push an INTERACTION_CREATE for `/command subcommand options…` and return its payload."""
         if permissions is None:
             permissions = MODERATOR_PERMISSIONS if manage_channels else MEMBER_PERMISSIONS
-        guild = self.guild
+        guild = guild or self.guild
         payload = interaction_payload(
             application_id=self.application_id,
             guild=guild,
@@ -305,14 +320,20 @@ class FakeDiscord(LoopbackServer):
             if int(data.get("intents", 0)) & PRIVILEGED_INTENTS & ~self.privileged_intents:
                 await session.ws.close(code=4014, message=b"Disallowed intent(s).")
                 return
+            shard = data.get("shard")
+            if shard is not None:
+                if not (len(shard) == 2 and 0 <= int(shard[0]) < int(shard[1])):
+                    await session.ws.close(code=4010, message=b"Invalid shard.")
+                    return
+                session.shard = (int(shard[0]), int(shard[1]))
+                self.identified_shards.append(session.shard)
+            guilds = tuple(g for g in self.guilds if session.serves(g.id))
             session.identified = True
             session.session_id = uuid.uuid4().hex
             self.session_ids.append(session.session_id)
-            ready = ready_payload(
-                self.bot, self.guilds, session.session_id, self.gateway_url, data.get("shard")
-            )
+            ready = ready_payload(self.bot, guilds, session.session_id, self.gateway_url, shard)
             await session.dispatch("READY", ready)
-            for guild in self.guilds:
+            for guild in guilds:
                 await session.dispatch("GUILD_CREATE", guild.create_payload(self.bot))
             self.identified.set()
         elif op == 6:

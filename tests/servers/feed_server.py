@@ -64,6 +64,7 @@ class FeedServer:
         self.routes: dict[str, Handler] = {}
         self.hits: Counter[str] = Counter()
         self.last_headers: dict[str, dict[str, str]] = {}
+        self.client_ports: list[int] = []  # the client's port of each request: one per connection
         self.port = 0
         self._runner: web.AppRunner | None = None
 
@@ -94,6 +95,8 @@ class FeedServer:
         path = request.path
         self.hits[path] += 1
         self.last_headers[path] = dict(request.headers)
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        self.client_ports.append(peer[1] if peer else 0)
         handler = self.routes.get(path)
         if handler is None:
             return web.Response(status=404, text="not found")
