@@ -42,7 +42,7 @@ ROLES: dict[str, str] = {
     # emptying old article text. Needs no platform credentials.
     "poll": "polls due feeds, makes due roundups, empties old article text",
     # The delivery worker: claims channels and sends what they are owed. Logs in to each
-    # platform with credentials (discord.py's client connects to the gateway to send).
+    # platform with credentials; sending is REST only, so alone it opens no Discord gateway.
     "deliver": "sends the outbox through the platform adapters",
     # The inbound side: /news on Discord (gateway + command tree), Slack's /slack/events or
     # Socket Mode, and the web app.
@@ -96,7 +96,7 @@ async def run_bot(
     closers: list[Callable[[], Any]] = []
     try:
         if delivers or inbound:
-            await _start_adapters(app, ext, senders, closers)
+            await _start_adapters(app, ext, senders, closers, gateway=inbound)
         if role == "all" and list(senders) == ["console"] and not await app.store.subscriptions():
             # Nothing configured at all: show every story here rather than post nowhere.
             await app.store.subscribe(CONSOLE, ALL_TOPICS, clock(), origin="default")
@@ -170,7 +170,12 @@ async def _until_stopped(stop: asyncio.Event) -> None:
 
 
 async def _start_adapters(
-    app: App, ext: Extensions, senders: dict[str, Sender], closers: list[Callable[[], Any]]
+    app: App,
+    ext: Extensions,
+    senders: dict[str, Sender],
+    closers: list[Callable[[], Any]],
+    *,
+    gateway: bool = True,
 ) -> None:
     settings = app.settings
     subs = await app.store.subscriptions()
@@ -179,7 +184,7 @@ async def _start_adapters(
 
         discord_adapter = DiscordAdapter(settings, setups=ext.discord_setups)
         closers.append(discord_adapter.close)
-        await discord_adapter.start()
+        await discord_adapter.start(gateway=gateway)
         discord_adapter.sender.channel_interval = settings.channel_interval
         senders["discord"] = discord_adapter.sender
         _warn(await discord_adapter.check_channels(_channels(subs, "discord")))

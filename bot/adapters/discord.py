@@ -186,8 +186,12 @@ class DiscordAdapter:
         self.sender = DiscordSender(self.client)
         self._connection: asyncio.Task[None] | None = None
 
-    async def start(self, *, ready_within: float = _READY_TIMEOUT) -> None:
-        """Log in, connect and wait until ready; a bad token or intent is one StartupError line."""
+    async def start(self, *, ready_within: float = _READY_TIMEOUT, gateway: bool = True) -> None:
+        """Log in, connect and wait until ready; a bad token or intent is one StartupError line.
+
+        Without `gateway` the client only logs in: sending and channel checks are REST calls, so
+        a deliver-only worker holds no gateway session (the gateway role holds the bot's one).
+        """
         try:
             await asyncio.wait_for(self.client.login(self.token), ready_within)
         except discord.LoginFailure:
@@ -199,6 +203,8 @@ class DiscordAdapter:
             raise StartupError(
                 f"cannot reach Discord at {Route.BASE}: {exc}; check NEWSBOT_DISCORD_API_URL"
             ) from None
+        if not gateway:
+            return
         self._connection = asyncio.create_task(self.client.connect(reconnect=True))
         ready = asyncio.create_task(self.client.wait_until_ready())
         done, _ = await asyncio.wait(

@@ -218,3 +218,35 @@ async def test_newsbot_run_once_posts_seed_digests_to_a_discord_channel(
     assert summary is not None and summary.sent == len(titles) == 5
     assert any("Small lunar probe" in t for t in titles)
     assert len({m.body["nonce"] for m in fake_discord.messages}) == 5
+
+
+async def test_deliver_role_sends_over_rest_without_a_gateway_session(
+    fake_discord: FakeDiscord, tmp_path: Path
+) -> None:
+    """`--role deliver` posts what `--role poll` owed, and never identifies on the gateway."""
+    from bot.app import open_app
+    from bot.config import load_config
+    from bot.runner import run_bot
+    from tests.conftest import SEEDS
+
+    where = _news(fake_discord)
+    config_path = tmp_path / "newsbot.toml"
+    config_path.write_text(
+        f'topics_file = "{SEEDS.parent / "config" / "topics.toml"}"\n'
+        f'[[feeds]]\npath = "{SEEDS}"\nbackfill = 100\n'
+        f'[[subscriptions]]\nplatform = "discord"\nworkspace = "{where.workspace}"\n'
+        f'channel = "{where.channel}"\ntopic = "all"\n'
+    )
+    settings = make_settings(
+        tmp_path,
+        discord_token=fake_discord.token,
+        discord_api_url=fake_discord.api_url,
+        discord_gateway_url=fake_discord.gateway_url,
+        channel_interval=0.05,
+    )
+    async with open_app(settings, load_config(config_path), T0) as app:
+        await run_bot(app, once=True, role="poll", clock=lambda: T0)
+        assert fake_discord.messages == []
+        summary = await run_bot(app, once=True, role="deliver", clock=lambda: T0)
+    assert summary is not None and summary.sent == len(fake_discord.messages) == 5
+    assert not fake_discord.identified.is_set()
