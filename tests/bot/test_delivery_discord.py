@@ -12,6 +12,7 @@ import pytest
 from bot.adapters.discord import DiscordAdapter
 from bot.deliver import nonce
 from bot.outbox import Outbox
+from bot.settings import Settings
 from bot.store import ChannelRef, Store
 from tests.bot.conftest import make_settings
 from tests.bot.delivery_helpers import T0, china_text, starter_topics, store_story
@@ -195,23 +196,8 @@ async def test_newsbot_run_once_posts_seed_digests_to_a_discord_channel(
     from bot.app import open_app
     from bot.config import load_config
     from bot.runner import run_bot
-    from tests.conftest import SEEDS
 
-    where = _news(fake_discord)
-    config_path = tmp_path / "newsbot.toml"
-    config_path.write_text(
-        f'topics_file = "{SEEDS.parent / "config" / "topics.toml"}"\n'
-        f'[[feeds]]\npath = "{SEEDS}"\nbackfill = 100\n'
-        f'[[subscriptions]]\nplatform = "discord"\nworkspace = "{where.workspace}"\n'
-        f'channel = "{where.channel}"\ntopic = "all"\n'
-    )
-    settings = make_settings(
-        tmp_path,
-        discord_token=fake_discord.token,
-        discord_api_url=fake_discord.api_url,
-        discord_gateway_url=fake_discord.gateway_url,
-        channel_interval=0.05,
-    )
+    settings, config_path = _seeds_to_news(fake_discord, tmp_path)
     async with open_app(settings, load_config(config_path), T0) as app:
         summary = await run_bot(app, once=True, clock=lambda: T0)
     titles = [m.body["embeds"][0]["title"] for m in fake_discord.messages]
@@ -227,6 +213,18 @@ async def test_deliver_role_sends_over_rest_without_a_gateway_session(
     from bot.app import open_app
     from bot.config import load_config
     from bot.runner import run_bot
+
+    settings, config_path = _seeds_to_news(fake_discord, tmp_path)
+    async with open_app(settings, load_config(config_path), T0) as app:
+        await run_bot(app, once=True, role="poll", clock=lambda: T0)
+        assert fake_discord.messages == []
+        summary = await run_bot(app, once=True, role="deliver", clock=lambda: T0)
+    assert summary is not None and summary.sent == len(fake_discord.messages) == 5
+    assert not fake_discord.identified.is_set()
+
+
+def _seeds_to_news(fake_discord: FakeDiscord, tmp_path: Path) -> tuple[Settings, Path]:
+    """Settings for the fake Discord and a config: seeds/ (backfilled) → #news, every topic."""
     from tests.conftest import SEEDS
 
     where = _news(fake_discord)
@@ -244,9 +242,4 @@ async def test_deliver_role_sends_over_rest_without_a_gateway_session(
         discord_gateway_url=fake_discord.gateway_url,
         channel_interval=0.05,
     )
-    async with open_app(settings, load_config(config_path), T0) as app:
-        await run_bot(app, once=True, role="poll", clock=lambda: T0)
-        assert fake_discord.messages == []
-        summary = await run_bot(app, once=True, role="deliver", clock=lambda: T0)
-    assert summary is not None and summary.sent == len(fake_discord.messages) == 5
-    assert not fake_discord.identified.is_set()
+    return settings, config_path
