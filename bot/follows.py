@@ -309,19 +309,13 @@ async def owe_disabled_notices(tx: Transaction, feed: Feed, now: datetime) -> in
     item = f"notice:{feed.id}:{now.isoformat()}"
     for where in channels:
         tx.session.add(
-            Delivery(
-                platform=where.platform,
-                workspace=where.workspace,
-                channel=where.channel,
+            Delivery.owed(
+                where,
                 item=item,
                 kind="notice",
                 topic=feed_key(feed.id),
+                now=now,
                 payload={"text": disabled_notice(feed)},
-                status="pending",
-                attempts=0,
-                parts_sent=0,
-                next_attempt_at=now,
-                created_at=now,
             )
         )
     return len(channels)

@@ -183,20 +183,14 @@ async def _owe(
     for (platform, workspace, channel), topic in sorted(owed.items()):
         pinged = unique(pings[platform, workspace, channel])
         tx.session.add(
-            Delivery(
-                platform=platform,
-                workspace=workspace,
-                channel=channel,
+            Delivery.owed(
+                ChannelRef(platform, workspace, channel),
                 item=article_id,
                 kind="story",
                 topic=topic,
+                now=now,
                 article_id=article_id,
                 payload={"pings": [p.to_json() for p in pinged]} if pinged else None,
-                status="pending",
-                attempts=0,
-                parts_sent=0,
-                next_attempt_at=now,
-                created_at=now,
             )
         )
     return len(owed)

@@ -78,13 +78,12 @@ async def _run_one(
     ping = Ping.from_json(sub.ping)
     delivery_id = None
     if ranked:
-        delivery = Delivery(
-            platform=sub.platform,
-            workspace=sub.workspace,
-            channel=sub.channel,
+        delivery = Delivery.owed(
+            sub.where,
             item=f"roundup:{sub.id}:{due_at.isoformat()}",
             kind="roundup",
             topic=sub.topic,
+            now=now,
             payload={
                 "heading": await _heading(tx, sub),
                 "articles": [a.id for a in ranked],
@@ -92,11 +91,6 @@ async def _run_one(
                 "until": now.isoformat(),
                 **({"pings": [ping.to_json()]} if ping else {}),
             },
-            status="pending",
-            attempts=0,
-            parts_sent=0,
-            next_attempt_at=now,
-            created_at=now,
         )
         await tx.add(delivery)
         delivery_id = delivery.id

@@ -205,7 +205,8 @@ class Delivery(Base):
     platform: Mapped[str] = mapped_column(String(20))
     workspace: Mapped[str] = mapped_column(String(64), default="")
     channel: Mapped[str] = mapped_column(String(64))
-    item: Mapped[str] = mapped_column(String(120))  # article id, or roundup:<sub>:<due time>
+    # The story's article id, roundup:<subscription>:<due time> or notice:<feed>:<disable time>.
+    item: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(10))  # story / roundup / notice
     topic: Mapped[str] = mapped_column(String(200))
     article_id: Mapped[str | None] = mapped_column(String(32))
@@ -225,6 +226,35 @@ class Delivery(Base):
     def where(self) -> ChannelRef:
         """The channel this delivery posts to."""
         return ChannelRef(self.platform, self.workspace, self.channel)
+
+    @classmethod
+    def owed(
+        cls,
+        where: ChannelRef,
+        *,
+        item: str,
+        kind: str,
+        topic: str,
+        now: datetime,
+        article_id: str | None = None,
+        payload: dict[str, Any] | None = None,
+    ) -> Delivery:
+        """A new pending delivery to `where`, due at once (add it in the deciding transaction)."""
+        return cls(
+            platform=where.platform,
+            workspace=where.workspace,
+            channel=where.channel,
+            item=item,
+            kind=kind,
+            topic=topic,
+            article_id=article_id,
+            payload=payload,
+            status="pending",
+            attempts=0,
+            parts_sent=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
 
 
 class ChannelLease(Base):
