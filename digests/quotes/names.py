@@ -100,15 +100,26 @@ def person_context(text: list[str], i: int, j: int, low: list[str]) -> bool:
         if low[k + 1] == "who" or _roles_in(text, k + 1):
             return True
         # "Hiram Macharia, marketing executive at LG Electronics, said": a cue after the aside.
-        for c in range(k + 1, min(len(text), k + 14)):
-            if text[c] == QUOTE_TEXT:
-                break
-            if text[c] == ",":
-                after = _skip_between(text, c + 1, low)
-                return after < len(text) and low[after] in lx.CUE_VERBS
+        aside = _cue_after_aside(text, k, low)
+        if aside is not None:
+            return aside
     if i and low[i - 1] in lx.CUE_VERBS:
         return i < 2 or text[i - 2] == "," or text[i - 2] == QUOTE_TEXT
     return bool(i and low[i - 1] in lx.ROLE_NOUNS)
+
+
+def _cue_after_aside(text: list[str], k: int, low: list[str]) -> bool | None:
+    """After "X," at `k`: whether a cue verb follows a short aside's closing comma.
+
+    None when no comma closes an aside within reach (or a quotation comes first).
+    """
+    for c in range(k + 1, min(len(text), k + 14)):
+        if text[c] == QUOTE_TEXT:
+            return None
+        if text[c] == ",":
+            after = _skip_between(text, c + 1, low)
+            return after < len(text) and low[after] in lx.CUE_VERBS
+    return None
 
 
 def speaks(text: list[str], i: int, j: int, low: list[str]) -> bool:
@@ -120,12 +131,9 @@ def speaks(text: list[str], i: int, j: int, low: list[str]) -> bool:
         if low[k + 1] in _SPEECH:
             return True  # "And a third, Daniel Traynor, said that …"
         # "X, the city's engineer, said": past a short aside.
-        for c in range(k + 1, min(len(text), k + 14)):
-            if text[c] == QUOTE_TEXT:
-                break
-            if text[c] == ",":
-                after = _skip_between(text, c + 1, low)
-                return after < len(text) and low[after] in lx.CUE_VERBS
+        aside = _cue_after_aside(text, k, low)
+        if aside is not None:
+            return aside
     # "“…,” said X" (not "told X": the one told is not the speaker).
     return (
         i > 1
