@@ -243,6 +243,14 @@ class TopicSet:
                         low, core, link and piece[0] == core[0], norms, origs, joined
                     )
                     link = link and piece[-1] == core[-1]
+                elif core and _is_apostrophe_word(core):
+                    # "it's", "CNN's", "don't" ("’" too), bare or between marks: one token, the
+                    # whole core, as `_piece_words` would find it, without the regex.
+                    norm, orig = _normalize(core)
+                    link = norm in words and self._keep(
+                        norm, orig, link and piece[0] == core[0], norms, origs, joined
+                    )
+                    link = link and piece[-1] == core[-1]
                 else:
                     link = self._piece_words(piece, link, norms, origs, joined)
         return norms, origs, joined
@@ -375,6 +383,15 @@ def _normalize(token: str) -> tuple[str, str]:
     if "." in orig:
         orig = orig.replace(".", "")
     return orig.casefold(), orig
+
+
+def _is_apostrophe_word(core: str) -> bool:
+    """True for ASCII letters and digits joined by apostrophes (' or ’), none at either end.
+
+    `_TOKEN` reads such a word, with only edge marks around it, as one token: the whole word.
+    """
+    parts = core.replace("’", "'").split("'")
+    return len(parts) > 1 and all(part.isalnum() and part.isascii() for part in parts)
 
 
 def _is_acronym(word: str) -> bool:

@@ -8,13 +8,26 @@ import pytest
 
 from digests.quotes import find_quotes
 from digests.quotes import lexicon as lx
-from digests.quotes.tokens import capitals, paragraph_words
+from digests.quotes.tokens import capitals, paragraph_words, sentence_bounds
 
 
 def test_capitals_follow_str_isupper_in_and_beyond_the_basic_plane() -> None:
     """Capitals are found by a regex over the Basic Multilingual Plane, else word by word."""
     assert capitals(["Élan", "élan", "Ωmega", "\ue000", "3D"]) == [0, 2]
     assert capitals(["\U0001d400bc", "x", "Y"]) == [0, 2]  # MATHEMATICAL BOLD CAPITAL A
+
+
+def test_capitals_equal_str_isupper_for_every_first_character_up_to_latin_extended() -> None:
+    """The ASCII shortcut (A-Z by code) gives what str.isupper gives, and so does the rest."""
+    words = ["", *(chr(c) + "x" for c in range(1, 0x250)), "ǅx", "ᾈx", "\u2160x"]
+    assert capitals(words) == [k for k, w in enumerate(words) if w and w[0].isupper()]
+
+
+def test_sentences_end_at_each_of_the_three_stops_in_order() -> None:
+    """'.', '!' and '?' tokens end sentences before a capital; '…' and a final stop do not."""
+    texts = ["Stop", "!", "He", "left", ".", "Why", "?", "Then", "…", "Now", "."]
+    assert sentence_bounds(texts) == [(0, 2), (2, 5), (5, 7), (7, 11)]
+    assert sentence_bounds(["Mr", ".", "Ek", "said", "?", "no", "."]) == [(0, 7)]
 
 
 def test_paragraph_words_give_offsets_into_the_text() -> None:

@@ -220,6 +220,14 @@ def test_possessives_plurals_and_curly_apostrophes_inside_quote_marks() -> None:
     assert _body_counts("(chips), chip.", TECH) == {"chip": 2}
 
 
+def test_phrase_ends_in_a_possessive_between_marks_but_no_mark_joins_it() -> None:
+    """ "(Xi Jinping's)" and "Xi Jinping’s," are the phrase; 'Xi "Jinping's"' and "Xi's, Jinping" not."""
+    topic = Topic("t", keywords=("zzz",), phrases=("Xi Jinping",))
+    text = "(Xi Jinping's) Xi Jinping’s, Xi Jinping's."
+    assert _body_counts(text, topic) == {"Xi Jinping": 3}
+    assert _body_counts("Xi \"Jinping's\" Xi's, Jinping", topic) == {}
+
+
 def test_phrase_continues_across_a_lone_dash_but_not_other_marks() -> None:
     """'US — China' is the phrase; 'US / China', 'US, China' and 'US "China' are not."""
     topic = Topic("t", keywords=("zzz",), phrases=("US-China",))
