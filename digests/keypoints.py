@@ -61,6 +61,10 @@ _NUMBER: Final = re.compile(r"[0-9](?<!\w[0-9])")
 # Possessive quantifiers: nothing after a word can fail, so re need not keep backtracking points
 # (the same words, ~15% faster on prose).
 _WORD: Final = re.compile(r"[a-z0-9]++(?:['’][a-z]++)?+")
+# Every ASCII character no `_WORD` word holds, to a space (for `_ascii_words`).
+_NOT_WORD_ASCII: Final = str.maketrans(
+    {c: " " for c in map(chr, range(128)) if not (c.isdigit() or "a" <= c <= "z" or c == "'")}
+)
 _STOP: Final = frozenset(
     """a an the and or but if of in on at to for from by with as is are was were be been being
     has have had do does did it its it's this that these those he she they we i you his her their
@@ -114,7 +118,11 @@ def sentence_features(
     lower = text.lower()
     head_spans = sentences[:_CANDIDATES]
     same_length = len(lower) == len(text)
-    if same_length:
+    # ASCII text (most news in English): every character but the words' is a space here.
+    spaced = lower.translate(_NOT_WORD_ASCII) if lower.isascii() else ""
+    if spaced:
+        tokens = [_ascii_words(spaced, a, b) for a, b in head_spans]
+    elif same_length:
         tokens = [_WORD.findall(lower, a, b) for a, b in head_spans]
     else:  # a few characters ("İ") lower to two: offsets would drift
         tokens = [_WORD.findall(text[a:b].lower()) for a, b in head_spans]
@@ -123,9 +131,10 @@ def sentence_features(
     if same_length and _covers(lower, head_spans):
         # The head sentences' words are already split out: only the rest is scanned again.
         tf = Counter(chain.from_iterable(tokens))
-        tf.update(_WORD.findall(lower, head_spans[-1][1]))
+        end = head_spans[-1][1]
+        tf.update(_ascii_words(spaced, end, len(spaced)) if spaced else _WORD.findall(lower, end))
     else:
-        tf = Counter(_WORD.findall(lower))
+        tf = Counter(_ascii_words(spaced, 0, len(spaced)) if spaced else _WORD.findall(lower))
     content = [set(toks).difference(_STOP) for toks in tokens]
     n = len(sentences)
     first = content[0] if content else set()
@@ -168,6 +177,25 @@ def sentence_features(
             ]
         )
     return rows
+
+
+def _ascii_words(spaced: str, start: int, end: int) -> list[str]:
+    """`_WORD.findall` of lowercased ASCII text from start to end, given it `_NOT_WORD_ASCII`-ed.
+
+    Only letters, digits and apostrophes are left between spaces: a piece without an
+    apostrophe is one word, and splitting at spaces in C is faster than the regex.
+    """
+    part = spaced[start:end]
+    pieces = part.split()
+    if "'" not in part:
+        return pieces
+    out: list[str] = []
+    for piece in pieces:
+        if "'" in piece:
+            out.extend(_WORD.findall(piece))  # "don't", "'90s", "rock'n'roll": the regex decides
+        else:
+            out.append(piece)
+    return out
 
 
 def _covers(lower: str, spans: Sequence[Span]) -> bool:

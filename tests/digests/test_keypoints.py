@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
-from digests.keypoints import key_points, quote_marked_spans, sentence_features, tighten
+from digests.keypoints import (
+    _NOT_WORD_ASCII,
+    _WORD,
+    _ascii_words,
+    key_points,
+    quote_marked_spans,
+    sentence_features,
+    tighten,
+)
 from digests.sentences import split_sentences
 
 
@@ -219,3 +229,29 @@ def test_centrality_counts_words_between_the_given_sentences() -> None:
     rows = sentence_features(text, [(0, 12), (plan, len(text))], [])
     # budget 3 times, vote twice, plan once: (2 + 1) / 3 against (0 + 1) / 3.
     assert rows[1][11] == pytest.approx(1 / 3)
+
+
+def test_ascii_words_are_the_word_regex_words() -> None:
+    """The split of ASCII text (apostrophes, digits, marks, any spacing) gives `_WORD`'s words."""
+    rng = random.Random(7)
+    pieces = ["don't", "'90s", "rock'n'roll", "it''s", "o'9", "x'", "'", "a1b", "U.S.", "--", "_"]
+    pieces += ["said,", "(cnn)", "3.5%", "e-mail", "\t", "\n\n", "\x1f", "  ", "word", "Top"]
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) + rng.choice(["", " ", ".", "'"]) for _ in range(40))
+        lower = text.lower()
+        spaced = lower.translate(_NOT_WORD_ASCII)
+        a = rng.randrange(len(lower) + 1)
+        b = rng.randrange(a, len(lower) + 1)
+        assert _ascii_words(spaced, a, b) == _WORD.findall(lower, a, b)
+        assert _ascii_words(spaced, 0, len(spaced)) == _WORD.findall(lower)
+
+
+def test_features_of_ascii_text_are_those_of_the_regex_path() -> None:
+    """One non-ASCII character at the end (regex path) changes no feature of the sentences."""
+    text = (
+        "Officials don't expect the vote's result before 9 p.m. on Monday. "
+        "The council's plan, worth $3.5m, was approved by 7 votes to 2. "
+        "Critics say it's rock'n'roll politics. The vote was held in public."
+    )
+    sentences = split_sentences(text)[:3]
+    assert sentence_features(text, sentences, []) == sentence_features(text + " é", sentences, [])
