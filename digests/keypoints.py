@@ -92,8 +92,12 @@ def tighten(sentence: str) -> str:
     s = " ".join(sentence.split())
     s = _DATELINE.sub("", s, count=1) if len(s) > 60 else s
     s = _LEADING_MARKERS.sub("", s, count=1)
-    s = _PAREN_ASIDE.sub("", s)
-    s = _SOURCE_TAG.sub("", s)
+    # These two are tried at every position (they open with \s*): most sentences have neither
+    # the bracket nor the comma either needs, and skip them.
+    if "(" in s or "-lrb-" in s:
+        s = _PAREN_ASIDE.sub("", s)
+    if "," in s:
+        s = _SOURCE_TAG.sub("", s)
     if s and s[0].islower():
         s = s[0].upper() + s[1:]
     return s
