@@ -23,6 +23,8 @@ _GAP_WORD: Final = re.compile(r"([\s_]*)(" + lx.WORD.pattern + ")")
 # Marks that end a word without joining it (lx.WORD stops before them, or ends on a letter
 # before a final ".").
 _CLOSING: Final = frozenset(",.;:!?")
+# Marks that open a word (lx.WORD reads them alone, none being a letter, digit or underscore).
+_OPENING: Final = frozenset('"“‘(')
 
 
 class Token(NamedTuple):
@@ -111,12 +113,36 @@ def _words(
             ends.append(at + size - 1)
             ends.append(at + size)
         else:
+            # An opening mark and a closing one around one word, which may hold apostrophes
+            # ('"The', "it's", "CNN's,", "“don’t"): lx.WORD reads each mark alone, the word whole.
+            lead = 1 if token[0] in _OPENING else 0
+            trail = 1 if size > 1 and token[size - 1] in _CLOSING else 0
+            body = token[lead : size - trail]
+            if body and (body.isalnum() or _apostrophe_word(body)):
+                if lead:
+                    texts.append(token[0])
+                    starts.append(at)
+                    ends.append(at + 1)
+                texts.append(body)
+                starts.append(at + lead)
+                ends.append(at + size - trail)
+                if trail:
+                    texts.append(token[size - 1])
+                    starts.append(at + size - 1)
+                    ends.append(at + size)
+                continue
             for gap, word in _GAP_WORD.findall(token):
                 at += len(gap)
                 texts.append(word)
                 starts.append(at)
                 at += len(word)
                 ends.append(at)
+
+
+def _apostrophe_word(body: str) -> bool:
+    """True for letters and digits (str.isalnum) joined by single apostrophes (' or ’)."""
+    parts = body.replace("’", "'").split("'")
+    return len(parts) > 1 and all(part.isalnum() for part in parts)
 
 
 def capitals(texts: list[str]) -> list[int]:

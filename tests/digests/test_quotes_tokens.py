@@ -99,3 +99,18 @@ def test_fast_word_split_matches_the_pattern_on_random_text() -> None:
         start = rng.randint(0, len(text))
         end = rng.randint(start, len(text))
         assert _split_words(text, start, end) == _pattern_words(text, start, end), text
+
+
+def test_fast_word_split_matches_the_pattern_on_random_marked_words() -> None:
+    """Words with apostrophes and marks around them ('"It's,', "(CNN's", "“don’t") too."""
+    rng = random.Random(4)
+    heads = ["", "", '"', "“", "‘", "(", "'", "’", "-", "_"]
+    bodies = ["it's", "CNN’s", "rock'n'roll", "o''k", "'90s", "x'", "ab", "é'ß", "U.S", "a_b", "٣'"]
+    tails = ["", "", ",", ".", ";", ":", "!", "?", ")", "'", "’", "”", ".,", "_"]
+    for _ in range(2000):
+        pieces = [rng.choice(heads) + rng.choice(bodies) + rng.choice(tails) for _ in range(6)]
+        text = rng.choice([" ", "  ", "\n"]).join(pieces)
+        start = rng.randint(0, len(text))
+        end = rng.randint(start, len(text))
+        assert _split_words(text, start, end) == _pattern_words(text, start, end), text
+        assert _split_words(text, 0, len(text)) == _pattern_words(text, 0, len(text)), text
