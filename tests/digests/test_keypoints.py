@@ -7,7 +7,11 @@ import random
 import pytest
 
 from digests.keypoints import (
+    _DATELINE,
+    _LEADING_MARKERS,
     _NOT_WORD_ASCII,
+    _PAREN_ASIDE,
+    _SOURCE_TAG,
     _WORD,
     _ascii_words,
     key_points,
@@ -255,3 +259,33 @@ def test_features_of_ascii_text_are_those_of_the_regex_path() -> None:
     )
     sentences = split_sentences(text)[:3]
     assert sentence_features(text, sentences, []) == sentence_features(text + " é", sentences, [])
+
+
+def _tighten_every_pattern(sentence: str) -> str:
+    """tighten as it was, every pattern tried on every sentence (the reference for the guards)."""
+    s = " ".join(sentence.split())
+    s = _DATELINE.sub("", s, count=1) if len(s) > 60 else s
+    s = _LEADING_MARKERS.sub("", s, count=1)
+    s = _PAREN_ASIDE.sub("", s)
+    s = _SOURCE_TAG.sub("", s)
+    if s and s[0].islower():
+        s = s[0].upper() + s[1:]
+    return s
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "LONDON -LRB- CNN -RRB- -- The central bank held its rate at four percent on Thursday.",
+        "washington -lrb- ap -rrb- - the senate passed the bill late on tuesday after a long day.",
+        "However, the bridge will reopen in May (or June), the Daily Mail w(an aside)rote.",
+        "The bridge will reopen in May, the Daily Mail reported on Monday after the vote.",
+        "The bridge (which closed in 2019) will reopen in May, The New York Times writes.",
+        "Officials said the plan -- first proposed in March -- would cost $3 million in total.",
+        "But the council -lrb- which met on Monday -rrb- approved it, Reuters wrote",
+        "No marks at all in this sentence that is long enough for a dateline to be tried on it",
+    ],
+)
+def test_tighten_with_its_guards_is_tighten_with_every_pattern(sentence: str) -> None:
+    """Skipping a pattern whose mark or word a sentence lacks changes no sentence."""
+    assert tighten(sentence) == _tighten_every_pattern(sentence)
