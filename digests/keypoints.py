@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
@@ -133,14 +132,17 @@ def sentence_features(
         tokens = [_WORD.findall(text[a:b].lower()) for a, b in head_spans]
     # Centrality: how often the article repeats a sentence's content words (one pass over
     # the whole text, so long articles cost little more than short ones).
+    content = [set(toks).difference(_STOP) for toks in tokens]
+    # Only the head sentences' content words are ever looked up: only they are counted.
+    tf: dict[str, int] = dict.fromkeys(chain.from_iterable(content), 0)
     if same_length and _covers(lower, head_spans):
         # The head sentences' words are already split out: only the rest is scanned again.
-        tf = Counter(chain.from_iterable(tokens))
+        for toks in tokens:
+            _count(tf, toks)
         end = head_spans[-1][1]
-        tf.update(_ascii_words(spaced, end, len(spaced)) if spaced else _WORD.findall(lower, end))
+        _count(tf, _ascii_words(spaced, end, len(spaced)) if spaced else _WORD.findall(lower, end))
     else:
-        tf = Counter(_ascii_words(spaced, 0, len(spaced)) if spaced else _WORD.findall(lower))
-    content = [set(toks).difference(_STOP) for toks in tokens]
+        _count(tf, _ascii_words(spaced, 0, len(spaced)) if spaced else _WORD.findall(lower))
     n = len(sentences)
     first = content[0] if content else set()
     # dict.get in C; a word the whole-text split misses (offset drift) counts 0, as in a Counter.
@@ -182,6 +184,13 @@ def sentence_features(
             ]
         )
     return rows
+
+
+def _count(tf: dict[str, int], words: list[str]) -> None:
+    """Add each word's occurrences to its count in `tf`; words not in it are not counted."""
+    for word in words:
+        if word in tf:
+            tf[word] += 1
 
 
 def _ascii_words(spaced: str, start: int, end: int) -> list[str]:
