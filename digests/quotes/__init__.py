@@ -74,7 +74,7 @@ def find_quotes(text: str) -> list[Quote]:
         else:
             before = None  # the sentence before, across paragraphs only into a bare quotation
         # Lowercased once per paragraph in one C call (no token holds a newline).
-        lows = _lowered(texts, pw.quoted)
+        lows = "\n".join(texts).lower().split("\n") if texts else []
         bounds = sentence_bounds(texts)
         colon = bool(bounds) and texts[bounds[-1][1] - 1] == ":"
         lead_in = tokens_of(pw, *bounds[-1]) if colon else None
@@ -188,21 +188,6 @@ def _speakers(
                 if nxt in described:
                     described.add(index)
     return out
-
-
-def _lowered(texts: list[str], quoted: list[tuple[int, int]]) -> list[str]:
-    """The token texts lowercased, in one join, lower and split (no token holds a newline)."""
-    if not quoted:
-        return "\n".join(texts).lower().split("\n") if texts else []
-    # A quotation's token (QUOTE_TEXT, outside Latin-1) would make the joined text one of
-    # two-byte characters, slower to lower and split: it stands as a one-byte placeholder there.
-    plain = texts.copy()
-    for at, _ in quoted:
-        plain[at] = "\x00"
-    lows = "\n".join(plain).lower().split("\n")
-    for at, _ in quoted:
-        lows[at] = QUOTE_TEXT
-    return lows
 
 
 def _said_before(pw: Words, a: int, b: int, _index: int, lowered: list[str]) -> Mention | None:

@@ -14,8 +14,10 @@ ABBREV: Final = frozenset(
     "mr mrs ms dr prof st jr sr gen gov sen rep lt sgt capt col u.s u.k".split()
 )
 # The text of a quotation's token: two characters, so that no word or mark of the text (one
-# character, or starting with a letter or digit) can read the same.
-QUOTE_TEXT: Final = "\ue000\ue000"
+# character, or starting with a letter or digit) can read the same. ASCII (NUL, neither a
+# letter, a capital nor a space), so that a paragraph's tokens joined stay one-byte text: the
+# finder lowercases them joined, and a wider character would make that twice as slow.
+QUOTE_TEXT: Final = "\x00\x00"
 _new = tuple.__new__
 # A word (lx.WORD) with the gap before it: the only characters lx.WORD never matches are
 # whitespace and a lone underscore, so the gaps account for every skipped character.

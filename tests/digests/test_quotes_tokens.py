@@ -8,7 +8,7 @@ import pytest
 
 from digests.quotes import find_quotes
 from digests.quotes import lexicon as lx
-from digests.quotes.tokens import capitals, paragraph_words, sentence_bounds
+from digests.quotes.tokens import QUOTE_TEXT, capitals, paragraph_words, sentence_bounds
 
 
 def test_capitals_follow_str_isupper_in_and_beyond_the_basic_plane() -> None:
@@ -28,6 +28,16 @@ def test_sentences_end_at_each_of_the_three_stops_in_order() -> None:
     texts = ["Stop", "!", "He", "left", ".", "Why", "?", "Then", "…", "Now", "."]
     assert sentence_bounds(texts) == [(0, 2), (2, 5), (5, 7), (7, 11)]
     assert sentence_bounds(["Mr", ".", "Ek", "said", "?", "no", "."]) == [(0, 7)]
+
+
+def test_a_quotation_token_is_no_word_mark_capital_or_space_and_stays_one_byte() -> None:
+    """QUOTE_TEXT: two characters no token of text can read; ASCII, so joins stay one-byte."""
+    assert len(QUOTE_TEXT) == 2 and QUOTE_TEXT.isascii()
+    assert not (QUOTE_TEXT[:1].isalnum() or QUOTE_TEXT[:1].isupper() or QUOTE_TEXT[:1].isspace())
+    assert QUOTE_TEXT.lower() == QUOTE_TEXT
+    text = "A stray \x00\x00 pair, \x00 and \ue000 are marks."
+    words = paragraph_words(text, 0, len(text), [])
+    assert QUOTE_TEXT not in words.texts and words.quoted == []
 
 
 def test_paragraph_words_give_offsets_into_the_text() -> None:
