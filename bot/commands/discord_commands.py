@@ -111,7 +111,7 @@ def register_discord_commands(tree: app_commands.CommandTree[Any], core: Core) -
         off: bool = False,
     ) -> None:
         def build() -> Command:
-            mention = role_ping(role) if role is not None else None
+            mention = role_ping(role, interaction.app_permissions) if role is not None else None
             return make_command("ping", topic=target, action="off" if off else None, ping=mention)
 
         await run(interaction, core, "ping", build)
@@ -176,11 +176,13 @@ def register_discord_commands(tree: app_commands.CommandTree[Any], core: Core) -
     tree.error(_on_error)
 
 
-def role_ping(role: discord.Role) -> Ping:
+def role_ping(role: discord.Role, bot: discord.Permissions) -> Ping:
     """A role as a ping; the @everyone role is refused (the bot never pings everyone)."""
     if role.is_default():
         raise CommandError("I never ping @everyone: choose a role.")
-    return Ping.role(role.id, role.name)
+    # Discord notifies a role that is not mentionable only when the sender may mention every
+    # role ("Mention @everyone, @here, and All Roles"); otherwise the mention is plain text.
+    return Ping.role(role.id, role.name, silent=not (role.mentionable or bot.mention_everyone))
 
 
 def caller_of(interaction: discord.Interaction[Any]) -> Caller:
