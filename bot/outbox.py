@@ -32,6 +32,9 @@ class Outbox:
         self.topics = topics
         # Set whenever deliveries are created, so the worker can start on them at once.
         self.wake = asyncio.Event()
+        # The last compiled filters: compiling is ~0.17 ms per filter (34 ms for 200), and they
+        # rarely change between two polls that store stories.
+        self._filters: tuple[frozenset[tuple[int, KeywordFilter]], FilterSet] | None = None
 
     def tag(self, title: str, text: str, feed: Feed | None) -> list[TopicMatch]:
         """The story's topics, best first; a feed's own (operator's) `topic` counts as a match too.
@@ -61,7 +64,7 @@ class Outbox:
             Subscription.mode == "instant", Subscription.paused_reason.is_(None)
         )
         subs = list((await tx.session.scalars(query)).all())
-        filters = FilterSet(_filters(subs))
+        filters = self._filter_set(subs)
         tags = await feed_tags(tx, feed.id) if feed.id is not None else {}
         created = 0
         for story in stories:
@@ -81,6 +84,14 @@ class Outbox:
         await tx.session.flush()
         if created:
             self.wake.set()
+
+    def _filter_set(self, subs: Sequence[Subscription]) -> FilterSet:
+        """These subscriptions' filters compiled, reusing the last compilation when unchanged."""
+        filters = _filters(subs)
+        key = frozenset(filters.items())
+        if self._filters is None or self._filters[0] != key:
+            self._filters = (key, FilterSet(filters))
+        return self._filters[1]
 
     async def due(
         self,
