@@ -60,13 +60,8 @@ class Outbox:
         A workspace's own tag of the feed (`/news follow <url> <topic>`) counts for that
         workspace's subscriptions only; it is not stored with the story.
         """
-        query = select(Subscription).where(
-            Subscription.mode == "instant", Subscription.paused_reason.is_(None)
-        )
-        subs = list((await tx.session.scalars(query)).all())
-        filters = self._filter_set(subs)
         tags = await feed_tags(tx, feed.id) if feed.id is not None else {}
-        created = 0
+        tagged: list[tuple[Article, list[str]]] = []
         for story in stories:
             article = await tx.session.get(Article, story.article_id)
             if article is None:
@@ -76,10 +71,21 @@ class Outbox:
             if article.digest is not None:
                 shown = [m.topic for m in matches if not is_feed_key(m.topic)]
                 article.digest = {**article.digest, "topics": shown}
+            tagged.append((article, [m.topic for m in matches]))
+        # Only the subscriptions these stories can reach are read: a busy bot has thousands.
+        wanted = {t for _, topics in tagged for t in topics} | set(tags.values()) | {ALL_TOPICS}
+        query = select(Subscription).where(
+            Subscription.mode == "instant",
+            Subscription.paused_reason.is_(None),
+            Subscription.topic.in_(sorted(wanted)),
+        )
+        subs = list((await tx.session.scalars(query.order_by(Subscription.id))).all())
+        filters = self._filter_set(subs)
+        created = 0
+        for article, topics in tagged:
             # A story a subscription's filter rejects is simply not owed there (no row at all).
             skip = filters.rejected(article.title, article.text)
             kept = [s for s in subs if s.id not in skip]
-            topics = [m.topic for m in matches]
             created += await _owe(tx, kept, article.id, topics, now, tags)
         await tx.session.flush()
         if created:
