@@ -9,9 +9,11 @@ each size, runs in a fresh process of its own (so its peak RSS is that size's):
 - the poller on a fresh SQLite file, exactly as `newsbot run` polls (`Poller.poll_due`, which
   claims due feeds): a first round (every entry new to the store and recorded as seen, nothing
   posted), then an all-304 round (every feed made due again; each answers 304 to its ETag);
-- the baseline: a minimal asyncio loop, plain httpx GET + feedparser of the same feeds with the
-  same global concurrency (no safety checks, no identity keys, no store), then a conditional GET
-  of each with its ETag (the baseline of the all-304 round).
+- two baselines: a minimal asyncio loop, plain GET + feedparser of the same feeds with the same
+  global concurrency (no safety checks, no identity keys, no store), then a conditional GET of
+  each with its ETag (the baseline of the all-304 round) — once with a plain httpx client (its
+  own httpcore pool) and once with a plain aiohttp session, the cheapest client here: the two
+  loops differ only in the client, so their gap is the client's cost.
 
 Part 2 parses every file of the feedparser corpus under <data>/feeds/feedparser/ with
 bot.feeds.parse_feed (each parse bounded by a timer), baseline raw feedparser.parse. Without the
@@ -31,10 +33,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import feedparser
 import httpx
 from sqlalchemy import update
@@ -165,32 +169,59 @@ async def _rounds(port: int, n_feeds: int, hosts: int, per_host: int) -> dict[st
     return out
 
 
-async def _baseline(port: int, n_feeds: int, hosts: int, concurrency: int) -> dict[str, Any]:
-    """GET + feedparser of every feed, then a conditional GET of each with its ETag (304s)."""
+async def _baseline(
+    port: int, n_feeds: int, hosts: int, concurrency: int, client_kind: str
+) -> dict[str, Any]:
+    """GET + feedparser of every feed, then a conditional GET of each with its ETag (304s).
+
+    `client_kind` "httpx": a plain httpx.AsyncClient (its default httpcore pool); "aiohttp": a
+    plain aiohttp.ClientSession, the cheapest asyncio client here, so the lower bound.
+    """
     sem = asyncio.Semaphore(concurrency)
     entries = 0
     etags: dict[int, str] = {}
+    get: Callable[[str, dict[str, str]], Awaitable[tuple[int, dict[str, str], bytes]]]
 
-    async def one(client: httpx.AsyncClient, n: int) -> None:
+    async def one(n: int) -> None:
         nonlocal entries
         async with sem:
-            r = await client.get(_url(port, n, hosts))
-        etags[n] = r.headers["etag"]
-        entries += len(feedparser.parse(io.BytesIO(r.content)).entries)
+            _, headers, body = await get(_url(port, n, hosts), {})
+        etags[n] = headers["etag"]
+        entries += len(feedparser.parse(io.BytesIO(body)).entries)
 
-    async def again(client: httpx.AsyncClient, n: int) -> None:
+    async def again(n: int) -> None:
         async with sem:
-            r = await client.get(_url(port, n, hosts), headers={"If-None-Match": etags[n]})
-        assert r.status_code == 304
+            status, _, _ = await get(_url(port, n, hosts), {"If-None-Match": etags[n]})
+        assert status == 304
 
-    out: dict[str, Any] = {"rss_before_mb": _rss_mb()}
-    limits = httpx.Limits(max_connections=concurrency)
-    async with httpx.AsyncClient(limits=limits, trust_env=False) as client:
+    async def rounds() -> None:
         for name, job in (("get", one), ("not_modified", again)):
             wall, cpu = time.perf_counter(), time.process_time()
-            await asyncio.gather(*(job(client, n) for n in range(n_feeds)))
+            await asyncio.gather(*(job(n) for n in range(n_feeds)))
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
             out[name] = {"seconds": wall, "cpu_ms_per_feed": 1000 * cpu / n_feeds}
+
+    out: dict[str, Any] = {"rss_before_mb": _rss_mb()}
+    if client_kind == "httpx":
+        limits = httpx.Limits(max_connections=concurrency)
+        async with httpx.AsyncClient(limits=limits, trust_env=False) as client:
+
+            async def get_httpx(url: str, headers: dict[str, str]) -> tuple[int, Any, bytes]:
+                r = await client.get(url, headers=headers)
+                return r.status_code, r.headers, r.content
+
+            get = get_httpx
+            await rounds()
+    else:
+        connector = aiohttp.TCPConnector(limit=concurrency)
+        async with aiohttp.ClientSession(connector=connector) as session:
+
+            async def get_aiohttp(url: str, headers: dict[str, str]) -> tuple[int, Any, bytes]:
+                async with session.get(url, headers=headers) as r:
+                    return r.status, r.headers, await r.read()
+
+            get = get_aiohttp
+            await rounds()
     out.update(entries=entries, peak_rss_mb=_rss_mb())
     return out
 
@@ -219,8 +250,9 @@ def part1(sizes: list[int], items: int, hosts: int, per_host: int) -> None:
         common = ["--port", port, "--hosts", str(hosts), "--per-host", str(per_host)]
         for n in sizes:
             base = _in_process(["--measure", "baseline", "--feeds", str(n), *common])
+            bare = _in_process(["--measure", "baseline-aiohttp", "--feeds", str(n), *common])
             rounds = _in_process(["--measure", "poller", "--feeds", str(n), *common])
-            rows.append((n, rounds, base))
+            rows.append((n, rounds, base, bare))
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(10)
@@ -229,22 +261,31 @@ def part1(sizes: list[int], items: int, hosts: int, per_host: int) -> None:
         f"{per_host}, global {Settings.model_fields['concurrency'].default}"
     )
     print(
-        "| feeds | first round | baseline GET + parse | ratio | all-304 round | baseline 304 "
-        "| ratio | CPU per feed: first / baseline, 304 / baseline | peak RSS poller (before) "
-        "/ baseline |"
+        "| feeds | first round | baseline GET + parse: httpx / aiohttp | ratio to each "
+        "| all-304 round | baseline 304: httpx / aiohttp | ratio to each "
+        "| CPU per feed, first: poller / httpx / aiohttp | CPU per feed, 304: poller / httpx / "
+        "aiohttp | peak RSS poller (before) / baselines |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
-    for n, r, b in rows:
-        first, nm, bget, b304 = r["first"], r["not_modified"], b["get"], b["not_modified"]
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for n, r, b, a in rows:
+        first, nm = r["first"], r["not_modified"]
         print(
-            f"| {n:,} | {first['seconds']:.2f} s | {bget['seconds']:.2f} s "
-            f"| {first['seconds'] / bget['seconds']:.2f}× | {nm['seconds']:.2f} s "
-            f"| {b304['seconds']:.2f} s | {nm['seconds'] / b304['seconds']:.2f}× "
-            f"| {first['cpu_ms_per_feed']:.2f} / {bget['cpu_ms_per_feed']:.2f}, "
-            f"{nm['cpu_ms_per_feed']:.2f} / {b304['cpu_ms_per_feed']:.2f} ms "
-            f"| {r['peak_rss_mb']:.0f} MB ({r['rss_before_mb']:.0f}) / {b['peak_rss_mb']:.0f} MB |"
+            f"| {n:,} | {first['seconds']:.2f} s "
+            f"| {b['get']['seconds']:.2f} / {a['get']['seconds']:.2f} s "
+            f"| {first['seconds'] / b['get']['seconds']:.2f}× / "
+            f"{first['seconds'] / a['get']['seconds']:.2f}× "
+            f"| {nm['seconds']:.2f} s "
+            f"| {b['not_modified']['seconds']:.2f} / {a['not_modified']['seconds']:.2f} s "
+            f"| {nm['seconds'] / b['not_modified']['seconds']:.2f}× / "
+            f"{nm['seconds'] / a['not_modified']['seconds']:.2f}× "
+            f"| {first['cpu_ms_per_feed']:.2f} / {b['get']['cpu_ms_per_feed']:.2f} / "
+            f"{a['get']['cpu_ms_per_feed']:.2f} ms "
+            f"| {nm['cpu_ms_per_feed']:.2f} / {b['not_modified']['cpu_ms_per_feed']:.2f} / "
+            f"{a['not_modified']['cpu_ms_per_feed']:.2f} ms "
+            f"| {r['peak_rss_mb']:.0f} MB ({r['rss_before_mb']:.0f}) / "
+            f"{b['peak_rss_mb']:.0f}, {a['peak_rss_mb']:.0f} MB |"
         )
-    for n, r, b in rows:
+    for n, r, b, a in rows:
         for name in ("first", "not_modified"):
             x = r[name]
             if (
@@ -256,9 +297,10 @@ def part1(sizes: list[int], items: int, hosts: int, per_host: int) -> None:
                     f"  {n} {name}: {x['feeds']} polled, {x['failed']} failed, "
                     f"{x['not_modified']} × 304; e.g. {x['first_errors']}"
                 )
-        if b["entries"] != n * items:
-            print(f"  {n} baseline: {b['entries']} entries, expected {n * items}")
-    n, r, _ = rows[-1]
+        for base in (b, a):
+            if base["entries"] != n * items:
+                print(f"  {n} baseline: {base['entries']} entries, expected {n * items}")
+    n, r, _, _ = rows[-1]
     per_feed = r["not_modified"]["seconds"] / n
     print(
         f"  at the {n:,}-feed all-304 round's rate ({1000 * per_feed:.2f} ms per feed), one worker "
@@ -268,9 +310,10 @@ def part1(sizes: list[int], items: int, hosts: int, per_host: int) -> None:
 
 
 def _measure(kind: str, port: int, n_feeds: int, hosts: int, per_host: int) -> None:
-    if kind == "baseline":
+    if kind.startswith("baseline"):
         concurrency = Settings.model_fields["concurrency"].default
-        result = asyncio.run(_baseline(port, n_feeds, hosts, concurrency))
+        client = "aiohttp" if kind == "baseline-aiohttp" else "httpx"
+        result = asyncio.run(_baseline(port, n_feeds, hosts, concurrency, client))
     else:
         result = asyncio.run(_rounds(port, n_feeds, hosts, per_host))
     print(json.dumps(result))
@@ -363,7 +406,9 @@ def main() -> None:
     parser.add_argument("--parse-limit", type=float, default=5.0, help="seconds per corpus file")
     parser.add_argument("--skip-rounds", action="store_true")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--measure", choices=("poller", "baseline"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--measure", choices=("poller", "baseline", "baseline-aiohttp"), help=argparse.SUPPRESS
+    )
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--feeds", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import json
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ from bot.condense import PAGE_ACCEPT
 from bot.config import ALL_TOPICS, Config, ConfigFile, FeedSpec, SubscriptionSpec, load_topics
 from bot.errors import NewsbotError
 from bot.fetch import Fetcher
-from bot.follows import drop_follows, followers, topic_labels, workspaces
+from bot.follows import all_feed_tags, drop_follows, followers, topic_labels, workspaces
 from bot.opml import import_opml, read_opml, render_opml
 from bot.pings import Ping
 from bot.poll import Story
@@ -345,8 +345,11 @@ def _cmd_feeds(args: argparse.Namespace) -> int:
             return 0
         if args.action in ("import", "export"):
             return await _opml(app, args)
-        following = await followers(app.store)
-        rows = [_feed_row(f, following.get(f.id, [])) for f in await app.store.feeds()]
+        following, tags = await followers(app.store), await all_feed_tags(app.store)
+        rows = [
+            _feed_row(f, following.get(f.id, []), tags.get(f.id, {}))
+            for f in await app.store.feeds()
+        ]
         if args.json:
             print(json.dumps(rows, ensure_ascii=False))
         else:
@@ -362,7 +365,7 @@ def _cmd_feeds(args: argparse.Namespace) -> int:
                 if r["disabled_reason"]:
                     print(f"    disabled: {r['disabled_reason']}")
                 if r["followers"]:
-                    print(f"    followed in: {workspaces(r['followers'])}")
+                    print(f"    followed in: {workspaces(r['followers'], r['tags'])}")
             if not rows:
                 print("no feeds: add one with `newsbot feeds add URL`")
         return 0
@@ -394,7 +397,11 @@ async def _opml(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
-def _feed_row(feed: Any, following: Sequence[ChannelRef] = ()) -> dict[str, Any]:
+def _feed_row(
+    feed: Any,
+    following: Sequence[ChannelRef] = (),
+    tags: Mapping[tuple[str, str], str] | None = None,
+) -> dict[str, Any]:
     def iso(value: Any) -> str | None:
         return value.isoformat() if value else None
 
@@ -412,6 +419,11 @@ def _feed_row(feed: Any, following: Sequence[ChannelRef] = ()) -> dict[str, Any]
         "followers": [
             {"platform": w.platform, "workspace": w.workspace, "channel": w.channel}
             for w in following
+        ],
+        # A workspace's own topic for the feed (`/news follow <url> <topic>`): counted there only.
+        "tags": [
+            {"platform": p, "workspace": w, "topic": t}
+            for (p, w), t in sorted((tags or {}).items())
         ],
     }
 

@@ -277,14 +277,26 @@ async def followers(store: Store) -> dict[int, list[ChannelRef]]:
     return out
 
 
-def workspaces(channels: Iterable[dict[str, str]]) -> str:
-    """Followers grouped by workspace, for `newsbot feeds`: "discord G1 (2 channels), …"."""
+async def all_feed_tags(store: Store) -> dict[int, dict[tuple[str, str], str]]:
+    """Every workspace's topic tag of every feed, by feed id (for `newsbot feeds`)."""
+    out: dict[int, dict[tuple[str, str], str]] = {}
+    async with store.transaction() as tx:
+        for t in (await tx.session.scalars(select(FeedTag))).all():
+            out.setdefault(t.feed_id, {})[(t.platform, t.workspace)] = t.topic
+    return out
+
+
+def workspaces(channels: Iterable[dict[str, str]], tags: Iterable[dict[str, str]] = ()) -> str:
+    """Followers grouped by workspace, for `newsbot feeds`: "discord G1 (2 channels, topic x), …"."""
     counts: dict[tuple[str, str], int] = {}
     for c in channels:
         key = (c["platform"], c["workspace"] or "-")
         counts[key] = counts.get(key, 0) + 1
+    topics = {(t["platform"], t["workspace"] or "-"): t["topic"] for t in tags}
     return ", ".join(
-        f"{p} {w} ({n} channel{'s' * (n != 1)})" for (p, w), n in sorted(counts.items())
+        f"{p} {w} ({n} channel{'s' * (n != 1)}"
+        + (f", topic {topics[p, w]})" if (p, w) in topics else ")")
+        for (p, w), n in sorted(counts.items())
     )
 
 

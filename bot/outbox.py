@@ -32,6 +32,9 @@ class Outbox:
         self.topics = topics
         # Set whenever deliveries are created, so the worker can start on them at once.
         self.wake = asyncio.Event()
+        # The last compiled filters: compiling is ~0.17 ms per filter (34 ms for 200), and they
+        # rarely change between two polls that store stories.
+        self._filters: tuple[frozenset[tuple[int, KeywordFilter]], FilterSet] | None = None
 
     def tag(self, title: str, text: str, feed: Feed | None) -> list[TopicMatch]:
         """The story's topics, best first; a feed's own (operator's) `topic` counts as a match too.
@@ -57,13 +60,8 @@ class Outbox:
         A workspace's own tag of the feed (`/news follow <url> <topic>`) counts for that
         workspace's subscriptions only; it is not stored with the story.
         """
-        query = select(Subscription).where(
-            Subscription.mode == "instant", Subscription.paused_reason.is_(None)
-        )
-        subs = list((await tx.session.scalars(query)).all())
-        filters = FilterSet(_filters(subs))
         tags = await feed_tags(tx, feed.id) if feed.id is not None else {}
-        created = 0
+        tagged: list[tuple[Article, list[str]]] = []
         for story in stories:
             article = await tx.session.get(Article, story.article_id)
             if article is None:
@@ -73,14 +71,33 @@ class Outbox:
             if article.digest is not None:
                 shown = [m.topic for m in matches if not is_feed_key(m.topic)]
                 article.digest = {**article.digest, "topics": shown}
+            tagged.append((article, [m.topic for m in matches]))
+        # Only the subscriptions these stories can reach are read: a busy bot has thousands.
+        wanted = {t for _, topics in tagged for t in topics} | set(tags.values()) | {ALL_TOPICS}
+        query = select(Subscription).where(
+            Subscription.mode == "instant",
+            Subscription.paused_reason.is_(None),
+            Subscription.topic.in_(sorted(wanted)),
+        )
+        subs = list((await tx.session.scalars(query.order_by(Subscription.id))).all())
+        filters = self._filter_set(subs)
+        created = 0
+        for article, topics in tagged:
             # A story a subscription's filter rejects is simply not owed there (no row at all).
             skip = filters.rejected(article.title, article.text)
             kept = [s for s in subs if s.id not in skip]
-            topics = [m.topic for m in matches]
             created += await _owe(tx, kept, article.id, topics, now, tags)
         await tx.session.flush()
         if created:
             self.wake.set()
+
+    def _filter_set(self, subs: Sequence[Subscription]) -> FilterSet:
+        """These subscriptions' filters compiled, reusing the last compilation when unchanged."""
+        filters = _filters(subs)
+        key = frozenset(filters.items())
+        if self._filters is None or self._filters[0] != key:
+            self._filters = (key, FilterSet(filters))
+        return self._filters[1]
 
     async def due(
         self,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 PingKind = Literal["role", "group", "here"]
@@ -32,11 +32,14 @@ class Ping:
     kind: PingKind
     id: str = ""
     name: str = ""  # as shown to people, e.g. "@editors"
+    # Known when the command sets it, never stored: the platform will show this mention without
+    # notifying anyone (a Discord role that is not mentionable, the bot lacking the permission).
+    silent: bool = field(default=False, compare=False)
 
     @classmethod
-    def role(cls, role_id: int | str, name: str) -> Ping:
+    def role(cls, role_id: int | str, name: str, *, silent: bool = False) -> Ping:
         """A Discord role."""
-        return cls("role", str(role_id), "@" + name.lstrip("@"))
+        return cls("role", str(role_id), "@" + name.lstrip("@"), silent)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any] | None) -> Ping | None:

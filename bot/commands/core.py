@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -43,7 +43,7 @@ from bot.follows import is_feed_key, topic_labels, visible_feeds, workspace_tags
 from bot.outbox import digest_of
 from bot.roundups import best_stories
 from bot.settings import Settings
-from bot.store import Article, ChannelRef, Store, Transaction
+from bot.store import ChannelRef, Store
 from digests import Digest, DigestError, TopicSet, digest_html
 
 log = logging.getLogger(__name__)
@@ -74,30 +74,11 @@ class RoundupSource(Protocol):
         ...
 
 
-class Rank(Protocol):
-    """A ranking of stored articles: bot.roundups.best_stories(tx, topic, since, until, limit)."""
-
-    def __call__(
-        self,
-        tx: Transaction,
-        topic: str,
-        since: datetime,
-        until: datetime,
-        limit: int,
-        *,
-        keep: Keep | None = None,
-        where: ChannelRef | None = None,
-    ) -> Awaitable[list[Article]]:
-        """The period's best stories of the topic that `keep` keeps."""
-        ...
-
-
 class ArticleRoundups:
     """`RoundupSource` over a ranking of stored articles, so `/news digest` matches the roundups."""
 
-    def __init__(self, store: Store, rank: Rank = best_stories, *, limit: int = 10) -> None:
+    def __init__(self, store: Store, *, limit: int = 10) -> None:
         self._store = store
-        self._rank = rank
         self._limit = limit
 
     async def stories(
@@ -111,7 +92,7 @@ class ArticleRoundups:
     ) -> Sequence[Digest]:
         """The ranking's best stories of the period, as digests."""
         async with self._store.transaction() as tx:
-            articles = await self._rank(
+            articles = await best_stories(
                 tx, topic, since, until, self._limit, keep=keep, where=where
             )
         return [digest_of(a) for a in articles]

@@ -43,6 +43,25 @@ def register_discord_commands(tree: app_commands.CommandTree[Any], core: Core) -
         names += [n for n in core.topic_names if wanted in n and n not in names]
         return [app_commands.Choice(name=n, value=n) for n in names[:_CHOICES_MAX]]
 
+    async def followed_choices(
+        interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        followed = await followed_feeds(core.store, caller_of(interaction).where)
+        wanted = current.strip().lower()
+        return [
+            app_commands.Choice(name=feed_label(f)[:_CHOICE_MAX], value=f.url)
+            for _, f in followed
+            if len(f.url) <= _CHOICE_MAX and wanted in feed_label(f).lower()
+        ][:_CHOICES_MAX]
+
+    async def target_choices(
+        interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Topics, then the feeds this channel follows: options that take either offer both."""
+        topics = await topic_choices(interaction, current)
+        feeds = await followed_choices(interaction, current)
+        return (topics + feeds)[:_CHOICES_MAX]
+
     @news.command(name="summary", description="Digest any article page: key points and quotes")
     @app_commands.describe(url="The article's link", private="Only you see the reply")
     async def summary(
@@ -56,7 +75,7 @@ def register_discord_commands(tree: app_commands.CommandTree[Any], core: Core) -
         schedule="Empty: each story instantly. Or a roundup: hourly, daily 08:00 Europe/Berlin, "
         "weekdays 09:30, cron",
     )
-    @app_commands.autocomplete(topic=topic_choices)
+    @app_commands.autocomplete(topic=target_choices)
     async def subscribe(
         interaction: discord.Interaction[Any], topic: str, schedule: str | None = None
     ) -> None:
@@ -71,7 +90,7 @@ def register_discord_commands(tree: app_commands.CommandTree[Any], core: Core) -
         name="unsubscribe", description="Stop posting a topic (or a feed) in this channel"
     )
     @app_commands.describe(topic="The topic to stop, or a followed feed's URL (unfollows it)")
-    @app_commands.autocomplete(topic=topic_choices)
+    @app_commands.autocomplete(topic=target_choices)
     async def unsubscribe(interaction: discord.Interaction[Any], topic: str) -> None:
         await run(
             interaction, core, "unsubscribe", lambda: make_command("unsubscribe", topic=topic)
@@ -83,7 +102,7 @@ def register_discord_commands(tree: app_commands.CommandTree[Any], core: Core) -
         action="include: only stories with a term; exclude: none with a term; clear: no filter",
         terms='Words or "quoted phrases", separated by spaces or commas',
     )
-    @app_commands.autocomplete(target=topic_choices)
+    @app_commands.autocomplete(target=target_choices)
     async def filter_(
         interaction: discord.Interaction[Any],
         target: str,
@@ -103,7 +122,7 @@ def register_discord_commands(tree: app_commands.CommandTree[Any], core: Core) -
         role="The role to mention",
         off="Stop mentioning anyone",
     )
-    @app_commands.autocomplete(target=topic_choices)
+    @app_commands.autocomplete(target=target_choices)
     async def ping(
         interaction: discord.Interaction[Any],
         target: str,
@@ -111,7 +130,7 @@ def register_discord_commands(tree: app_commands.CommandTree[Any], core: Core) -
         off: bool = False,
     ) -> None:
         def build() -> Command:
-            mention = role_ping(role) if role is not None else None
+            mention = role_ping(role, interaction.app_permissions) if role is not None else None
             return make_command("ping", topic=target, action="off" if off else None, ping=mention)
 
         await run(interaction, core, "ping", build)
@@ -147,17 +166,6 @@ def register_discord_commands(tree: app_commands.CommandTree[Any], core: Core) -
     ) -> None:
         await run(interaction, core, "follow", lambda: make_command("follow", url=url, topic=topic))
 
-    async def followed_choices(
-        interaction: discord.Interaction[Any], current: str
-    ) -> list[app_commands.Choice[str]]:
-        followed = await followed_feeds(core.store, caller_of(interaction).where)
-        wanted = current.strip().lower()
-        return [
-            app_commands.Choice(name=feed_label(f)[:_CHOICE_MAX], value=f.url)
-            for _, f in followed
-            if len(f.url) <= _CHOICE_MAX and wanted in feed_label(f).lower()
-        ][:_CHOICES_MAX]
-
     @news.command(name="unfollow", description="Stop posting a feed here")
     @app_commands.describe(url="The feed's link (as /news following shows it)")
     @app_commands.autocomplete(url=followed_choices)
@@ -176,11 +184,13 @@ def register_discord_commands(tree: app_commands.CommandTree[Any], core: Core) -
     tree.error(_on_error)
 
 
-def role_ping(role: discord.Role) -> Ping:
+def role_ping(role: discord.Role, bot: discord.Permissions) -> Ping:
     """A role as a ping; the @everyone role is refused (the bot never pings everyone)."""
     if role.is_default():
         raise CommandError("I never ping @everyone: choose a role.")
-    return Ping.role(role.id, role.name)
+    # Discord notifies a role that is not mentionable only when the sender may mention every
+    # role ("Mention @everyone, @here, and All Roles"); otherwise the mention is plain text.
+    return Ping.role(role.id, role.name, silent=not (role.mentionable or bot.mention_everyone))
 
 
 def caller_of(interaction: discord.Interaction[Any]) -> Caller:

@@ -58,7 +58,14 @@ async def set_ping(store: Store, where: ChannelRef, command: Command) -> Reply:
         return Reply((f"Pings off: `{name}` posts here mention no one.",), ephemeral=False)
     what = "roundup" if roundup else "story"
     line = f"Pings on: each `{name}` {what} posted here mentions {ping.label}."
-    return Reply((line,), ephemeral=False)
+    if not ping.silent:
+        return Reply((line,), ephemeral=False)
+    caveat = (
+        f"Heads-up: {ping.label} is not mentionable and I lack “Mention @everyone, @here, and All "
+        "Roles”, so posts will name the role without notifying anyone. Make the role mentionable "
+        "(Server Settings → Roles) or give me that permission."
+    )
+    return Reply((line, caveat), ephemeral=False)
 
 
 async def _subscription(

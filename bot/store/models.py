@@ -160,7 +160,7 @@ class Subscription(Base):
     platform: Mapped[str] = mapped_column(String(20))  # discord / slack / console
     workspace: Mapped[str] = mapped_column(String(64), default="")  # guild or team id
     channel: Mapped[str] = mapped_column(String(64))
-    topic: Mapped[str] = mapped_column(String(200))
+    topic: Mapped[str] = mapped_column(String(200), index=True)
     mode: Mapped[str] = mapped_column(String(10), default="instant")  # instant / roundup
     cron: Mapped[str | None] = mapped_column(String(100))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")

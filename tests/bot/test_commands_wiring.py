@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -12,7 +10,7 @@ from bot.commands.core import ArticleRoundups
 from bot.commands.wiring import build_commands
 from bot.fetch import Fetcher
 from bot.settings import load_settings
-from bot.store import Article, ChannelRef, Store, Transaction
+from bot.store import Store
 from tests.bot.commands_fixtures import T0, TOPICS, add_article, hours
 from tests.bot.conftest import make_settings
 
@@ -48,27 +46,13 @@ def test_socket_mode_replaces_the_route(tmp_path: Path, store: Store, fetcher: F
     assert pieces.web_routes == [] and pieces.socket_mode is not None
 
 
-async def test_article_roundups_use_the_injected_ranking(store: Store) -> None:
-    """`ArticleRoundups` passes topic, period and limit to the ranking and returns its digests."""
-    await add_article(store, "Probe lands", "The probe landed.")
-    asked: list[tuple[str, datetime, datetime, int]] = []
-
-    async def rank(
-        tx: Transaction,
-        topic: str,
-        since: datetime,
-        until: datetime,
-        limit: int,
-        *,
-        keep: Callable[[str, str], bool] | None = None,
-        where: ChannelRef | None = None,
-    ) -> list[Article]:
-        asked.append((topic, since, until, limit))
-        return [a for a in await store.recent_articles() if a.title == "Probe lands"]
-
-    stories = await ArticleRoundups(store, rank, limit=5).stories("science", T0 - hours(2), T0)
-    assert asked == [("science", T0 - hours(2), T0, 5)]
-    assert [(d.title, d.key_points) for d in stories] == [("Probe lands", ("The probe landed.",))]
+async def test_article_roundups_keep_the_best_up_to_the_limit(store: Store) -> None:
+    """`ArticleRoundups` (what `newsbot run` wires with `roundup_max_items`) returns the ranking's
+    best stories of the period, at most `limit`, newest first among equals."""
+    for hour in (3, 2, 1):
+        await add_article(store, f"Probe news {hour}", "The probe landed.", at=T0 - hours(hour))
+    stories = await ArticleRoundups(store, limit=2).stories("science", T0 - hours(4), T0)
+    assert [d.title for d in stories] == ["Probe news 1", "Probe news 2"]
 
 
 def test_slack_settings_come_from_slacks_own_variable_names(

@@ -15,6 +15,8 @@ from discord import app_commands
 from bot.commands.core import Core
 from bot.commands.discord_commands import register_discord_commands
 from bot.fetch import Fetcher
+from bot.follows import feed_key
+from bot.scheduler import utc_now
 from bot.store import ChannelRef, Store
 from digests import Digest
 from tests.bot.commands_fixtures import RecordingRoundups, make_core
@@ -179,6 +181,31 @@ async def test_topic_autocomplete_offers_matching_topics(
     [reply] = fake_discord.interaction_replies
     assert reply.type == 8
     assert reply.body["data"]["choices"] == [{"name": "science", "value": "science"}]
+
+
+async def test_options_taking_a_topic_or_a_feed_offer_the_channels_followed_feeds_too(
+    fake_discord: FakeDiscord, store: Store, fetcher: Fetcher
+) -> None:
+    """`/news ping` (like subscribe, unsubscribe and filter) offers the topics that match, then
+    the feeds this channel follows, valued by their URL; another channel's follow is not offered."""
+    now = utc_now()
+    news = fake_discord.guild.channel("news")
+    here = ChannelRef("discord", str(fake_discord.guild.id), str(news.id))
+    elsewhere = ChannelRef("discord", str(fake_discord.guild.id), "1")
+    mine, _ = await store.add_feed("https://scilog.example/feed.xml", now, origin="command")
+    theirs, _ = await store.add_feed("https://scinews.example/rss", now, origin="command")
+    await store.subscribe(here, feed_key(mine.id), now)
+    await store.subscribe(elsewhere, feed_key(theirs.id), now)
+    async with bot(fake_discord, make_core(store, fetcher)):
+        await fake_discord.send_interaction(
+            "ping", {"target": "sc"}, interaction_type=4, focused="target", channel=news
+        )
+        await wait_until(lambda: bool(fake_discord.interaction_replies))
+    [reply] = fake_discord.interaction_replies
+    assert reply.body["data"]["choices"] == [
+        {"name": "science", "value": "science"},
+        {"name": "https://scilog.example/feed.xml", "value": "https://scilog.example/feed.xml"},
+    ]
 
 
 async def test_digest_posts_roundup_embeds(

@@ -13,7 +13,7 @@ from bot.cli import main
 from bot.follows import feed_key
 from bot.opml import OpmlError, parse_opml
 from bot.scheduler import utc_now
-from bot.store import ChannelRef, Store
+from bot.store import ChannelRef, FeedTag, Store
 
 OPML = b"""<?xml version="1.0" encoding="utf-8"?>
 <opml version="2.0"><head><title>My feeds</title></head><body>
@@ -43,13 +43,19 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
     return code, out, err
 
 
-async def _follow(url: str, *channels: ChannelRef) -> None:
+async def _follow(url: str, *channels: ChannelRef, tag: str | None = None) -> None:
+    """Each channel follows the feed; `tag`: the first channel's workspace files it there."""
     store = Store(os.environ["NEWSBOT_DATABASE_URL"])
     try:
         feed = await store.feed(url)
         assert feed is not None
         for where in channels:
             await store.subscribe(where, feed_key(feed.id), utc_now())
+        if tag is not None:
+            async with store.transaction() as tx:
+                first = channels[0]
+                await tx.add(FeedTag(feed_id=feed.id, platform=first.platform,
+                                     workspace=first.workspace, topic=tag))  # fmt: skip
     finally:
         await store.close()
 
@@ -64,13 +70,15 @@ def test_feeds_lists_the_workspaces_that_follow_each_feed(
         ChannelRef("discord", "G1", "C2"),
         ChannelRef("slack", "T9", "C9"),
     ]
-    asyncio.run(_follow("https://harbour.example/feed.xml", *channels))
+    asyncio.run(_follow("https://harbour.example/feed.xml", *channels, tag="harbours"))
     code, out, _ = _run(capsys, "feeds")
-    assert code == 0 and "followed in: discord G1 (2 channels), slack T9 (1 channel)" in out
+    assert code == 0
+    assert "followed in: discord G1 (2 channels, topic harbours), slack T9 (1 channel)" in out
     [row] = json.loads(_run(capsys, "feeds", "--json")[1])
     assert row["followers"] == [
         {"platform": c.platform, "workspace": c.workspace, "channel": c.channel} for c in channels
     ]
+    assert row["tags"] == [{"platform": "discord", "workspace": "G1", "topic": "harbours"}]
     # `newsbot subscriptions` names the followed feed, not its `feed:N` key.
     subs = _run(capsys, "subscriptions")[1]
     assert "discord/G1/C1  https://harbour.example/feed.xml  instant" in subs

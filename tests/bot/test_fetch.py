@@ -230,3 +230,42 @@ async def test_last_modified_sent_back(server: FeedServer, fetcher: Fetcher) -> 
     first = await fetcher.fetch(server.url("/lm"))
     second = await fetcher.fetch(server.url("/lm"), last_modified=first.last_modified)
     assert first.last_modified == stamp and second.not_modified
+
+
+async def test_refused_connection_is_connection_failed_not_a_timeout(fetcher: Fetcher) -> None:
+    """A port nobody listens on fails at once as "connection failed", not as a timeout."""
+    import socket
+
+    with socket.socket() as s:  # a free port, closed again before the fetch
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(FetchError, match=r"^connection failed: "):
+        await fetcher.fetch(f"http://127.0.0.1:{port}/f")
+
+
+async def test_server_hanging_up_mid_answer_is_connection_failed(fetcher: Fetcher) -> None:
+    """A server that closes the connection before a whole answer gives "connection failed"."""
+    import asyncio
+
+    async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort")
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(hang_up, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        with pytest.raises(FetchError, match=r"^connection failed: "):
+            await fetcher.fetch(f"http://127.0.0.1:{port}/f")
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+async def test_cookies_are_never_sent_back(server: FeedServer, fetcher: Fetcher) -> None:
+    """A cookie one site sets is not kept: the next request carries no Cookie header."""
+    server.static("/f", b"<rss/>", headers={"Set-Cookie": "session=abc; Path=/"})
+    await fetcher.fetch(server.url("/f"))
+    await fetcher.fetch(server.url("/f"))
+    assert "Cookie" not in server.last_headers["/f"]

@@ -83,6 +83,23 @@ async def test_filter_and_role_ping_shape_what_reaches_discord(
     assert "never with `football match` or `sport`; pings @Editors" in listing
 
 
+async def test_a_role_that_will_not_be_notified_gets_a_heads_up(
+    fake_discord: FakeDiscord, store: Store, discord_bot: DiscordAdapter
+) -> None:
+    """A role that is not mentionable, with the bot lacking "Mention All Roles": the ping is set
+    (the server may fix it later) and the reply says posts will not notify anyone, and how to fix
+    it."""
+    where = _news(fake_discord)
+    await store.subscribe(where, "world", T0)
+    quiet = fake_discord.guild.role("Quiet")
+    said = await _command(fake_discord, "ping", {"target": "world", "role": quiet})
+    first, caveat = said.split("\n")
+    assert first == "Pings on: each `world` story posted here mentions @Quiet."
+    assert "without notifying anyone" in caveat and "mentionable" in caveat
+    [sub] = await store.subscriptions(where)
+    assert sub.ping == {"kind": "role", "id": str(quiet.id), "name": "@Quiet"}
+
+
 async def test_roundup_pings_the_role_on_its_first_message_only(
     fake_discord: FakeDiscord,
     store: Store,

@@ -153,6 +153,23 @@ async def test_excluded_story_is_not_owed_and_others_still_are(
     assert [where.channel for where, _, _ in sender.sent] == ["other"]
 
 
+async def test_a_changed_filter_applies_to_the_next_stories_at_once(
+    store: Store, outbox: Outbox
+) -> None:
+    """The outbox reuses its compiled filters only while they are unchanged: a filter cleared
+    between two polls lets the next story through, and setting it again stops the one after."""
+    await store.subscribe(NEWS, "world", T0)
+    await _set(store, NEWS, "world", exclude_terms=["sanctions"])
+    for n, slug in enumerate(("g1", "g2", "g3"), start=1):
+        if slug == "g2":
+            await _set(store, NEWS, "world", exclude_terms=None)
+        if slug == "g3":
+            await _set(store, NEWS, "world", exclude_terms=["sanctions"])
+        title, text = china_text(n)
+        await store_story(store, outbox, T0, slug=slug, title=title, text=text)
+    assert [r.item for r in await outbox.deliveries()] == ["g2"]
+
+
 async def test_include_filter_lets_matching_stories_through(store: Store, outbox: Outbox) -> None:
     """Only stories with an include term are owed: one with it arrives, one without does not."""
     await store.subscribe(NEWS, "world", T0)

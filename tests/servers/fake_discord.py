@@ -61,7 +61,11 @@ def default_guild() -> FakeGuild:
             FakeChannel(snowflake(), "news"),
             FakeChannel(snowflake(), "secret", hidden=True),
         ),
-        roles=(FakeRole(snowflake(), "Editors"), FakeRole(snowflake(), "Night shift")),
+        roles=(
+            FakeRole(snowflake(), "Editors"),
+            FakeRole(snowflake(), "Night shift"),
+            FakeRole(snowflake(), "Quiet", mentionable=False),
+        ),
     )
 
 
