@@ -221,12 +221,13 @@ class TopicSet:
         plain_text = text.isascii()
         # Tokens never hold whitespace, so each whitespace-separated piece is tokenised alone;
         # most pieces are one plain word, settled by one dictionary lookup without the regex.
-        # casefold() keeps whitespace as it is and makes none, so the two splits line up.
+        # casefold() keeps whitespace as it is and makes none, so the two splits line up. In
+        # ASCII text it is lower(), and lowering each piece (compiled) beats a second split.
         pieces = text.split()
-        folded = text.casefold().split()
+        folded = None if plain_text else text.casefold().split()
         for k in range(len(pieces)):
             piece = pieces[k]
-            low = folded[k]
+            low = piece.lower() if folded is None else folded[k]
             if low in words and piece.isalnum():
                 # One word of letters and digits is one token (a term word holds no CJK
                 # character beside others), its case-folded form `low`.
