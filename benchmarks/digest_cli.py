@@ -8,8 +8,11 @@ included) on the cased CNN/DailyMail dev articles written to a temporary batch f
 of them and once on only those of at least `--long` characters. Its CPU time comes from
 `resource.getrusage(RUSAGE_CHILDREN)`; the same command on a one-line batch is the startup
 (imports, config, topic set, first-use loading), subtracted before dividing by the other
-articles. Each command runs `--runs` times, interleaved, and the least CPU time of each counts:
-the machine is shared, and other work only ever adds time. The baseline, in the same run and
+articles. Each command runs `--runs` times, interleaved. In each run the startup is subtracted
+from the batch timed right after it (the two see the same load on the shared machine), and the
+median over the runs counts: the startup (~1.3 s) moves by ±0.1 s from run to run, as much as
+0.2 ms per long article, so the least CPU time of each command apart (the figure before) could
+pair a lucky startup with an unlucky batch. The baseline, in the same run and
 process as this script, is sumy's LexRank (as in `benchmarks.keypoints`) summarising the same
 articles: CPU time per article, over the sentences newsbot's splitter found.
 """
@@ -24,6 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from statistics import median
 
 from benchmarks._data import CASED, add_data_argument, build, read_jsonl, require
 from benchmarks.keypoints import lexrank
@@ -39,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=0, help="only the first N articles (0: all)")
     parser.add_argument("--long", type=int, default=4000, help="characters of a long article")
     parser.add_argument(
-        "--runs", type=int, default=3, help="runs of each command; least CPU counts"
+        "--runs", type=int, default=5, help="runs of each command; the median counts"
     )
     parser.add_argument("--old", type=Path, help="a checkout whose command is timed alongside")
     args = parser.parse_args(argv)
@@ -55,13 +59,18 @@ def main(argv: list[str] | None = None) -> int:
         files = {"startup": _write_batch(Path(tmp) / "one.jsonl", [_ONE_LINE])}
         for name, group in groups.items():
             files[name] = _write_batch(Path(tmp) / f"{len(files)}.jsonl", group)
-        cpu = {(tree, name): float("inf") for tree in trees for name in files}
+        # CPU seconds of each run's command, per tree and batch.
+        cpu: dict[tuple[str, str], list[float]] = {(t, n): [] for t in trees for n in files}
         for _ in range(max(1, args.runs)):
             for name, path in files.items():
                 for tree, where in trees.items():
-                    cpu[tree, name] = min(cpu[tree, name], _child_cpu(where, path))
+                    cpu[tree, name].append(_child_cpu(where, path))
     for tree in trees:
-        print(f"{tree}: startup (a one-line batch) {cpu[tree, 'startup'] * 1000:.0f} ms CPU")
+        startups = cpu[tree, "startup"]
+        print(
+            f"{tree}: startup (a one-line batch) {median(startups) * 1000:.0f} ms CPU"
+            f" (runs: {min(startups) * 1000:.0f}–{max(startups) * 1000:.0f} ms)"
+        )
     summarize = lexrank()
     summarize(articles[0])  # warm-up, as the one-line batch warms the command up
     print(f"{'cased CNN dev':<28} {'articles':>8} {'characters':>10} {'LexRank':>11}", end="")
@@ -76,10 +85,14 @@ def main(argv: list[str] | None = None) -> int:
         chars = sum(map(len, group)) / len(group)
         row = f"{name:<28} {len(group):>8} {chars:>10,.0f} {baseline * 1000:>8.3f} ms"
         for tree in trees:
-            per = (cpu[tree, name] - cpu[tree, "startup"]) / len(group)
+            pairs = zip(cpu[tree, name], cpu[tree, "startup"], strict=True)
+            per = median([(batch - startup) / len(group) for batch, startup in pairs])
             row += f" {per * 1000:>8.3f} ms {baseline / per:>6.1f}×"
         print(row)
-    print("(ms of CPU per article, startup excluded; ratio: LexRank's time over the command's)")
+    print(
+        "(ms of CPU per article, startup excluded, median of the runs;"
+        " ratio: LexRank's time over the command's)"
+    )
     return 0
 
 
