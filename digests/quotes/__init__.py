@@ -76,6 +76,8 @@ def find_quotes(text: str) -> list[Quote]:
         # Lowercased once per paragraph in one C call (no token holds a newline).
         lows = "\n".join(texts).lower().split("\n") if texts else []
         bounds = sentence_bounds(texts)
+        if pw.quoted:
+            bounds = _split_after_quotes(bounds, pw, text, marked, p)
         colon = bool(bounds) and texts[bounds[-1][1] - 1] == ":"
         lead_in = tokens_of(pw, *bounds[-1]) if colon else None
         caps = capitals(texts)
@@ -188,6 +190,49 @@ def _speakers(
                 if nxt in described:
                     described.add(index)
     return out
+
+
+def _split_after_quotes(
+    bounds: list[tuple[int, int]], pw: Words, text: str, marked: list[Marked], p: int
+) -> list[tuple[int, int]]:
+    """Sentences also end after a quotation that ends in a period before a capital.
+
+    '“… too late.” Kasich said he would …' is two sentences: the quotation's own period ends
+    the first (attribution after a quotation takes a comma, "!" or "?" instead: “Stop!” Ana
+    shouted). The tokens hide the quotation's text, so the marks are read here.
+    """
+    texts = pw.texts
+    ends: list[int] = []
+    for at, index in pw.quoted:
+        if at + 1 >= len(texts) or not texts[at + 1][:1].isupper():
+            continue
+        m = marked[index]
+        # The content span leaves out a comma before the closing mark ('… etc.,”'): read up to
+        # the mark itself.
+        k = m.paragraphs.index(p)
+        said = text[m.spans[k][0] : m.extents[k][1] - 1].rstrip()
+        if said.endswith(".") and not said.endswith("..") and not _attribution(texts, at + 1):
+            ends.append(at + 1)
+    if not ends:
+        return bounds
+    out: list[tuple[int, int]] = []
+    for a, b in bounds:
+        for cut in ends:
+            if a < cut < b:
+                out.append((a, cut))
+                a = cut
+        out.append((a, b))
+    return out
+
+
+def _attribution(texts: list[str], k: int) -> bool:
+    """True when the words from k to the next stop only attribute ('“….” Trump said.'): a
+    period typed for the comma, not a new sentence."""
+    rest = texts[k : k + 7]
+    end = next((i for i, t in enumerate(rest) if t in ".!?"), -1)
+    if end < 2:
+        return False
+    return rest[0].lower() in lx.CUE_VERBS or rest[end - 1].lower() in lx.CUE_VERBS
 
 
 def _said_before(pw: Words, a: int, b: int, _index: int, lowered: list[str]) -> Mention | None:

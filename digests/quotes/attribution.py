@@ -314,8 +314,11 @@ def _phrase(words: list[Token]) -> Mention | None:
     if runs and runs[0][0] is words[0] and nm.opens_sentence(low_first):
         if len(runs[0]) > 1:
             runs[0] = runs[0][1:]
-        elif low_first in lx.OPENERS:
-            # Alone, only a listed opener: "Manning said", "Read said" are surnames.
+        elif low_first in lx.OPENERS or (
+            low_first in lx.CUE_VERBS and low_first.endswith(("ing", "ed"))
+        ):
+            # Alone, only a listed opener or a speech verb's participle ("Adding, …"):
+            # "Manning said", "Read said" are surnames.
             runs = runs[1:]
     runs = _join_of(words, runs)
     head = words[-1].text.lower()

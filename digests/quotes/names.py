@@ -237,12 +237,19 @@ def entity(
 def _roles_in(text: list[str], k: int) -> set[str]:
     """Role words of an appositive after a name: 'Jane Smith, the city's engineer,'."""
     out: set[str] = set()
+    role = False  # the word before was a role or title
     for word in text[k : k + 9]:
         if word in ",.;:" or word == QUOTE_TEXT:
             break
         low = word.lower()
         if low in lx.ROLE_NOUNS or low in lx.TITLES:
             out.add(low)
+            role = True
+            continue
+        if role and word[:1].isupper() and not word.endswith(("'s", "’s")):
+            # "in Florida, law professor Tim Canova": the role is the next name's, not this one's.
+            return set()
+        role = False
     return out
 
 

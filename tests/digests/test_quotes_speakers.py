@@ -349,3 +349,42 @@ def test_a_middle_initial_and_an_organisation_title() -> None:
     """ "said Senate Minority Leader Harry M. Reid (D-Nev.)": the full name, initial kept."""
     text = '"I do not remember anything this shameful," said Senate Minority Leader Harry M. Reid.'
     assert _speakers(text) == ["Harry M Reid"]
+
+
+def test_a_quotation_ending_in_a_period_ends_its_sentence() -> None:
+    """'“… yet.” Tamm said he …' starts a new sentence: its cue is not the quotation's."""
+    text = (
+        'Ana Okafor spoke first. "The ferries will keep running," Okafor told the board. '
+        '"We have not decided on the fares yet." Ben Tamm said he would vote against the plan.'
+    )
+    assert _speakers(text) == ["Ana Okafor", "Ana Okafor"]
+
+
+def test_a_capitalised_pronoun_after_a_quotation_starts_a_new_sentence() -> None:
+    """'… Tamm interjected: “….” He said …' is Tamm's quotation, not the next sentence's."""
+    text = (
+        "Ana Okafor defended the fares, to which Ben Tamm interjected: "
+        '"That is simply not true." He said the ferries lose money every winter.'
+    )
+    assert _speakers(text) == ["Ben Tamm"]
+
+
+def test_a_period_typed_for_a_comma_still_attributes() -> None:
+    """'“… winter.” Tamm said.' is a typo for a comma: Tamm still speaks."""
+    text = 'Ben Tamm runs the ferries. "The ferries will keep running all winter." Tamm said.'
+    assert _speakers(text) == ["Ben Tamm"]
+
+
+def test_a_role_before_another_name_is_not_the_place_s() -> None:
+    """'in Brookfield, law professor Ben Tamm': Brookfield is no person for 'she'."""
+    text = (
+        "Ana Okafor chairs the ferry board. Her rival in Brookfield, law professor Ben Tamm, "
+        'wants lower fares. "The fares will stay as they are," she said.'
+    )
+    assert _speakers(text) == ["Ana Okafor"]
+
+
+def test_a_speech_verb_opening_a_sentence_is_no_name() -> None:
+    """'Adding, “…”' after someone's words is no speaker called Adding."""
+    text = 'Ben Tamm said the ferries were "doing fine." Adding, "The fares will stay as they are."'
+    assert _speakers(text) == ["Ben Tamm", "Ben Tamm"]
