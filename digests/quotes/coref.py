@@ -59,6 +59,9 @@ class Registry:
         self._said: set[int] = set()  # starts of names a speech verb is about ("X said")
         self._places: set[str] = set()  # names the article puts a place word before ("in X")
         self._confirmed: set[str] = set()  # last words of names a cue, title or role confirm
+        # Names a gendered role or title marks ("her father Khaled", "Mrs. Cook"): the names
+        # as mentioned, so that "Megda Belkacemi" is not "he" for her father's "Khaled".
+        self._gender: dict[str, str] = {}  # name -> "he" | "she"
 
     def add_sentence(
         self,
@@ -173,6 +176,10 @@ class Registry:
                 name, _, start, sentence, lead, _, roles = entity
                 entity = _new(Entity, (name, "person", start, sentence, lead, False, roles))
             self._entity_of[run] = entity
+            if entity.roles and not entity.roles.isdisjoint(lx.GENDERED):
+                he = not entity.roles.isdisjoint(lx.MALE_ROLES)
+                if he != (not entity.roles.isdisjoint(lx.FEMALE_ROLES)):
+                    self._gender[entity.name] = "he" if he else "she"
             self._add(entity, confirmed)
 
     def _add(self, entity: Entity, confirmed: bool) -> None:
@@ -304,6 +311,7 @@ class Registry:
             last is not None
             and (want == "org") == (self.kind_of(last) == "org")
             and self._gender_fits(last, pronoun)
+            and self._gender.get(last, pronoun) == pronoun
         ):
             return last
         return self.canonical(other.name, other.start) if other is not None else None
@@ -359,6 +367,9 @@ class Registry:
         ):
             # "in San Jose" elsewhere, and never "San Jose said": a place, not a person.
             return False
+        gender = self._gender.get(e.name) or self._gender.get(" ".join(full))
+        if gender is not None:
+            return gender == pronoun
         given = full[0].lower()
         if pronoun == "he":
             return given not in lx.FEMALE

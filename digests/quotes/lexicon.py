@@ -181,6 +181,16 @@ DATE_WORDS: Final = frozenset(
 
 WORD: Final[re.Pattern[str]] = re.compile(r"[^\W_](?:[\w’'.\-]*[^\W_])?|[^\w\s]")
 
+# Roles and titles that say whether "he" or "she" stands for a name ("her father Khaled").
+MALE_ROLES: Final = frozenset(
+    "father husband son man mr mr. king prince congressman businessman boyfriend".split()
+)
+FEMALE_ROLES: Final = frozenset(
+    """mother wife daughter woman mrs mrs. ms ms. queen princess congresswoman businesswoman
+    girlfriend""".split()
+)
+GENDERED: Final = MALE_ROLES | FEMALE_ROLES
+
 # Common given names by usual gender, so that "she" does not pick "Rob Fleming" (a small list:
 # names not in it are compatible with either pronoun).
 FEMALE: Final = frozenset(
