@@ -261,6 +261,9 @@ class Registry:
             return None
         if head in lx.ORG_NOUNS and head not in lx.ROLE_NOUNS:
             return self._salient("it", mention.start, sentence, None)
+        # The latest person with that role, unless the previous speaker has it too: "the
+        # minister said" after Freeland spoke is Freeland, though a Prime Minister came since.
+        latest: str | None = None
         for run in range(len(self._runs) - 1, -1, -1):
             _, low, start, i, j = self._runs[run][:5]
             if start >= mention.start:
@@ -270,7 +273,12 @@ class Registry:
             self._make((run,))
             e = self._entity_of.get(run)
             if e is not None and e.kind == "person" and head in e.roles:
-                return self.canonical(e.name, e.start)
+                name = self.canonical(e.name, e.start)
+                if last is None or name == last:
+                    return name
+                latest = latest or name
+        if latest is not None:
+            return latest
         if head in lx.UNNAMED_ROLES or any(
             s < mention.start and h == head for s, h in self.anonymous
         ):
