@@ -102,8 +102,7 @@ DOCUMENTS: Final = frozenset(
 # Roles of people an article quotes without naming them: "the spokesman said" after a named
 # minister is the minister's spokesman, not the minister.
 UNNAMED_ROLES: Final = frozenset(
-    """spokesperson spokesman spokeswoman spokespeople source aide adviser advisor friend witness
-    neighbour neighbor resident colleague employee worker official""".split()
+    """spokesperson spokesman spokeswoman spokespeople source aide adviser advisor official""".split()
 )
 ORG_NOUNS: Final = frozenset(
     """company firm agency ministry department government police council committee commission
