@@ -206,8 +206,12 @@ class Registry:
         self._need(word)
         return word in self._people
 
-    def canonical(self, name: str, before: int) -> str:
-        """A surname, given name or shortened form mapped to the full name introduced earlier."""
+    def canonical(self, name: str, before: int, pronoun: str = "") -> str:
+        """A surname, given name or shortened form mapped to the full name introduced earlier.
+
+        `pronoun` ("he", "she"), when given, leaves out full names it cannot stand for: "she"
+        after "Clinton" is Hillary Clinton, though Bill Clinton was named since.
+        """
         name, tokens = _bare(name)
         if not tokens:
             return name
@@ -221,6 +225,13 @@ class Registry:
             words = full.split()
             if len(words) <= n or not nm.contains(words, tokens):
                 continue
+            if pronoun and (
+                words[-n:] != tokens
+                or len(words) > 4
+                or self._kinds.get(full, ()) != {"person"}
+                or not self._gender_of_fits(full, pronoun)
+            ):
+                continue  # only people whose name ends in the words can be "he" or "she"
             fit = 2 * ("org" not in self._kinds.get(full, ())) + (words[-n:] == tokens)
             k = bisect_left(starts, before)
             key = (fit, 1, starts[k - 1], full) if k else (fit, 0, -starts[0], full)
@@ -298,7 +309,7 @@ class Registry:
         want = "org" if pronoun == "it" else "person"
         here = self._fitting(sentence, pronoun, before, lead_only=True)
         if here:
-            return self.canonical(here[0].name, here[0].start)
+            return self._named(here[0].name, here[0].start, pronoun)
         other: Entity | None = None
         for back in range(sentence - 1, sentence - _WINDOW - 1, -1):
             found = self._fitting(back, pronoun, before)
@@ -312,7 +323,7 @@ class Registry:
                     other = other or found[0]
                     continue
                 pick = pick or found[0]
-                return self.canonical(pick.name, pick.start)
+                return self._named(pick.name, pick.start, pronoun)
             if pronoun and pronoun not in self._pronouns.get(back, set()) and back < sentence - 2:
                 break
         if (
@@ -322,7 +333,24 @@ class Registry:
             and self._gender.get(last, pronoun) == pronoun
         ):
             return last
-        return self.canonical(other.name, other.start) if other is not None else None
+        return self._named(other.name, other.start, pronoun) if other is not None else None
+
+    def _named(self, name: str, start: int, pronoun: str) -> str:
+        """The full name of a mention a pronoun stands for: the usual one, unless the pronoun
+        rules it out and another person of that surname fits ("Clinton … she")."""
+        full = self.canonical(name, start)
+        if pronoun in lx.PERSONAL and not self._gender_of_fits(full, pronoun):
+            other = self.canonical(name, start, pronoun)
+            if len(other.split()) > 1:
+                return other
+        return full
+
+    def _gender_of_fits(self, name: str, pronoun: str) -> bool:
+        """True unless the name's gendered role or given name rules the pronoun out."""
+        gender = self._gender.get(name)
+        if gender is not None:
+            return gender == pronoun
+        return self._gender_fits(name, pronoun)
 
     @staticmethod
     def _gender_fits(name: str, pronoun: str) -> bool:
@@ -375,12 +403,11 @@ class Registry:
         ):
             # "in San Jose" elsewhere, and never "San Jose said": a place, not a person.
             return False
-        gender = self._gender.get(e.name) or self._gender.get(" ".join(full))
+        gender = self._gender.get(e.name)
         if gender is not None:
             return gender == pronoun
-        given = full[0].lower()
-        if pronoun == "he":
-            return given not in lx.FEMALE
-        if pronoun == "she":
-            return given not in lx.MALE
-        return True
+        if pronoun not in lx.PERSONAL or self._gender_of_fits(" ".join(full), pronoun):
+            return True
+        # Another full name with that surname may fit: "Clinton … she" after Bill Clinton.
+        other = self.canonical(e.name, e.start, pronoun)
+        return len(other.split()) > 1 and other != " ".join(full)

@@ -388,3 +388,22 @@ def test_a_speech_verb_opening_a_sentence_is_no_name() -> None:
     """'Adding, “…”' after someone's words is no speaker called Adding."""
     text = 'Ben Tamm said the ferries were "doing fine." Adding, "The fares will stay as they are."'
     assert _speakers(text) == ["Ben Tamm", "Ben Tamm"]
+
+
+def test_a_gendered_role_rules_out_the_other_pronoun() -> None:
+    """'Her father Khaled' is not 'she', though he is named last."""
+    text = (
+        "Noor Haddad waited outside the courthouse all morning. Her father Khaled was among the "
+        'victims. "I am ready to hear the sentence," she said.'
+    )
+    assert _speakers(text) == ["Noor Haddad"]
+
+
+def test_she_after_a_shared_surname_is_the_woman_of_that_name() -> None:
+    """'Okafor … she' after Ben Okafor was named is Maria Okafor, not no one."""
+    text = (
+        "Maria Okafor runs the bakery. Her husband, Ben Okafor, opened it in 1990. He still "
+        "bakes the bread every night. The shop sells rye and sourdough. Okafor said on Monday "
+        'that the shop would stay open. "We will be open on Sunday," she added.'
+    )
+    assert _speakers(text) == ["Maria Okafor"]
