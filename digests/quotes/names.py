@@ -67,6 +67,39 @@ def lead_index(text: list[str], low: list[str]) -> int:
     Every helper here reads one sentence as its token texts (`text`, a quotation standing as
     QUOTE_TEXT) and the same lowercased (`low`).
     """
+    return _past_modifier(text, low, _subject_start(text, low))
+
+
+def _past_modifier(text: list[str], low: list[str], i: int) -> int:
+    """Where the subject's own name starts, past a name that only modifies it.
+
+    "North Carolina’s Ada Fisher", "Trump senior adviser Jason Miller", "Florida consultant
+    Rick Wilson": the person is the last name; "Trump’s plan was …": a possessive makes no
+    subject at all (the index of the word after it, where no name starts).
+    """
+    n = len(text)
+    if i >= n or not text[i][:1].isupper() or text[i] == QUOTE_TEXT:
+        return i
+    j = i
+    while j < n and text[j][:1].isupper() and text[j] != QUOTE_TEXT:
+        j += 1
+        if text[j - 1].endswith(("'s", "’s")):
+            # The name after it starts there, or no name does; a long capitalised run after it
+            # is a title-case headline ("Smith’s Final Column Explains Why …"), no person.
+            k = j
+            while k < n and text[k][:1].isupper() and text[k] != QUOTE_TEXT:
+                k += 1
+            return j if k - j <= 3 else i
+    k = j
+    while k < n and k < j + 4 and text[k].islower():
+        k += 1
+    role = any(w in lx.ROLE_NOUNS or w in lx.TITLES for w in low[j:k])
+    if role and k < n and text[k][:1].isupper() and text[k] != QUOTE_TEXT:
+        return k
+    return i
+
+
+def _subject_start(text: list[str], low: list[str]) -> int:
     i = 0
     if text and (low[0] in _INTRO or (opens_sentence(low[0]) and text[1:2] != [","])):
         # "Speaking in Vaughan, Ont., on Thursday, Trudeau denied", "Anticipating blowback,

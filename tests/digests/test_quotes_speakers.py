@@ -407,3 +407,29 @@ def test_she_after_a_shared_surname_is_the_woman_of_that_name() -> None:
         'that the shop would stay open. "We will be open on Sunday," she added.'
     )
     assert _speakers(text) == ["Maria Okafor"]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "Brookfield’s Ana Okafor, one of three new council members, said the fares would "
+            'stay. "We will keep the ferries running," she said.',
+            "Ana Okafor",
+        ),
+        (
+            "Ben Tamm wants to cut the fares. Tamm senior policy adviser Sam Okafor said in a "
+            'statement that the fares would stay. "We will keep the ferries running," he said.',
+            "Sam Okafor",
+        ),
+        (
+            "Ben Tamm wants to cut the fares. Tamm’s plan will not pass, Sam Okafor said on "
+            'Monday. "We will keep the ferries running," he said.',
+            "Sam Okafor",
+        ),
+    ],
+    ids=["possessive-place", "name-role-name", "possessive-subject"],
+)
+def test_a_name_that_only_modifies_the_subject_is_not_it(text: str, speaker: str) -> None:
+    """'Brookfield’s Ana Okafor', 'Tamm adviser Ana Okafor', 'Tamm’s plan': not Tamm."""
+    assert _speakers(text) == [speaker]
