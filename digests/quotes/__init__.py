@@ -10,7 +10,7 @@ from typing import Final
 
 from digests.model import Quote, Span
 from digests.quotes import lexicon as lx
-from digests.quotes.attribution import Mention, cue_subject, reports, speaker_mention, subject
+from digests.quotes.attribution import Mention, cue_subject, reports, speaker_mention
 from digests.quotes.coref import Registry
 from digests.quotes.marks import Marked, find_marked, paragraphs
 from digests.quotes.tokens import (
@@ -45,7 +45,6 @@ def find_quotes(text: str) -> list[Quote]:
             by_para.setdefault(para, []).append((index, extent))
     registry = Registry()
     mentions: dict[int, tuple[Mention, int]] = {}
-    subjects: dict[int, tuple[Mention, int]] = {}  # the sentence before's subject, if no one else
     cued: set[int] = set()  # quotes whose sentence has a speech cue
     only_quotes: set[int] = set()
     framed: set[int] = set()  # quotes a speech verb leads into ("caused “serious difficulties”")
@@ -117,20 +116,12 @@ def find_quotes(text: str) -> list[Quote]:
                         mention = _said_before(*before)
                         if mention is not None:
                             mentions[tok.quote] = (mention, before[3])
-                        else:
-                            # "He lost patients early on. “When somebody dies, …”": with no
-                            # speaker nearer, the sentence before's subject speaks.
-                            mention = subject(tokens_of(before[0], before[1], before[2]))
-                            if mention is not None and (
-                                mention.kind == "name" or mention.text in lx.PERSONAL
-                            ):
-                                subjects[tok.quote] = (mention, before[3])
                 before = None
             else:
                 before = (pw, a, b, count, lowered)
             count += 1
     described: set[int] = set()
-    speakers = _speakers(marked, registry, mentions, only_quotes, described, subjects)
+    speakers = _speakers(marked, registry, mentions, only_quotes, described)
     out: list[Quote] = []
     for index, m in enumerate(marked):
         words = " ".join(" ".join(text[s:e] for s, e in m.spans).split())
@@ -159,7 +150,6 @@ def _speakers(
     mentions: dict[int, tuple[Mention, int]],
     only_quotes: set[int],
     described: set[int],
-    subjects: dict[int, tuple[Mention, int]],
 ) -> dict[int, str]:
     """Resolve each quote's speaker; unattributed quotes continue their paragraph's speaker.
 
@@ -187,8 +177,6 @@ def _speakers(
             name = last
             if last != named:
                 described.add(index)
-        elif name is None and found is None and index in subjects:
-            name = registry.resolve(*subjects[index], named)
         if name is not None:
             out[index] = name
             last, last_para = name, m.paragraphs[-1]
