@@ -268,9 +268,24 @@ def _backward(sent: list[Token], j: int) -> Mention | None:
             break
         words.insert(0, tok)
         if low in _DETERMINERS:
+            words = _role_of(sent, j - 1) + words
             break
         j -= 1
     return _phrase(words) if words else None
+
+
+def _role_of(sent: list[Token], k: int) -> list[Token]:
+    """ "a spokesperson for", "one veteran of" ending at k, before "the camp": the role the
+    phrase after it belongs to, else []."""
+    if k < 1 or sent[k].text not in ("of", "for") or sent[k - 1].text.lower() not in lx.ROLE_NOUNS:
+        return []
+    for d in range(k - 2, max(-1, k - 5), -1):
+        low = sent[d].text.lower()
+        if low in _DETERMINERS:
+            return sent[d : k + 1]
+        if not sent[d].text.islower() or low in _NP_STOP:
+            return []
+    return []
 
 
 def _appositive(sent: list[Token], j: int) -> Mention | None:
@@ -296,7 +311,7 @@ def _phrase(words: list[Token]) -> Mention | None:
     for k, tok in enumerate(words):
         text = tok.text
         low = text.lower()
-        capital = text[:1].isupper() and low not in lx.NOT_NAMES
+        capital = (text[:1].isupper() and low not in lx.NOT_NAMES) or _particle_name(text)
         if capital or (current and text == ".") or (low in lx.CONNECTORS and _particle(words, k)):
             current.append(tok)
             if text.endswith(("'s", "’s")):
@@ -341,6 +356,12 @@ def _phrase(words: list[Token]) -> Mention | None:
         indefinite = start.text.lower() in ("a", "an", "one", "another")
         return Mention(_join(words[at:]), "description", start.start, indefinite)
     return None
+
+
+def _particle_name(text: str) -> bool:
+    """True for a name whose particle is joined by a hyphen: "al-Shabaab", "el-Sisi"."""
+    particle, _, rest = text.partition("-")
+    return rest[:1].isupper() and particle.lower() in lx.CONNECTORS
 
 
 def _particle(words: list[Token], k: int) -> bool:

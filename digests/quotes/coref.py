@@ -120,6 +120,11 @@ class Registry:
                 run_end = nm.run_end(text, i, words)
                 if run_end == i:
                     continue
+            if run_end < n and text[run_end] == "/" and i and text[i - 1] == "(":
+                # "(Ana Okafor/CBC)": a photo credit names who took a picture, not anyone in
+                # the story.
+                after = run_end
+                continue
             run = len(runs)
             runs.append(
                 (text, words, starts[i], i, run_end, index, i == lead_at, cued and i == lead_at)

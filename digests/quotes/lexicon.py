@@ -33,7 +33,7 @@ growl hiss murmur stammer interrupt chuckle cry thunder beam retaliate
 """.replace("\n", " ")
 _IRREGULAR: Final = """said say says saying told tell tells telling wrote write writes writing written
 thought felt knew put read went quoth quipped quipping snapped snapping admitted admitting
-spoke spoken sang sung sing sings singing called calls calling expressed expresses expressing shot fired remembered""".split()
+spoke spoken sang sung sing sings singing commented surmised opined called calls calling expressed expresses expressing shot fired remembered""".split()
 
 CUE_VERBS: Final = frozenset(_forms(_REGULAR) | set(_IRREGULAR))
 # Cues that name where a report came from rather than who spoke; used only when nothing better.

@@ -433,3 +433,28 @@ def test_she_after_a_shared_surname_is_the_woman_of_that_name() -> None:
 def test_a_name_that_only_modifies_the_subject_is_not_it(text: str, speaker: str) -> None:
     """'Brookfield’s Ana Okafor', 'Tamm adviser Ana Okafor', 'Tamm’s plan': not Tamm."""
     assert _speakers(text) == [speaker]
+
+
+def test_a_particle_joined_by_a_hyphen_starts_a_name() -> None:
+    """'al-Nour said' names al-Nour, though the name opens in lower case."""
+    text = 'In a statement on Friday, al-Nour said: "The ferries will keep running all winter."'
+    assert _speakers(text) == ["al-Nour"]
+
+
+def test_a_photo_credit_is_nobody_in_the_story() -> None:
+    """'(Ben Tamm/Daily Star)' under a picture is the photographer, not whom 'she' means."""
+    text = (
+        "Ana Okafor runs the shelter on King Street.\n\nThe shelter opened in 2019. "
+        "(Ben Tamm/Daily Star)\n\n"
+        '"We just need more beds before the winter," she said.'
+    )
+    assert _speakers(text) == ["Ana Okafor"]
+
+
+def test_a_role_of_an_organisation_is_one_description() -> None:
+    """'one veteran of the port authority commented:' is that veteran, not 'the authority'."""
+    text = (
+        "The new terminal is two years late. As one veteran of the port authority commented: "
+        '"I have never seen one finish ahead of schedule."'
+    )
+    assert _speakers(text) == ["one veteran of the port authority"]
