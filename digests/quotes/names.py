@@ -11,6 +11,7 @@ _INTRO: Final = frozenset(
     """in on at after before during when while speaking asked earlier later last since despite
     as for with without under over following responding writing addressing""".split()
 )
+_CONJUNCTIONS: Final = frozenset(("and", "but", "so", "yet", "or"))
 _new = tuple.__new__
 _ROLES_OR_TITLES: Final = lx.ROLE_NOUNS | lx.TITLES
 # Speech verbs that say so without a quotation beside them ("was read out" is no speech).
@@ -101,12 +102,16 @@ def _past_modifier(text: list[str], low: list[str], i: int) -> int:
 
 def _subject_start(text: list[str], low: list[str]) -> int:
     i = 0
-    if text and (low[0] in _INTRO or (opens_sentence(low[0]) and text[1:2] != [","])):
+    # "And in 2008, Clinton said": a leading conjunction, then the opening phrase.
+    c = 1 if low and low[0] in _CONJUNCTIONS else 0
+    if c < len(text) and (
+        low[c] in _INTRO or (opens_sentence(low[c]) and text[c + 1 : c + 2] != [","])
+    ):
         # "Speaking in Vaughan, Ont., on Thursday, Trudeau denied", "Anticipating blowback,
         # McAuliffe remarked": past the opening phrase.
-        commas = [k for k, w in enumerate(low[:16]) if w == ","]
+        commas = [k for k, w in enumerate(low[: c + 16]) if w == ","]
         nxt = [k for k in commas if k + 1 < len(text) and text[k + 1][:1].isupper()]
-        if low[0] in _INTRO:
+        if low[c] in _INTRO:
             return nxt[-1] + 1 if nxt else 0
         if nxt:
             return nxt[0] + 1

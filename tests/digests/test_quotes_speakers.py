@@ -458,3 +458,22 @@ def test_a_role_of_an_organisation_is_one_description() -> None:
         '"I have never seen one finish ahead of schedule."'
     )
     assert _speakers(text) == ["one veteran of the port authority"]
+
+
+def test_initials_do_not_end_a_sentence() -> None:
+    """'scholar A.E. Ben Tamm' is one sentence: Tamm is named in passing, not its subject."""
+    text = (
+        "Sam Okafor said he had consulted the city lawyer and scholar A.E. Ben Tamm before "
+        'signing. "I want to be clear about what the order does," he said.'
+    )
+    assert _speakers(text) == ["Sam Okafor"]
+
+
+def test_the_subject_after_a_conjunction_and_an_opening_phrase() -> None:
+    """'And in 2008, Ana Okafor …, when she …': Okafor is the subject 'she' goes back to."""
+    text = (
+        "Maria Tamm backed the plan. Tamm spoke first.\n\nAnd in 2008, Ana Okafor slammed the "
+        "ferry plan and bragged about her father teaching her to sail when she was a girl. "
+        '"The ferry is part of who we are," she said at the time.'
+    )
+    assert _speakers(text) == ["Ana Okafor"]
