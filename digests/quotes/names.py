@@ -94,7 +94,9 @@ def _past_modifier(text: list[str], low: list[str], i: int) -> int:
     k = j
     while k < n and k < j + 4 and text[k].islower():
         k += 1
-    role = any(w in lx.ROLE_NOUNS or w in lx.TITLES for w in low[j:k])
+    # The role must stand right before the name ("adviser Jason Miller"): "Trump blamed
+    # local officials on Twitter" has a verb and a preposition between.
+    role = k > j and (low[k - 1] in lx.ROLE_NOUNS or low[k - 1] in lx.TITLES)
     if role and k < n and text[k][:1].isupper() and text[k] != QUOTE_TEXT:
         return k
     return i
@@ -265,7 +267,13 @@ def entity(
         kind = "person"
     else:
         kind = "other"
-    if i and low[i - 1] in ("in", "at", "from", "to", "near", "across", "of"):
+    given = parts[0].lower()
+    if (
+        i
+        and low[i - 1] in ("in", "at", "from", "to", "near", "across", "of")
+        and not (len(parts) > 1 and (given in lx.MALE or given in lx.FEMALE))
+    ):
+        # "in San Jose", "of Maple Ridge": a place; "of Donald Trump": a known given name.
         kind = "org" if kind == "org" else "other"
     weak = i == 0 and cut < 0 and len(parts) == 1
     # tuple.__new__ skips the named tuple's Python-level __new__ (tens of entities per article).

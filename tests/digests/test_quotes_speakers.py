@@ -477,3 +477,13 @@ def test_the_subject_after_a_conjunction_and_an_opening_phrase() -> None:
         '"The ferry is part of who we are," she said at the time.'
     )
     assert _speakers(text) == ["Ana Okafor"]
+
+
+def test_a_person_after_of_is_still_a_person() -> None:
+    """'supporters of Mark Tamm': a given name says person, though 'of' often leads to a place."""
+    text = (
+        "Hundreds of supporters of Mark Tamm filled the hall. Mayor Ben Okafor spoke first. "
+        "Tamm blamed local officials on Twitter before the speech. "
+        '"The council made all the wrong moves," he wrote.'
+    )
+    assert _speakers(text) == ["Mark Tamm"]
