@@ -24,7 +24,7 @@ _LEADING: Final = frozenset("but and yet so still however meanwhile also then no
 _DASHES: Final = frozenset("—–-")
 _CUES_OR_REPORTS: Final = lx.CUE_VERBS | lx.REPORT_CUES
 _AFFILIATION: Final = frozenset(("of", "at", "from", "with"))
-_PREPOSITIONS: Final = frozenset("on in at to with from for by about into onto".split())
+_PREPOSITIONS: Final = frozenset("on in at to with from for by about into onto of".split())
 _NOT_BEFORE_CUE: Final = frozenset("to the a an his her their its our big first last".split())
 
 
@@ -157,10 +157,33 @@ def _cue_mention(sent: list[Token], k: int, q: int) -> Mention | None:
     if prev is None or prev.quote >= 0 or (prev.text == "," and k >= 2 and sent[k - 2].quote >= 0):
         return _forward(sent, k + 1)
     mention = _backward(sent, k - 1)
+    if prev.text == "," and (mention is None or mention.kind != "name" or _object(sent, mention)):
+        # "Harry Bond, 30, of Raleigh, who was polled, said": the name the sentence opens
+        # with, set off by a comma, is the subject past an aside too long to read back over.
+        opening = _opening_name(sent, k)
+        if opening is not None:
+            return opening
     if mention is None and prev.text == ",":
         # "…rows of desks, asks Policy Options editor Jennifer Ditchburn, …": inverted after a clause.
         return _forward(sent, k + 1)
     return mention
+
+
+def _opening_name(sent: list[Token], k: int) -> Mention | None:
+    """The name a sentence opens with when a comma sets it off, before position k."""
+    found = subject(sent)
+    if found is None and len(sent) > 2 and sent[0].quote >= 0:
+        # '“…,” Harry Bond, 30, of Raleigh, … said' (the comma may sit inside the marks)
+        found = _forward(sent, 2 if sent[1].text == "," else 1)
+    if found is None or found.kind != "name":
+        return None
+    at = next((i for i, t in enumerate(sent[:k]) if t.start == found.start), None)
+    if at is None:
+        return None
+    j = at
+    while j < k and (sent[j].text[:1].isupper() or sent[j].text == "."):
+        j += 1
+    return found if j < k and sent[j].text == "," else None
 
 
 def subject(sent: list[Token]) -> Mention | None:

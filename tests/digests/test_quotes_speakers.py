@@ -487,3 +487,18 @@ def test_a_person_after_of_is_still_a_person() -> None:
         '"The council made all the wrong moves," he wrote.'
     )
     assert _speakers(text) == ["Mark Tamm"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sam Okafor, 30, of Brookfield, who was among the riders polled on the pier, said: "
+        '"The ferries have never been this late."',
+        '"The ferries have never been this late," Sam Okafor, a retired engineer who has taken '
+        "the morning boat for twenty years and knows every deckhand, said on Friday.",
+    ],
+    ids=["before", "after"],
+)
+def test_a_long_aside_between_a_name_and_its_verb(text: str) -> None:
+    """'Sam Okafor, 30, of Brookfield, who …, said': the name the aside follows speaks."""
+    assert _speakers(text) == ["Sam Okafor"]
