@@ -10,7 +10,7 @@ from typing import Final
 
 from digests.model import Quote, Span
 from digests.quotes import lexicon as lx
-from digests.quotes.attribution import Mention, cue_subject, reports, speaker_mention
+from digests.quotes.attribution import Mention, cue_subject, forward, reports, speaker_mention
 from digests.quotes.coref import Registry
 from digests.quotes.marks import Marked, find_marked, paragraphs
 from digests.quotes.tokens import (
@@ -58,9 +58,21 @@ def find_quotes(text: str) -> list[Quote]:
     before: tuple[Words, int, int, int, list[str]] | None = None
     # Names introduced after the last quotation cannot be anyone's antecedent: stop there.
     last_para = max(by_para)
-    for p, (start, end) in enumerate(paras[: last_para + 1]):
+    # One paragraph more: a credit line under the last quotation ("—Ana Okafor, Ottawa").
+    for p, (start, end) in enumerate(paras[: last_para + 2]):
         pw = paragraph_words(text, start, end, by_para.get(p, []))
         texts = pw.texts
+        if p - 1 in only_quotes and len(texts) > 1 and texts[0] in _DASHES:
+            # "“…”" over "—President Obama, tweeting after the speech.": the dash credits the
+            # quotation above it.
+            credit = speaker_mention_after_dash(tokens_of(pw, 0, min(len(texts), 12)))
+            if credit is not None:
+                for index, _ in by_para.get(p - 1, []):
+                    if index not in mentions:
+                        mentions[index] = (credit, count)
+                        cued.add(index)
+        if p > last_para:
+            break
         if texts and all(not t[:1].isalnum() for t in texts):
             # Nothing but quotations and marks (a quotation's token starts with no letter).
             only_quotes.add(p)
@@ -190,6 +202,15 @@ def _speakers(
                 if nxt in described:
                     described.add(index)
     return out
+
+
+_DASHES: Final = frozenset("-—–")
+
+
+def speaker_mention_after_dash(tokens: list[Token]) -> Mention | None:
+    """The name a credit line gives after its dash ("—Ana Okafor, Ottawa."), if any."""
+    mention = forward(tokens, 1)
+    return mention if mention is not None and mention.kind == "name" else None
 
 
 def _split_after_quotes(

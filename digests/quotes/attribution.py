@@ -204,6 +204,11 @@ def subject(sent: list[Token]) -> Mention | None:
     return _forward(sent, i)
 
 
+def forward(sent: list[Token], i: int) -> Mention | None:
+    """The noun phrase starting at sentence position i (a name, pronoun or description)."""
+    return _forward(sent, i)
+
+
 def _forward(sent: list[Token], i: int) -> Mention | None:
     """The noun phrase starting at sentence position i (a name, pronoun or description)."""
     if i >= len(sent) or sent[i].quote >= 0:

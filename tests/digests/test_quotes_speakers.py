@@ -502,3 +502,13 @@ def test_a_person_after_of_is_still_a_person() -> None:
 def test_a_long_aside_between_a_name_and_its_verb(text: str) -> None:
     """'Sam Okafor, 30, of Brookfield, who …, said': the name the aside follows speaks."""
     assert _speakers(text) == ["Sam Okafor"]
+
+
+def test_a_dash_credit_under_a_quotation_names_its_speaker() -> None:
+    """A quotation set off alone, then '—Ana Okafor, Brookfield.': Okafor's words."""
+    text = (
+        'Ben Tamm spoke first. "The ferry is late again," Tamm said.\n\n'
+        '"We hear about the ferry all the time, and it needs to stop."\n\n'
+        "—Ana Okafor, Brookfield."
+    )
+    assert _speakers(text) == ["Ben Tamm", "Ana Okafor"]
