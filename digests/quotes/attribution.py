@@ -25,6 +25,8 @@ _DASHES: Final = frozenset("—–-")
 _CUES_OR_REPORTS: Final = lx.CUE_VERBS | lx.REPORT_CUES
 _AFFILIATION: Final = frozenset(("of", "at", "from", "with"))
 _PREPOSITIONS: Final = frozenset("on in at to with from for by about into onto of".split())
+# Things someone issues whose words a quotation after them gives ("a statement, “…”").
+_ISSUED: Final = frozenset("statement tweet post message release letter email".split())
 _NOT_BEFORE_CUE: Final = frozenset("to the a an his her their its our big first last".split())
 
 
@@ -92,6 +94,11 @@ def speaker_mention(sent: list[Token], q: int, lowered: list[str] | None = None)
             mention = _cue_mention(sent, k, q)
         if mention is not None and (best is None or rank < best[0]):
             best = (rank, mention)
+    if best is None and q >= 2 and sent[q - 1].text in (",", ":") and lowered[q - 2] in _ISSUED:
+        # "Trump issued a statement, “…”": whoever issued it, the sentence's subject.
+        mention = subject(sent)
+        if mention is not None and mention.kind in ("name", "pronoun"):
+            return mention
     if best is None and q and sent[q - 1].text == ":":
         # "… doesn't surprise pollster Daron Shaw: "…"": the name just before the colon speaks;
         # else the sentence's subject ("Martell, the addictions doctor, is more blunt: "…"").
@@ -191,7 +198,12 @@ def subject(sent: list[Token]) -> Mention | None:
     i = 0
     while i < len(sent) and (sent[i].text.lower() in _LEADING or sent[i].text == ","):
         i += 1
-    opening = next((k for k in range(i + 1, min(len(sent), i + 4)) if sent[k].text == ","), None)
+    # An opening adverbial is short, unless an adverb or opener heads it ("Immediately after
+    # the attacks, Trump …"); "Trump subsequently defended it, …" has its subject first.
+    reach = 6 if i < len(sent) and nm.opens_sentence(sent[i].text.lower()) else 4
+    opening = next(
+        (k for k in range(i + 1, min(len(sent), i + reach)) if sent[k].text == ","), None
+    )
     if i < len(sent) and sent[i].text.lower() in _INTRO:
         # "On Thursday, after remaining neutral, Warren appeared": past each opening phrase.
         while i < len(sent) and sent[i].text.lower() in _INTRO:

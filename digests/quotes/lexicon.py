@@ -137,7 +137,7 @@ NOT_NAMES: Final = frozenset(
     sunday january february march april may june july august september october november
     december today yesterday tomorrow earlier later what why how where who which some many
     most more several both each every all no not one two three four five six seven eight nine
-    ten mr mrs ms dr according asked speaking photo advertisement read watch related update instead
+    ten mr mrs ms dr according asked speaking photo advertisement watch related update instead
     story continues below sign ms. mr. mrs. dr. st. across among around between against
     """.split()
 )

@@ -512,3 +512,21 @@ def test_a_dash_credit_under_a_quotation_names_its_speaker() -> None:
         "—Ana Okafor, Brookfield."
     )
     assert _speakers(text) == ["Ben Tamm", "Ana Okafor"]
+
+
+def test_a_surname_spelled_like_a_verb_still_speaks() -> None:
+    """'Read said' after 'Ian Read' is Ian Read, not the verb 'read'."""
+    text = (
+        "In a call on Monday, chief executive Ian Read defended the merger.\n\n"
+        '"We believe this deal is a great deal for shareholders," Read said.'
+    )
+    assert _speakers(text) == ["Ian Read"]
+
+
+def test_the_issuer_of_a_statement_speaks_its_words() -> None:
+    """'Immediately after the vote, Tamm issued a statement, “…”': Tamm's words."""
+    text = (
+        "Immediately after the vote, Ben Tamm issued a statement, "
+        '"The ferries will keep running all winter, whatever the council decides."'
+    )
+    assert _speakers(text) == ["Ben Tamm"]
