@@ -27,6 +27,8 @@ _AFFILIATION: Final = frozenset(("of", "at", "from", "with"))
 _PREPOSITIONS: Final = frozenset("on in at to with from for by about into onto of".split())
 # Things someone issues whose words a quotation after them gives ("a statement, “…”").
 _ISSUED: Final = frozenset("statement tweet post message release letter email".split())
+# Endings of a finite speech verb ("said", "told", "argued", "says"), not a noun ("retort").
+_FINITE: Final = ("ed", "said", "says", "told", "wrote")
 _NOT_BEFORE_CUE: Final = frozenset("to the a an his her their its our big first last".split())
 
 
@@ -149,6 +151,23 @@ def _cue_mention(sent: list[Token], k: int, q: int) -> Mention | None:
         mention = _backward(sent, k - 1) if k and sent[k - 1].text != "," else None
         if mention is not None and mention.kind == "name" and not _object(sent, mention):
             return mention
+        # "even a top GOP strategist said …, saying, “…”": the participle's subject is the
+        # finite speech verb's before it.
+        main_verb = next(
+            (
+                c
+                for c in range(1, k - 1)
+                if sent[c].text in lx.CUE_VERBS
+                and sent[c].text.endswith(_FINITE)
+                and sent[c].text not in lx.WEAK_CUES
+                and sent[c - 1].text.lower() not in _NOT_BEFORE_CUE
+            ),
+            None,
+        )
+        if main_verb is not None and all(t.quote < 0 for t in sent[main_verb:k]):
+            main = _cue_mention(sent, main_verb, q)
+            if main is not None:
+                return main
         # "Clinton answered on Facebook writing, “…”": the subject, not the object before.
         return subject(sent)
     prev = sent[k - 1] if k else None
@@ -311,7 +330,18 @@ def _backward(sent: list[Token], j: int) -> Mention | None:
             words = _role_of(sent, j - 1) + words
             break
         j -= 1
-    return _phrase(words) if words else None
+    mention = _phrase(words) if words else None
+    if mention is not None and mention.kind == "name" and j >= 1 and sent[j].text == "and":
+        # "Frank Newport and Jim Harter said": both speak.
+        first = _backward(sent, j - 1)
+        if first is not None and first.kind == "name" and _adjacent(sent, j, words[0]):
+            return Mention(f"{first.text} and {mention.text}", "name", first.start)
+    return mention
+
+
+def _adjacent(sent: list[Token], j: int, tok: Token) -> bool:
+    """True when `tok` follows the "and" at j directly (a name's first word)."""
+    return j + 1 < len(sent) and sent[j + 1] is tok and tok.text[:1].isupper()
 
 
 def _role_of(sent: list[Token], k: int) -> list[Token]:
@@ -377,6 +407,15 @@ def _phrase(words: list[Token]) -> Mention | None:
             runs = runs[1:]
     runs = _join_of(words, runs)
     head = words[-1].text.lower()
+    if (
+        low_first in ("a", "an", "one", "another")
+        and runs
+        and runs[-1] == [words[-1]]
+        and len(words) <= 4
+        and all(t.text.islower() for t in words[1:-1])
+    ):
+        # "one Republican", "a top Democrat": someone of a party or a people, not a name.
+        return Mention(_join(words), "description", words[0].start, True)
     # A determiner or a possessive ("Campbell’s partner") makes a description of the rest.
     determined = len(words) > 1 and (
         words[0].text.lower() in _DETERMINERS or words[0].text.endswith(("'s", "’s"))

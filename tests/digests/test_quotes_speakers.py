@@ -530,3 +530,27 @@ def test_the_issuer_of_a_statement_speaks_its_words() -> None:
         '"The ferries will keep running all winter, whatever the council decides."'
     )
     assert _speakers(text) == ["Ben Tamm"]
+
+
+def test_two_names_joined_by_and_both_speak() -> None:
+    """'Ana Okafor and Ben Tamm wrote' is both of them, not only the second."""
+    text = '"The ferries will keep running all winter," Ana Okafor and Ben Tamm wrote.'
+    assert _speakers(text) == ["Ana Okafor and Ben Tamm"]
+
+
+def test_one_of_a_party_is_a_description() -> None:
+    """'said one Republican involved in the talks' is no 'Republican National Committee'."""
+    text = (
+        "The Republican National Committee met on Monday. "
+        '"Fundraising is not a problem," said one Republican involved in the talks.'
+    )
+    assert _speakers(text) == ["one Republican"]
+
+
+def test_a_participle_speaks_for_the_verb_before_it() -> None:
+    """'Even a top strategist said …, saying, “…”': the strategist, not the opening name."""
+    text = (
+        "Alongside BLM calls for action, even a top GOP strategist said the mayor must choose, "
+        'saying, "At some point, she will have to come out and say where she stands."'
+    )
+    assert _speakers(text) == ["a top GOP strategist"]
