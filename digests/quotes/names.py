@@ -153,6 +153,9 @@ def _cue_after_aside(text: list[str], k: int, low: list[str]) -> bool | None:
 
     None when no comma closes an aside within reach (or a quotation comes first).
     """
+    if k + 2 < len(text) and _a_name(text[k + 1], low[k + 1]) and _a_name(text[k + 2], low[k + 2]):
+        # "firm Symantec, Kevin Haley, agreed": the aside is the person who speaks.
+        return None
     for c in range(k + 1, min(len(text), k + 14)):
         if text[c] == QUOTE_TEXT:
             return None
@@ -160,6 +163,18 @@ def _cue_after_aside(text: list[str], k: int, low: list[str]) -> bool | None:
             after = _skip_between(text, c + 1, low)
             return after < len(text) and low[after] in lx.CUE_VERBS
     return None
+
+
+def _a_name(word: str, low: str) -> bool:
+    """True for a capitalised word that may be part of a person's name (no title, no org)."""
+    return (
+        word[:1].isupper()
+        and word != QUOTE_TEXT
+        and low not in lx.TITLES
+        and low not in lx.ROLE_NOUNS
+        and low not in lx.ORG_WORDS
+        and low not in lx.NOT_NAMES
+    )
 
 
 def speaks(text: list[str], i: int, j: int, low: list[str]) -> bool:

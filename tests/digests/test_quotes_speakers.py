@@ -554,3 +554,12 @@ def test_a_participle_speaks_for_the_verb_before_it() -> None:
         'saying, "At some point, she will have to come out and say where she stands."'
     )
     assert _speakers(text) == ["a top GOP strategist"]
+
+
+def test_a_name_set_off_after_a_company_is_who_speaks() -> None:
+    """'at the security firm Fenwick, Sam Okafor, agreed': Okafor is 'he', not Fenwick."""
+    text = (
+        "Director of research at the security firm Fenwick, Mark Okafor, agreed with the "
+        'finding.\n\n"We believe it is the same group," he confirmed.'
+    )
+    assert _speakers(text) == ["Mark Okafor"]
