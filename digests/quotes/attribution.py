@@ -330,6 +330,16 @@ def _backward(sent: list[Token], j: int) -> Mention | None:
             words = _role_of(sent, j - 1) + words
             break
         j -= 1
+    if words and j >= 2 and sent[j].text == "," and all(t.text.islower() for t in words):
+        # "the lanky, bespectacled professor said": adjectives set off by a comma, then the
+        # determiner the description starts with.
+        for d in range(j - 1, max(-1, j - 4), -1):
+            low = sent[d].text.lower()
+            if low in _DETERMINERS:
+                words = [t for t in sent[d:j] if t.text != ","] + words
+                break
+            if not sent[d].text.islower() or low in _NP_STOP or low in lx.CUE_VERBS:
+                break
     mention = _phrase(words) if words else None
     if mention is not None and mention.kind == "name" and j >= 1 and sent[j].text == "and":
         # "Frank Newport and Jim Harter said": both speak.

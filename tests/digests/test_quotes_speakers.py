@@ -563,3 +563,13 @@ def test_a_name_set_off_after_a_company_is_who_speaks() -> None:
         'finding.\n\n"We believe it is the same group," he confirmed.'
     )
     assert _speakers(text) == ["Mark Okafor"]
+
+
+def test_adjectives_set_off_by_a_comma_stay_in_the_description() -> None:
+    """'the lanky, bespectacled engineer said' is the engineer the article named."""
+    text = (
+        "Ben Tamm, the engineer behind the new bridge, walked the deck on Monday. "
+        '"Nobody builds a bridge like this for that price," the lanky, bespectacled engineer '
+        "said."
+    )
+    assert _speakers(text) == ["Ben Tamm"]
