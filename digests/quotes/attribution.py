@@ -341,12 +341,36 @@ def _backward(sent: list[Token], j: int) -> Mention | None:
             if not sent[d].text.islower() or low in _NP_STOP or low in lx.CUE_VERBS:
                 break
     mention = _phrase(words) if words else None
+    if mention is not None and mention.kind == "name" and words:
+        # "Jeffrey Lewis of the James Martin Center for … Studies wrote": the person the
+        # affiliation belongs to.
+        person = _affiliated(sent, sent.index(words[0]) - 1)
+        if person is not None:
+            return person
     if mention is not None and mention.kind == "name" and j >= 1 and sent[j].text == "and":
         # "Frank Newport and Jim Harter said": both speak.
         first = _backward(sent, j - 1)
         if first is not None and first.kind == "name" and _adjacent(sent, j, words[0]):
             return Mention(f"{first.text} and {mention.text}", "name", first.start)
     return mention
+
+
+def _affiliated(sent: list[Token], j: int) -> Mention | None:
+    """The person's name before "of/at/from/with [the] Organisation …" ending at j, if any."""
+    for c in range(j, max(-1, j - 10), -1):
+        text = sent[c].text
+        if text in _AFFILIATION:
+            k = c
+            words: list[Token] = []
+            while k > 0 and sent[k - 1].text[:1].isupper() and sent[k - 1].quote < 0:
+                k -= 1
+                words.insert(0, sent[k])
+            if _is_personal(words) and len(words) <= 4:
+                return _phrase(words)
+            return None
+        if not (text[:1].isupper() or text in ("the", "for", "and", "of")) or sent[c].quote >= 0:
+            return None
+    return None
 
 
 def _adjacent(sent: list[Token], j: int, tok: Token) -> bool:

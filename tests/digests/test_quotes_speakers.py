@@ -573,3 +573,12 @@ def test_adjectives_set_off_by_a_comma_stay_in_the_description() -> None:
         "said."
     )
     assert _speakers(text) == ["Ben Tamm"]
+
+
+def test_a_person_of_an_organisation_speaks_not_the_organisation() -> None:
+    """'Ana Okafor of the Centre for Ferry Studies wrote': Okafor, not the centre."""
+    text = (
+        '"The ferries will keep running all winter," Ana Okafor of the Centre for Ferry '
+        "Studies wrote in December."
+    )
+    assert _speakers(text) == ["Ana Okafor"]
