@@ -106,6 +106,15 @@ def _subject_start(text: list[str], low: list[str]) -> int:
     i = 0
     # "And in 2008, Clinton said": a leading conjunction, then the opening phrase.
     c = 1 if low and low[0] in _CONJUNCTIONS else 0
+    topic = c + 2 if low[c : c + 2] == ["as", "for"] else c + 1 if low[c : c + 1] == ["for"] else 0
+    if topic and topic < len(text) and text[topic][:1].isupper() and low[topic] not in lx.NOT_NAMES:
+        # "As for Trump, he said …", "For Megda Belkacemi, Friday is a day she …": the name
+        # the sentence is about, set off before the clause, is what its pronouns stand for.
+        end = topic
+        while end < len(text) and text[end][:1].isupper() and text[end] != QUOTE_TEXT:
+            end += 1
+        if end < len(text) and text[end] == "," and end - topic <= 4:
+            return topic
     if c < len(text) and (
         low[c] in _INTRO or (opens_sentence(low[c]) and text[c + 1 : c + 2] != [","])
     ):

@@ -582,3 +582,13 @@ def test_a_person_of_an_organisation_speaks_not_the_organisation() -> None:
         "Studies wrote in December."
     )
     assert _speakers(text) == ["Ana Okafor"]
+
+
+def test_the_topic_set_off_before_a_clause_is_its_pronoun() -> None:
+    """'As for Tamm, he said he is not worried. “…”': Tamm, not the last speaker."""
+    text = (
+        '"We need to respect the voters," Sam Okafor said.\n\n'
+        "As for Mark Tamm, he said he is not worried. "
+        '"I think I will have the votes," he said.'
+    )
+    assert _speakers(text) == ["Sam Okafor", "Mark Tamm"]
