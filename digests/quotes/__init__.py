@@ -56,6 +56,9 @@ def find_quotes(text: str) -> list[Quote]:
     lead_in: list[Token] | None = None
     # The sentence just before, when it has no quotation (words, bounds, index, lowercased).
     before: tuple[Words, int, int, int, list[str]] | None = None
+    # The latest such sentence with a speech verb, in this paragraph or the one before a bare
+    # quotation.
+    reported: tuple[Words, int, int, int, list[str]] | None = None
     # Names introduced after the last quotation cannot be anyone's antecedent: stop there.
     last_para = max(by_para)
     # One paragraph more: a credit line under the last quotation ("—Ana Okafor, Ottawa").
@@ -85,6 +88,7 @@ def find_quotes(text: str) -> list[Quote]:
                     cued.add(first[0].quote)
         else:
             before = None  # the sentence before, across paragraphs only into a bare quotation
+            reported = None
         # Lowercased once per paragraph in one C call (no token holds a newline).
         lows = "\n".join(texts).lower().split("\n") if texts else []
         bounds = sentence_bounds(texts)
@@ -126,11 +130,18 @@ def find_quotes(text: str) -> list[Quote]:
                         # "X said in a statement that … . “Q.”": the quotation opening the next
                         # sentence continues the speaker of the one before.
                         mention = _said_before(*before)
+                        if mention is None and reported is not None:
+                            # "Tamm said the plan would fail. The vote is Monday. “Q.”": the
+                            # speech verb a sentence further back in the paragraph reports.
+                            before = reported
+                            mention = _said_before(*before)
                         if mention is not None:
                             mentions[tok.quote] = (mention, before[3])
-                before = None
+                before = reported = None
             else:
                 before = (pw, a, b, count, lowered)
+                if not lx.CUE_VERBS.isdisjoint(lowered):
+                    reported = before
             count += 1
     described: set[int] = set()
     speakers = _speakers(marked, registry, mentions, only_quotes, described)

@@ -592,3 +592,14 @@ def test_the_topic_set_off_before_a_clause_is_its_pronoun() -> None:
         '"I think I will have the votes," he said.'
     )
     assert _speakers(text) == ["Sam Okafor", "Mark Tamm"]
+
+
+def test_a_bare_quotation_after_a_paragraph_that_reports_speech() -> None:
+    """A quotation set off alone after 'Tamm said he found a flat. He moved in on Monday.'"""
+    text = (
+        '"We need more beds," Ana Okafor said.\n\n'
+        "For his part, Ben Tamm said he found a flat with the shelter's help. "
+        "He moved in on Monday.\n\n"
+        '"It feels warm. And nobody can bother you."'
+    )
+    assert _speakers(text) == ["Ana Okafor", "Ben Tamm"]
