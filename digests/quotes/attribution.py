@@ -263,8 +263,19 @@ def _forward(sent: list[Token], i: int) -> Mention | None:
                 continue
             break
         if words and (low in _NP_STOP or low in lx.CUE_VERBS) and not tok.text[:1].isupper():
+            if low == "for" and words[-1].text.lower() in lx.ROLE_NOUNS:
+                # "a spokeswoman for the House Armed Services Committee": who she speaks for.
+                words.append(tok)
+                j += 1
+                continue
             break
-        if words and words[-1].text[:1].isupper() and len(low) > 4 and low.endswith("ed"):
+        if (
+            words
+            and words[-1].text[:1].isupper()
+            and tok.text.islower()
+            and len(low) > 4
+            and low.endswith("ed")
+        ):
             break  # "Okafor endorsed Tamm": a verb after the name ends the subject
         if low in _AFFILIATION and _is_personal(words):
             break  # "Robert Antonacci of the New York delegation": the person, not the place
@@ -272,6 +283,14 @@ def _forward(sent: list[Token], i: int) -> Mention | None:
         j += 1
     if not words:
         return None
+    if words[-1].text.lower() in lx.DOCUMENTS or (
+        len(words) > 1 and words[-2].text.lower() in lx.DOCUMENTS and words[-1].text.endswith("ed")
+    ):
+        # "according to a court document filed by Dave Aronberg": its author.
+        if j + 1 < len(sent) and sent[j].text == "by":
+            author = _forward(sent, j + 1)
+            if author is not None and author.kind == "name":
+                return author
     mention = _phrase(words)
     # "the city's chief engineer, Priya Natarajan": the appositive name is the better mention.
     appositive = j + 1 < len(sent) and sent[j].text == "," and sent[j + 1].text[:1].isupper()

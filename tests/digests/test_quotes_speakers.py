@@ -603,3 +603,21 @@ def test_a_bare_quotation_after_a_paragraph_that_reports_speech() -> None:
         '"It feels warm. And nobody can bother you."'
     )
     assert _speakers(text) == ["Ana Okafor", "Ben Tamm"]
+
+
+def test_the_author_of_a_document_speaks_its_words() -> None:
+    """'according to a court document filed by prosecutor Ana Okafor': Okafor."""
+    text = (
+        '"The evidence cannot prove every element of the crime," according to a court '
+        "document filed by state prosecutor Ana Okafor."
+    )
+    assert _speakers(text) == ["Ana Okafor"]
+
+
+def test_a_spokeswoman_for_a_committee_speaks_for_it() -> None:
+    """'A spokeswoman for the Harbour Armed Patrol Committee emailed …, arguing, “…”'."""
+    text = (
+        "A spokeswoman for the Harbour Armed Patrol Committee emailed reporters the text of "
+        'the law, arguing, "As you can see, the law says nothing of the kind."'
+    )
+    assert _speakers(text) == ["Harbour Armed Patrol Committee"]
