@@ -283,14 +283,14 @@ def _forward(sent: list[Token], i: int) -> Mention | None:
         j += 1
     if not words:
         return None
-    if words[-1].text.lower() in lx.DOCUMENTS or (
+    document = words[-1].text.lower() in lx.DOCUMENTS or (
         len(words) > 1 and words[-2].text.lower() in lx.DOCUMENTS and words[-1].text.endswith("ed")
-    ):
+    )
+    if document and j + 1 < len(sent) and sent[j].text == "by":
         # "according to a court document filed by Dave Aronberg": its author.
-        if j + 1 < len(sent) and sent[j].text == "by":
-            author = _forward(sent, j + 1)
-            if author is not None and author.kind == "name":
-                return author
+        author = _forward(sent, j + 1)
+        if author is not None and author.kind == "name":
+            return author
     mention = _phrase(words)
     # "the city's chief engineer, Priya Natarajan": the appositive name is the better mention.
     appositive = j + 1 < len(sent) and sent[j].text == "," and sent[j + 1].text[:1].isupper()
