@@ -31,6 +31,11 @@ def _bare(name: str) -> tuple[str, list[str]]:
     return bare, bare.split()
 
 
+def _particles_lowered(words: list[str]) -> list[str]:
+    """Name particles in lower case: "Van den Berg" at a sentence's start is "van den Berg"."""
+    return [w.lower() if w.lower() in lx.CONNECTORS else w for w in words]
+
+
 class Registry:
     """The names an article introduces, in order, with the roles attached to them."""
 
@@ -224,10 +229,19 @@ class Registry:
         # holding them ("Trump Tower", "Trump University"); then the one mentioned latest before
         # the mention, else the first one after it.
         best: tuple[int, int, int, str] | None = None  # (fit, before?, start or -start, name)
-        self._need(tokens[0], long=True)
         n = len(tokens)
-        for full, starts in self._by_word.get(tokens[0], {}).items():
+        candidates = self._names_with(tokens[0])
+        if tokens[0].lower() in lx.CONNECTORS:
+            # "Van den Berg" and "van den Berg", "Al Rashid" and "al Rashid" are one name.
+            tokens = _particles_lowered(tokens)
+            candidates = {
+                **self._names_with(tokens[0]),
+                **self._names_with(tokens[0].capitalize()),
+            }
+        for full, starts in candidates.items():
             words = full.split()
+            if tokens[0] in lx.CONNECTORS:
+                words = _particles_lowered(words)
             if len(words) <= n or not nm.contains(words, tokens):
                 continue
             if pronoun and (
@@ -243,6 +257,11 @@ class Registry:
             if best is None or key > best:
                 best = key
         return best[3] if best is not None else name
+
+    def _names_with(self, word: str) -> dict[str, list[int]]:
+        """Full names (two words or more) holding the word, with their mentions' starts."""
+        self._need(word, long=True)
+        return self._by_word.get(word, {})
 
     def kind_of(self, name: str) -> str:
         """person, org or other, as the article's mentions of that name suggest."""
@@ -264,7 +283,7 @@ class Registry:
             if mention.text in lx.PERSONAL:
                 return self._salient(mention.text, mention.start, sentence, last)
             if mention.text in ("it", "they"):
-                return self._salient("it", mention.start, sentence, None)
+                return self._salient(mention.text, mention.start, sentence, None)
             return None
         words = mention.text.lower().split()
         head = words[-1]
@@ -311,7 +330,7 @@ class Registry:
         referent is then further back ("He finished behind Ted Cruz. “…,” he said." is not Cruz);
         else the previous quote's speaker.
         """
-        want = "org" if pronoun == "it" else "person"
+        want = "org" if pronoun in ("it", "they") else "person"
         here = self._fitting(sentence, pronoun, before, lead_only=True)
         if here:
             return self._named(here[0].name, here[0].start, pronoun)
@@ -390,8 +409,20 @@ class Registry:
         return full
 
     def _fits(self, e: Entity, pronoun: str) -> bool:
-        if pronoun == "it":
+        if pronoun == "they":
             return e.kind == "org"
+        if pronoun == "it":
+            # An organisation, or a name the article shows neither as a person nor as a
+            # place ("Hydro One raised its rates. … it said").
+            given = e.name.split()[0].lower()
+            return e.kind == "org" or (
+                e.lead
+                and not e.roles
+                and e.name not in self._places
+                and given not in lx.MALE
+                and given not in lx.FEMALE
+                and e.name not in self._gender
+            )
         # Only names the article shows to be people (a lone surname counts through its full
         # name): "he" is never "Kinder Morgan" or "Christmas Day".
         if e.kind == "org":

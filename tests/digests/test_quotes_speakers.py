@@ -621,3 +621,18 @@ def test_a_spokeswoman_for_a_committee_speaks_for_it() -> None:
         'the law, arguing, "As you can see, the law says nothing of the kind."'
     )
     assert _speakers(text) == ["Harbour Armed Patrol Committee"]
+
+
+def test_it_stands_for_an_organisation_without_an_org_word() -> None:
+    """'Hydro North raised its rates. “…,” it said': the company, though no 'Inc.' says so."""
+    text = (
+        "Hydro North raised its rates on Monday. "
+        '"The increase covers the cost of new lines," it said in a statement.'
+    )
+    assert _speakers(text) == ["Hydro North"]
+
+
+def test_a_capitalised_particle_finds_the_full_name() -> None:
+    """'said Van den Berg' at a sentence's start is Jan van den Berg."""
+    text = 'Jan van den Berg runs the port. "The bridge is not safe," said Van den Berg.'
+    assert _speakers(text) == ["Jan van den Berg"]
