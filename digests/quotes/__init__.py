@@ -56,13 +56,15 @@ def find_quotes(text: str) -> list[Quote]:
     lead_in: list[Token] | None = None
     # The sentence just before, when it has no quotation (words, bounds, index, lowercased).
     before: tuple[Words, int, int, int, list[str]] | None = None
-    # The latest such sentence with a speech verb, in this paragraph or the one before a bare
-    # quotation.
-    reported: tuple[Words, int, int, int, list[str]] | None = None
+    # Such sentences since the last quotation, in this paragraph or the one before a bare
+    # quotation (looked at only when the one just before names no speaker).
+    reported: list[tuple[Words, int, int, int, list[str]]] = []
     # Names introduced after the last quotation cannot be anyone's antecedent: stop there.
     last_para = max(by_para)
     # One paragraph more: a credit line under the last quotation ("—Ana Okafor, Ottawa").
     for p, (start, end) in enumerate(paras[: last_para + 2]):
+        if p > last_para and last_para not in only_quotes:
+            break
         pw = paragraph_words(text, start, end, by_para.get(p, []))
         texts = pw.texts
         if p - 1 in only_quotes and len(texts) > 1 and texts[0] in _DASHES:
@@ -88,7 +90,7 @@ def find_quotes(text: str) -> list[Quote]:
                     cued.add(first[0].quote)
         else:
             before = None  # the sentence before, across paragraphs only into a bare quotation
-            reported = None
+            reported = []
         # Lowercased once per paragraph in one C call (no token holds a newline).
         lows = "\n".join(texts).lower().split("\n") if texts else []
         bounds = sentence_bounds(texts)
@@ -130,18 +132,21 @@ def find_quotes(text: str) -> list[Quote]:
                         # "X said in a statement that … . “Q.”": the quotation opening the next
                         # sentence continues the speaker of the one before.
                         mention = _said_before(*before)
-                        if mention is None and reported is not None:
+                        if mention is None:
                             # "Tamm said the plan would fail. The vote is Monday. “Q.”": the
                             # speech verb a sentence further back in the paragraph reports.
-                            before = reported
-                            mention = _said_before(*before)
+                            for earlier in reversed(reported[:-1]):
+                                mention = _said_before(*earlier)
+                                if mention is not None:
+                                    before = earlier
+                                    break
                         if mention is not None:
                             mentions[tok.quote] = (mention, before[3])
-                before = reported = None
+                before = None
+                reported = []
             else:
                 before = (pw, a, b, count, lowered)
-                if not lx.CUE_VERBS.isdisjoint(lowered):
-                    reported = before
+                reported.append(before)
             count += 1
     described: set[int] = set()
     speakers = _speakers(marked, registry, mentions, only_quotes, described)

@@ -106,7 +106,9 @@ def _subject_start(text: list[str], low: list[str]) -> int:
     i = 0
     # "And in 2008, Clinton said": a leading conjunction, then the opening phrase.
     c = 1 if low and low[0] in _CONJUNCTIONS else 0
-    topic = c + 2 if low[c : c + 2] == ["as", "for"] else c + 1 if low[c : c + 1] == ["for"] else 0
+    topic = 0
+    if c < len(low) and (low[c] == "for" or low[c] == "as"):
+        topic = c + 1 if low[c] == "for" else c + 2 if low[c + 1 : c + 2] == ["for"] else 0
     if topic and topic < len(text) and text[topic][:1].isupper() and low[topic] not in lx.NOT_NAMES:
         # "As for Trump, he said …", "For Megda Belkacemi, Friday is a day she …": the name
         # the sentence is about, set off before the clause, is what its pronouns stand for.
