@@ -214,7 +214,8 @@ def _opening_name(sent: list[Token], k: int) -> Mention | None:
 
 def subject(sent: list[Token]) -> Mention | None:
     """The first noun phrase of a sentence, after leading conjunctions and an opening phrase."""
-    i = 0
+    # "WASHINGTON (AP) — …": a dateline names where, not who.
+    i = nm.dateline_end([t.text for t in sent[:14]])
     while i < len(sent) and (sent[i].text.lower() in _LEADING or sent[i].text == ","):
         i += 1
     # An opening adverbial is short, unless an adverb or opener heads it ("Immediately after

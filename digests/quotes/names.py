@@ -68,7 +68,20 @@ def lead_index(text: list[str], low: list[str]) -> int:
     Every helper here reads one sentence as its token texts (`text`, a quotation standing as
     QUOTE_TEXT) and the same lowercased (`low`).
     """
+    d = dateline_end(text)
+    if d:
+        return d + lead_index(text[d:], low[d:])
     return _past_modifier(text, low, _subject_start(text, low))
+
+
+def dateline_end(text: list[str]) -> int:
+    """Where a wire dateline ends ("WASHINGTON, Dec. 8 (UPI) — …"): past its dash, else 0."""
+    if not text or len(text[0]) < 3 or not text[0].isupper() or not text[0].isalpha():
+        return 0
+    for k in range(1, min(len(text) - 1, 14)):
+        if text[k] in ("—", "–") or (text[k] == "-" and text[k + 1] == "-"):
+            return k + 2 if text[k] == "-" else k + 1
+    return 0
 
 
 def _past_modifier(text: list[str], low: list[str], i: int) -> int:

@@ -636,3 +636,12 @@ def test_a_capitalised_particle_finds_the_full_name() -> None:
     """'said Van den Berg' at a sentence's start is Jan van den Berg."""
     text = 'Jan van den Berg runs the port. "The bridge is not safe," said Van den Berg.'
     assert _speakers(text) == ["Jan van den Berg"]
+
+
+def test_a_wire_dateline_is_no_speaker() -> None:
+    """'BROOKFIELD, June 3 (Wire) — …, saying, “…”': the town is where, not who."""
+    text = (
+        "BROOKFIELD, June 3 (Wire) — Ben Tamm, the ferry captain, addressed the crowd on "
+        'Monday, saying, "We have to be ready for the storm."'
+    )
+    assert _speakers(text) == ["Ben Tamm"]
