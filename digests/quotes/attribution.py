@@ -11,6 +11,7 @@ from digests.quotes.tokens import ABBREV as _ABBREV
 from digests.quotes.tokens import Token
 
 _DETERMINERS: Final = frozenset("the a an his her their its our this that one another".split())
+_INDEFINITE: Final = frozenset(("a", "an", "one", "another"))
 _NP_STOP: Final = frozenset(
     """who which that whose in on at during after before when while to with as for from by
     and or but if because since until than into about over under through told was were is are
@@ -27,6 +28,8 @@ _AFFILIATION: Final = frozenset(("of", "at", "from", "with"))
 _PREPOSITIONS: Final = frozenset("on in at to with from for by about into onto of".split())
 # Things someone issues whose words a quotation after them gives ("a statement, “…”").
 _ISSUED: Final = frozenset("statement tweet post message release letter email".split())
+# Prepositions that tie a role to whom or where it serves ("the senator from Vermont").
+_OF_ROLE: Final = frozenset(("of", "from", "for"))
 # Endings of a finite speech verb ("said", "told", "argued", "says"), not a noun ("retort").
 _FINITE: Final = ("ed", "said", "says", "told", "wrote")
 _NOT_BEFORE_CUE: Final = frozenset("to the a an his her their its our big first last".split())
@@ -264,7 +267,7 @@ def _forward(sent: list[Token], i: int) -> Mention | None:
                 continue
             break
         if words and (low in _NP_STOP or low in lx.CUE_VERBS) and not tok.text[:1].isupper():
-            if low == "for" and words[-1].text.lower() in lx.ROLE_NOUNS:
+            if low in _OF_ROLE and words[-1].text.lower() in lx.ROLE_NOUNS:
                 # "a spokeswoman for the House Armed Services Committee": who she speaks for.
                 words.append(tok)
                 j += 1
@@ -342,7 +345,8 @@ def _backward(sent: list[Token], j: int) -> Mention | None:
         if tok.text == "." and not (j and sent[j - 1].text.lower() in _ABBREV):
             break
         if words and low in _NP_STOP and not tok.text[:1].isupper():
-            break
+            if not (low in _OF_ROLE and j and sent[j - 1].text.lower() in lx.ROLE_NOUNS):
+                break  # "the senator from Vermont" goes on to its role
         if words and low in lx.CUE_VERBS and tok.text.islower():
             break
         words.insert(0, tok)
@@ -459,6 +463,18 @@ def _phrase(words: list[Token]) -> Mention | None:
             # Alone, only a listed opener or a speech verb's participle ("Adding, …"):
             # "Manning said", "Read said" are surnames.
             runs = runs[1:]
+    at = next((k for k, t in enumerate(words) if t.text in _OF_ROLE), 0)
+    if (
+        at >= 2
+        and words[at - 1].text.lower() in lx.ROLE_NOUNS
+        and words[0].text.lower() in _DETERMINERS
+        and all(t.text.islower() for t in words[:at])
+    ):
+        # "the senator from Vermont", "the governor of Texas": a description of the role
+        # (its head before the preposition), not the place.
+        return Mention(
+            _join(words), "description", words[0].start, words[0].text.lower() in _INDEFINITE
+        )
     runs = _join_of(words, runs)
     head = words[-1].text.lower()
     if (

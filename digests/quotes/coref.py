@@ -286,6 +286,10 @@ class Registry:
                 return self._salient(mention.text, mention.start, sentence, None)
             return None
         words = mention.text.lower().split()
+        for k, word in enumerate(words[1:], 1):
+            if word in ("of", "from", "for") and words[k - 1] in lx.ROLE_NOUNS:
+                words = words[:k]  # "the senator from Vermont": the senator
+                break
         head = words[-1]
         if words[0] in ("his", "her", "its", "their") and head in _ISSUED:
             pronoun = {"his": "he", "her": "she"}.get(words[0], "it")

@@ -645,3 +645,18 @@ def test_a_wire_dateline_is_no_speaker() -> None:
         'Monday, saying, "We have to be ready for the storm."'
     )
     assert _speakers(text) == ["Ben Tamm"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Gov. Mark Tamm spoke in Brookfield. "We will win this county," the governor of '
+        "Westland said.",
+        'Gov. Mark Tamm spoke in Brookfield. "We will win this county," said the governor '
+        "from Westland.",
+    ],
+    ids=["of", "from"],
+)
+def test_a_role_of_a_place_is_the_role_not_the_place(text: str) -> None:
+    """'the governor of Westland said' is the governor (Tamm), not Westland."""
+    assert _speakers(text) == ["Mark Tamm"]
