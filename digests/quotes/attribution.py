@@ -344,9 +344,10 @@ def _backward(sent: list[Token], j: int) -> Mention | None:
             break
         if tok.text == "." and not (j and sent[j - 1].text.lower() in _ABBREV):
             break
-        if words and low in _NP_STOP and not tok.text[:1].isupper():
-            if not (low in _OF_ROLE and j and sent[j - 1].text.lower() in lx.ROLE_NOUNS):
-                break  # "the senator from Vermont" goes on to its role
+        # "the senator from Vermont" goes on past "from" to its role.
+        role_of = low in _OF_ROLE and j > 0 and sent[j - 1].text.lower() in lx.ROLE_NOUNS
+        if words and low in _NP_STOP and not tok.text[:1].isupper() and not role_of:
+            break
         if words and low in lx.CUE_VERBS and tok.text.islower():
             break
         words.insert(0, tok)
