@@ -672,3 +672,9 @@ def test_the_office_before_a_name_is_not_part_of_it() -> None:
     """'said Secretary of Transport Mark Tamm' is Mark Tamm."""
     text = '"The ferries will keep running all winter," said Secretary of Transport Mark Tamm.'
     assert _speakers(text) == ["Mark Tamm"]
+
+
+def test_the_one_asked_answers() -> None:
+    """'Mark Tamm asked Mike Okafor about the fares. “…,” he said.': Okafor answers."""
+    text = 'Mark Tamm asked Mike Okafor about the fares. "They will stay as they are," he said.'
+    assert _speakers(text) == ["Mike Okafor"]
