@@ -201,6 +201,18 @@ def _speakers(
                 # agency said … the “polar waves”" does not.
                 described.add(index)
         continues = para == last_para or (para in only_quotes and para - last_para <= 2)
+        if (
+            name is None
+            and found is not None
+            and found[0].text in ("it", "they")
+            and last is not None
+            and last != named
+            and para - last_para <= 1
+        ):
+            # "“…,” the union said. “…,” it added.": the organisation the article only
+            # describes.
+            name = last
+            described.add(index)
         if name is None and found is None and continues:
             name = last
             if last != named:

@@ -678,3 +678,18 @@ def test_the_one_asked_answers() -> None:
     """'Mark Tamm asked Mike Okafor about the fares. “…,” he said.': Okafor answers."""
     text = 'Mark Tamm asked Mike Okafor about the fares. "They will stay as they are," he said.'
     assert _speakers(text) == ["Mike Okafor"]
+
+
+def test_it_after_a_described_organisation_is_that_organisation() -> None:
+    """'“…,” the union said. “…,” it added.': the union both times, not no one."""
+    text = (
+        'The union met on Monday. "We will not back down," the union said. '
+        '"We have the votes to strike," it added.'
+    )
+    assert _speakers(text) == ["the union", "the union"]
+
+
+def test_a_title_abbreviation_ends_no_sentence() -> None:
+    """'Const. Ana Okafor said' is one sentence with the quotation before it."""
+    text = 'Police arrested two men. "The investigation is ongoing," Const. Ana Okafor said.'
+    assert _speakers(text) == ["Ana Okafor"]
