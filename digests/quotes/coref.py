@@ -16,8 +16,6 @@ _ING_CUES: Final = frozenset(w for w in lx.CUE_VERBS if w.endswith("ing"))
 # Words after a capitalised word that may carry its name on ("Jean de la", "U.S.", "Bank of").
 _RUN_GOES_ON: Final = lx.CONNECTORS | {"of", "for", "."}
 _new = tuple.__new__
-# Verbs whose object answers next ("Hannity asked Pence …").
-_ASKED: Final = frozenset(("asked", "asks", "pressed", "questioned"))
 # How many sentences back a pronoun or description may find its referent.
 _WINDOW: Final = 6
 # Words before a name that make it a place ("in San Jose", "near Kelso").
@@ -353,10 +351,6 @@ class Registry:
                     other = other or found[0]
                     continue
                 pick = pick or found[0]
-                if pick.lead:
-                    # "Hannity asked Pence about the polls. “…,” he said.": the one asked
-                    # answers.
-                    pick = self._asked(back, pick, pronoun) or pick
                 return self._named(pick.name, pick.start, pronoun)
             if pronoun and pronoun not in self._pronouns.get(back, set()) and back < sentence - 2:
                 break
@@ -368,22 +362,6 @@ class Registry:
         ):
             return last
         return self._named(other.name, other.start, pronoun) if other is not None else None
-
-    def _asked(self, sentence: int, lead: Entity, pronoun: str) -> Entity | None:
-        """The name right after "asked" when the sentence's lead asked it, if it fits."""
-        lo = bisect_left(self._run_sentences, sentence)
-        hi = bisect_right(self._run_sentences, sentence, lo)
-        for r in range(lo, hi - 1):
-            _, low, start, _, j = self._runs[r][:5]
-            if start != lead.start:
-                continue
-            if j + 1 < len(low) and low[j] in _ASKED and self._runs[r + 1][3] == j + 1:
-                self._make((r + 1,))
-                asked = self._entity_of.get(r + 1)
-                if asked is not None and self._fits(asked, pronoun):
-                    return asked
-            return None
-        return None
 
     def _named(self, name: str, start: int, pronoun: str) -> str:
         """The full name of a mention a pronoun stands for: the usual one, unless the pronoun

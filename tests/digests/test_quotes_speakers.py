@@ -674,12 +674,6 @@ def test_the_office_before_a_name_is_not_part_of_it() -> None:
     assert _speakers(text) == ["Mark Tamm"]
 
 
-def test_the_one_asked_answers() -> None:
-    """'Mark Tamm asked Mike Okafor about the fares. “…,” he said.': Okafor answers."""
-    text = 'Mark Tamm asked Mike Okafor about the fares. "They will stay as they are," he said.'
-    assert _speakers(text) == ["Mike Okafor"]
-
-
 def test_it_after_a_described_organisation_is_that_organisation() -> None:
     """'“…,” the union said. “…,” it added.': the union both times, not no one."""
     text = (
