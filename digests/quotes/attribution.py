@@ -108,9 +108,8 @@ def speaker_mention(sent: list[Token], q: int, lowered: list[str] | None = None)
         # "… doesn't surprise pollster Daron Shaw: "…"": the name just before the colon speaks;
         # else the sentence's subject ("Martell, the addictions doctor, is more blunt: "…"").
         mention = _backward(sent, q - 2) if q >= 2 else None
-        if mention is None or mention.kind != "name" or _where(sent, mention):
-            # "Trump fired back on Twitter: “…”": not the place it was said (but "a message
-            # from Smith:" is Smith's).
+        if mention is None or mention.kind != "name" or _object(sent, mention):
+            # "Trump fired back on Twitter: “…”": not the place it was said.
             mention = subject(sent)
         if mention is not None and mention.kind in ("name", "pronoun"):
             return mention
@@ -305,12 +304,6 @@ def _forward(sent: list[Token], i: int) -> Mention | None:
         if named is not None and named.kind == "name":
             return named
     return mention
-
-
-def _where(sent: list[Token], mention: Mention) -> bool:
-    """True when "on", "in" or "at" puts the mention as a place ("on Twitter", "in Ohio")."""
-    at = next((i for i, t in enumerate(sent) if t.start == mention.start), 0)
-    return at > 0 and sent[at - 1].text.lower() in ("on", "in", "at")
 
 
 def _object(sent: list[Token], mention: Mention) -> bool:
