@@ -108,8 +108,7 @@ def speaker_mention(sent: list[Token], q: int, lowered: list[str] | None = None)
         # "… doesn't surprise pollster Daron Shaw: "…"": the name just before the colon speaks;
         # else the sentence's subject ("Martell, the addictions doctor, is more blunt: "…"").
         mention = _backward(sent, q - 2) if q >= 2 else None
-        if mention is None or mention.kind != "name" or _object(sent, mention):
-            # "Trump fired back on Twitter: “…”": not the place it was said.
+        if mention is None or mention.kind != "name":
             mention = subject(sent)
         if mention is not None and mention.kind in ("name", "pronoun"):
             return mention
@@ -535,19 +534,6 @@ def _join_of(words: list[Token], runs: list[list[Token]]) -> list[list[Token]]:
         return runs
     if any(t.text.lower() in lx.ORG_WORDS for t in first):
         return [*runs[:-2], [*first, gap[0], *second]]
-    if (
-        gap[0].text == "of"
-        and all(t.text.lower() in lx.TITLES for t in first)
-        and len(second) > 2
-        and not any(t.text.lower() in lx.ORG_WORDS for t in second)
-    ):
-        # "Secretary of State John Kerry": the office, then the person from a known given
-        # name on (else the last two words).
-        given = next(
-            (k for k, t in enumerate(second) if t.text.lower() in lx.MALE | lx.FEMALE),
-            len(second) - 2,
-        )
-        return [*runs[:-2], second[given:]]
     return runs[:-1]
 
 

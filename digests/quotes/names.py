@@ -289,15 +289,6 @@ def entity(
         org = False
     if cut >= 0 and not org:
         words = words[cut + 1 :]
-    elif i >= 2 and low[i - 1] == "of" and low[i - 2] in lx.TITLES and len(words) > 2 and not org:
-        # "Secretary of State John Kerry": the office's name, then the person's, from a known
-        # given name on (else the last two words).
-        words = words[
-            next(
-                (k for k, w in enumerate(lowered) if w in lx.MALE or w in lx.FEMALE),
-                len(words) - 2,
-            ) :
-        ]
     name = strip_titles(" ".join(words))
     lower = name.lower()
     if not name or lower in lx.NOT_NAMES or lower in lx.TITLES:
