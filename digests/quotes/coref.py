@@ -58,6 +58,9 @@ class Registry:
         # said"), names with a title or a role ("Mayor Ana Okafor", "Jane Smith, the engineer,").
         self._people: set[str] = set()
         self._pronouns: dict[int, set[str]] = {}  # sentence -> personal pronouns in it
+        # Sentences whose subject is two people ("Tore Sohlberg and Lehla Abreder said"):
+        # sentence -> the two names' (start, run end) in it, for "they".
+        self._pairs: dict[int, tuple[int, int, int, int]] = {}
         # Capitalised words seen inside sentences: a capital at a sentence's start proves nothing.
         self._mid_caps: set[str] = set()
         self._full_names: dict[int, str] = {}
@@ -89,6 +92,10 @@ class Registry:
         # ('… could go." Neither Johnson nor Weld …').
         caps = [i for i in caps if words[i] not in lx.NOT_NAMES and words[i] not in lx.OPENERS]
         lead_at = nm.lead_index(text, words) if caps else 0
+        if caps and "and" in words:
+            pair = nm.pair_at(text, words)
+            if pair is not None:
+                self._pairs[index] = pair
         # "Meanwhile Smith", "Knowing Smith": no name starts at the opening word, unless the
         # article shows it capitalised inside a sentence too ("Sterling" as a given name).
         if (
@@ -282,6 +289,10 @@ class Registry:
         if mention.kind == "pronoun":
             if mention.text in lx.PERSONAL:
                 return self._salient(mention.text, mention.start, sentence, last)
+            if mention.text == "they":
+                pair = self._pair_before(sentence)
+                if pair is not None:
+                    return pair
             if mention.text in ("it", "they"):
                 return self._salient(mention.text, mention.start, sentence, None)
             return None
@@ -362,6 +373,25 @@ class Registry:
         ):
             return last
         return self._named(other.name, other.start, pronoun) if other is not None else None
+
+    def _pair_before(self, sentence: int) -> str | None:
+        """ "A and B", when a sentence just before has two people as its subject ("they")."""
+        for back in range(sentence, sentence - 3, -1):
+            pair = self._pairs.get(back)
+            if pair is not None:
+                i, j, k, m = pair
+                lo = bisect_left(self._run_sentences, back)
+                hi = bisect_right(self._run_sentences, back, lo)
+                names = []
+                for r in range(lo, hi):
+                    if self._runs[r][3] in (i, k):
+                        self._make((r,))
+                        e = self._entity_of.get(r)
+                        if e is not None and e.kind == "person":
+                            names.append(self.canonical(e.name, e.start))
+                if len(names) == 2:
+                    return f"{names[0]} and {names[1]}"
+        return None
 
     def _named(self, name: str, start: int, pronoun: str) -> str:
         """The full name of a mention a pronoun stands for: the usual one, unless the pronoun

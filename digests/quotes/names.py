@@ -74,6 +74,25 @@ def lead_index(text: list[str], low: list[str]) -> int:
     return _past_modifier(text, low, _subject_start(text, low))
 
 
+def pair_at(text: list[str], low: list[str]) -> tuple[int, int, int, int] | None:
+    """ "… Ana Okafor and Ben Tamm said": two full names joined by "and" before a speech verb,
+    as (start, end) of each."""
+    n = len(text)
+    for j, word in enumerate(low):
+        if word != "and" or j < 2 or j + 2 >= n:
+            continue
+        i = j
+        while i > 0 and text[i - 1][:1].isupper() and text[i - 1] != QUOTE_TEXT:
+            i -= 1
+        m = j + 1
+        while m < n and text[m][:1].isupper() and text[m] != QUOTE_TEXT:
+            m += 1
+        k = _skip_between(text, m, low)
+        if j - i >= 2 and m - j - 1 >= 2 and k < n and low[k] in lx.CUE_VERBS:
+            return i, j, j + 1, m
+    return None
+
+
 def dateline_end(text: list[str]) -> int:
     """Where a wire dateline ends ("WASHINGTON, Dec. 8 (UPI) — …"): past its dash, else 0."""
     if not text or len(text[0]) < 3 or not text[0].isupper() or not text[0].isalpha():

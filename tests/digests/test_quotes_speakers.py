@@ -675,3 +675,12 @@ def test_a_title_abbreviation_ends_no_sentence() -> None:
     """'Const. Ana Okafor said' is one sentence with the quotation before it."""
     text = 'Police arrested two men. "The investigation is ongoing," Const. Ana Okafor said.'
     assert _speakers(text) == ["Ana Okafor"]
+
+
+def test_they_after_two_people_who_spoke_is_both() -> None:
+    """'… owners Ana Okafor and Ben Tamm said they … “…,” they said.': the two of them."""
+    text = (
+        "In a statement, the owners Ana Okafor and Ben Tamm said they respected the vote.\n\n"
+        '"Our priority is a safe workplace," they said.'
+    )
+    assert _speakers(text) == ["Ana Okafor and Ben Tamm"]
