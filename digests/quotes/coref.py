@@ -59,8 +59,8 @@ class Registry:
         self._people: set[str] = set()
         self._pronouns: dict[int, set[str]] = {}  # sentence -> personal pronouns in it
         # Sentences whose subject is two people ("Tore Sohlberg and Lehla Abreder said"):
-        # sentence -> the two names' (start, run end) in it, for "they".
-        self._pairs: dict[int, tuple[int, int, int, int]] = {}
+        # sentence -> where the two names start in it, for "they".
+        self._pairs: dict[int, tuple[int, int]] = {}
         # Capitalised words seen inside sentences: a capital at a sentence's start proves nothing.
         self._mid_caps: set[str] = set()
         self._full_names: dict[int, str] = {}
@@ -95,7 +95,7 @@ class Registry:
         if caps and "and" in words:
             pair = nm.pair_at(text, words)
             if pair is not None:
-                self._pairs[index] = pair
+                self._pairs[index] = (pair[0], pair[2])
         # "Meanwhile Smith", "Knowing Smith": no name starts at the opening word, unless the
         # article shows it capitalised inside a sentence too ("Sterling" as a given name).
         if (
@@ -379,7 +379,7 @@ class Registry:
         for back in range(sentence, sentence - 3, -1):
             pair = self._pairs.get(back)
             if pair is not None:
-                i, j, k, m = pair
+                i, k = pair
                 lo = bisect_left(self._run_sentences, back)
                 hi = bisect_right(self._run_sentences, back, lo)
                 names = []
