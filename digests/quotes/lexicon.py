@@ -89,6 +89,7 @@ ROLE_NOUNS: Final = frozenset(
     chancellor king queen prince pope bishop pastor rabbi imam speaker member members
     legislator lawmaker lawmakers congressman congresswoman politician strategist pollster
     economist consultant observer observers player players manager star captain
+    delegate voter supporter protester volunteer donor staffer operative surrogate
     """.split()
 )
 # Heads of descriptions that name a document or thing, not a speaker ("the report said"): never

@@ -684,3 +684,13 @@ def test_they_after_two_people_who_spoke_is_both() -> None:
         '"Our priority is a safe workplace," they said.'
     )
     assert _speakers(text) == ["Ana Okafor and Ben Tamm"]
+
+
+def test_a_delegate_is_a_person_he_may_stand_for() -> None:
+    """'courtesy of Wes Tamm, a delegate from Westland who …': Tamm is 'he'."""
+    text = (
+        "Mark Okafor spoke for an hour. The mayor made an appearance of sorts, courtesy of "
+        "Wes Tamm, a delegate from Westland who dressed up as her.\n\n"
+        '"I thought it would be funny," he said.'
+    )
+    assert _speakers(text) == ["Wes Tamm"]
