@@ -90,6 +90,9 @@ ROLE_NOUNS: Final = frozenset(
     legislator lawmaker lawmakers congressman congresswoman politician strategist pollster
     economist consultant observer observers player players manager star captain
     delegate voter supporter protester volunteer donor staffer operative surrogate
+    farmer firefighter soldier tenant homeowner grandmother grandfather brother sister uncle
+    aunt cousin entrepreneur investor artist musician actor actress singer comedian journalist
+    blogger pundit commentator
     """.split()
 )
 # Heads of descriptions that name a document or thing, not a speaker ("the report said"): never
@@ -183,11 +186,12 @@ WORD: Final[re.Pattern[str]] = re.compile(r"[^\W_](?:[\w’'.\-]*[^\W_])?|[^\w\s
 
 # Roles and titles that say whether "he" or "she" stands for a name ("her father Khaled").
 MALE_ROLES: Final = frozenset(
-    "father husband son man mr mr. king prince congressman businessman boyfriend".split()
+    """father husband son man mr mr. king prince congressman businessman boyfriend brother
+    uncle grandfather""".split()
 )
 FEMALE_ROLES: Final = frozenset(
     """mother wife daughter woman mrs mrs. ms ms. queen princess congresswoman businesswoman
-    girlfriend""".split()
+    girlfriend sister aunt grandmother actress""".split()
 )
 GENDERED: Final = MALE_ROLES | FEMALE_ROLES
 

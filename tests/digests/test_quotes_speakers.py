@@ -694,3 +694,12 @@ def test_a_delegate_is_a_person_he_may_stand_for() -> None:
         '"I thought it would be funny," he said.'
     )
     assert _speakers(text) == ["Wes Tamm"]
+
+
+def test_her_brother_is_not_she() -> None:
+    """'Her brother Sam' is a man: 'she' goes back to Noor Haddad."""
+    text = (
+        "Noor Haddad opened the bakery in 2019. Her brother Sam runs the ovens. "
+        '"We sell out every morning," she said.'
+    )
+    assert _speakers(text) == ["Noor Haddad"]
