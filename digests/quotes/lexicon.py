@@ -92,7 +92,8 @@ ROLE_NOUNS: Final = frozenset(
     delegate voter supporter protester volunteer donor staffer operative surrogate
     farmer firefighter soldier tenant homeowner grandmother grandfather brother sister uncle
     aunt cousin entrepreneur investor artist musician actor actress singer comedian journalist
-    blogger pundit commentator
+    blogger pundit commentator hopeful front-runner frontrunner contender challenger incumbent
+    opponent ally backer
     """.split()
 )
 # Heads of descriptions that name a document or thing, not a speaker ("the report said"): never

@@ -703,3 +703,12 @@ def test_her_brother_is_not_she() -> None:
         '"We sell out every morning," she said.'
     )
     assert _speakers(text) == ["Noor Haddad"]
+
+
+def test_a_front_runner_before_a_name_is_a_role() -> None:
+    """'Democratic front-runner Ana Okafor was the first …': Okafor is the subject 'she' means."""
+    text = (
+        "Westland Democratic Party leaders met on Friday. Democratic front-runner Ana Okafor "
+        'was the first to weigh in. "Proud of my friend the governor," she wrote.'
+    )
+    assert _speakers(text) == ["Ana Okafor"]
