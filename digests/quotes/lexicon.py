@@ -71,6 +71,7 @@ TITLES: Final = frozenset(
     trustee alderman sheriff attorney speaker leader mp mpp mla mep candidate nominee
     spokesperson spokesman spokeswoman economist analyst former then- rival fellow billionaire
     businessman businesswoman editor reporter columnist host anchor correspondent editor-in-chief
+    manager adviser advisor aide strategist pollster
     """.split()
 )
 

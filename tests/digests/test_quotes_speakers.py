@@ -712,3 +712,9 @@ def test_a_front_runner_before_a_name_is_a_role() -> None:
         'was the first to weigh in. "Proud of my friend the governor," she wrote.'
     )
     assert _speakers(text) == ["Ana Okafor"]
+
+
+def test_a_capitalised_job_title_is_cut_from_the_name() -> None:
+    """'Campaign Manager Sam Okafor' is Sam Okafor."""
+    text = 'Campaign Manager Sam Okafor spoke on Monday. "We will win," Okafor said.'
+    assert _speakers(text) == ["Sam Okafor"]
