@@ -12,7 +12,7 @@ from digests.quotes import lexicon as lx
 # Abbreviations whose period ends no sentence.
 ABBREV: Final = frozenset(
     """mr mrs ms dr prof st jr sr gen gov sen rep lt sgt capt col u.s u.k const supt insp det
-    cpl cmdr adm maj pvt rev hon atty""".split()
+    cpl cmdr adm maj pvt rev hon atty coun ald cllr""".split()
 )
 # The text of a quotation's token: two characters, so that no word or mark of the text (one
 # character, or starting with a letter or digit) can read the same.
