@@ -11,6 +11,10 @@ from digests.quotes.tokens import ABBREV as _ABBREV
 from digests.quotes.tokens import Token
 
 _DETERMINERS: Final = frozenset("the a an his her their its our this that one another".split())
+# Words that open a description of a share or number of people ("most voters", "21 percent").
+_QUANTIFIERS: Final = frozenset("most many some half few several about nearly almost".split())
+# Words that start a new clause after a quotation: its cue is not the quotation's.
+_CLAUSE_STARTS: Final = frozenset(("and", "but", "while", "whereas"))
 _INDEFINITE: Final = frozenset(("a", "an", "one", "another"))
 _NP_STOP: Final = frozenset(
     """who which that whose in on at during after before when while to with as for from by
@@ -90,6 +94,10 @@ def speaker_mention(sent: list[Token], q: int, lowered: list[str] | None = None)
                 rank = 30 + len(between)
             elif k > q:
                 rank = 0 if len(between) <= 8 else 10 + len(between)
+                first = next((t.text.lower() for t in between if t.text != ","), "")
+                if first in _CLAUSE_STARTS:
+                    # '… said “not likely” and 14 percent said “…”': a new clause's verb.
+                    rank += 20
             else:
                 rank = 1 if len(between) <= 6 else 10 + len(between)
             if low in lx.REPORT_CUES:
@@ -478,6 +486,15 @@ def _phrase(words: list[Token]) -> Mention | None:
         )
     runs = _join_of(words, runs)
     head = words[-1].text.lower()
+    if (
+        not runs
+        and len(words) <= 4
+        and (low_first[:1].isdigit() or low_first in _QUANTIFIERS)
+        and words[-1].text.isalpha()
+        and words[-1].text.islower()
+    ):
+        # "21 percent said", "most voters said": a share of people, as a description.
+        return Mention(_join(words), "description", words[0].start, True)
     if (
         low_first in ("a", "an", "one", "another")
         and runs

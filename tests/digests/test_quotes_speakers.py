@@ -718,3 +718,12 @@ def test_a_capitalised_job_title_is_cut_from_the_name() -> None:
     """'Campaign Manager Sam Okafor' is Sam Okafor."""
     text = 'Campaign Manager Sam Okafor spoke on Monday. "We will win," Okafor said.'
     assert _speakers(text) == ["Sam Okafor"]
+
+
+def test_a_share_of_people_speaks_as_a_description() -> None:
+    """'21 percent said “not too likely” and 14 percent said “…”': each share its own words."""
+    text = (
+        "Voters were asked how likely Ana Okafor was to win, to which 21 percent said "
+        '"not too likely" and 14 percent said "not at all likely."'
+    )
+    assert _speakers(text) == ["21 percent", "14 percent"]
