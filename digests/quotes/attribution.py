@@ -12,7 +12,9 @@ from digests.quotes.tokens import Token
 
 _DETERMINERS: Final = frozenset("the a an his her their its our this that one another".split())
 # Words that open a description of a share or number of people ("most voters", "21 percent").
-_QUANTIFIERS: Final = frozenset("most many some half few several about nearly almost".split())
+_QUANTIFIERS: Final = frozenset(
+    "most many some half few several about nearly almost hundreds thousands dozens".split()
+)
 # Words that start a new clause after a quotation: its cue is not the quotation's.
 _CLAUSE_STARTS: Final = frozenset(("and", "but", "while", "whereas"))
 _INDEFINITE: Final = frozenset(("a", "an", "one", "another"))
@@ -363,7 +365,14 @@ def _backward(sent: list[Token], j: int) -> Mention | None:
             words = _role_of(sent, j - 1) + words
             break
         j -= 1
-    if words and j >= 2 and sent[j].text == "," and all(t.text.islower() for t in words):
+    if (
+        words
+        and j >= 2
+        and sent[j].text == ","
+        and len(words) <= 3
+        and words[-1].text in lx.ROLE_NOUNS
+        and all(t.text.islower() for t in words)
+    ):
         # "the lanky, bespectacled professor said": adjectives set off by a comma, then the
         # determiner the description starts with.
         for d in range(j - 1, max(-1, j - 4), -1):

@@ -727,3 +727,9 @@ def test_a_share_of_people_speaks_as_a_description() -> None:
         '"not too likely" and 14 percent said "not at all likely."'
     )
     assert _speakers(text) == ["21 percent", "14 percent"]
+
+
+def test_a_crowd_chanting_speaks_its_chant() -> None:
+    """'Hundreds of ferry workers chanted “…”': the workers' words."""
+    text = 'Outside the hall, hundreds of ferry workers chanted "no contract, no sailing."'
+    assert _speakers(text) == ["hundreds of ferry workers"]
