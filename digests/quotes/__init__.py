@@ -233,6 +233,10 @@ def _speakers(
 
 
 _DASHES: Final = frozenset("-—–")
+# Capitalised words that start a sentence, never an attribution after "?" or "!".
+_FUNCTION_WORDS: Final = frozenset(
+    "he she they it we i you his her their its our the this that these those but and".split()
+)
 
 
 def speaker_mention_after_dash(tokens: list[Token]) -> Mention | None:
@@ -260,7 +264,11 @@ def _split_after_quotes(
         # the mark itself.
         k = m.paragraphs.index(p)
         said = text[m.spans[k][0] : m.extents[k][1] - 1].rstrip()
-        if said.endswith(".") and not said.endswith("..") and not _attribution(texts, at + 1):
+        # After "?" or "!", an attribution goes on in lower case ('“Why?” the senator asked'):
+        # a capitalised pronoun or article starts the next sentence ('“Why?” Her critics …').
+        stop = said.endswith(".") and not said.endswith("..")
+        stop = stop or (said.endswith(("?", "!")) and texts[at + 1].lower() in _FUNCTION_WORDS)
+        if stop and not _attribution(texts, at + 1):
             ends.append(at + 1)
     if not ends:
         return bounds

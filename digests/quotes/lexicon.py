@@ -29,7 +29,7 @@ scream plead demand confirm deny assert allege charge accuse blast slam criticiz
 reveal disclose estimate proclaim repeat reiterate clarify hint worry explain elaborate interject
 chime caution answer question inform assure advise reason retort snap gush rave marvel pledge
 reassure affirm instruct remind recommend summarize summarise describe label dub bark roar scoff
-growl hiss murmur stammer interrupt chuckle cry thunder beam retaliate chant
+growl hiss murmur stammer interrupt chuckle cry thunder beam retaliate chant mention cite echo
 """.replace("\n", " ")
 _IRREGULAR: Final = """said say says saying told tell tells telling wrote write writes writing written
 thought felt knew put read went quoth quipped quipping snapped snapping admitted admitting

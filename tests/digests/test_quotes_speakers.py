@@ -733,3 +733,21 @@ def test_a_crowd_chanting_speaks_its_chant() -> None:
     """'Hundreds of ferry workers chanted “…”': the workers' words."""
     text = 'Outside the hall, hundreds of ferry workers chanted "no contract, no sailing."'
     assert _speakers(text) == ["hundreds of ferry workers"]
+
+
+def test_a_question_then_a_capitalised_pronoun_starts_a_new_sentence() -> None:
+    """'… responded: “What difference does it make?” Her critics cited it …': Okafor's."""
+    text = (
+        'Ana Okafor, exasperated, responded: "What difference does it make?" Her critics '
+        "cited it as evidence that she did not care."
+    )
+    assert _speakers(text) == ["Ana Okafor"]
+
+
+def test_mentioned_and_cited_are_speech_verbs() -> None:
+    """'Tamm mentioned the report. “Does that not speak to your judgment?”' is Tamm's."""
+    text = (
+        "Ben Tamm seemed taken aback and mentioned that the photo was on the website. "
+        '"Does that not speak to your judgment in any way?"'
+    )
+    assert _speakers(text) == ["Ben Tamm"]
