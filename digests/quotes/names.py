@@ -78,8 +78,10 @@ def pair_at(text: list[str], low: list[str]) -> tuple[int, int, int, int] | None
     """ "… Ana Okafor and Ben Tamm said": two full names joined by "and" before a speech verb,
     as (start, end) of each."""
     n = len(text)
-    for j, word in enumerate(low):
-        if word != "and" or j < 2 or j + 2 >= n:
+    j = -1
+    for _ in range(low.count("and")):
+        j = low.index("and", j + 1)  # a C-level scan to each "and"
+        if j < 2 or j + 2 >= n or not text[j - 1][:1].isupper():
             continue
         i = j
         while i > 0 and text[i - 1][:1].isupper() and text[i - 1] != QUOTE_TEXT:
