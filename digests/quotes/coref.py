@@ -65,6 +65,7 @@ class Registry:
         self._mid_caps: set[str] = set()
         self._full_names: dict[int, str] = {}
         self._said: set[int] = set()  # starts of names a speech verb is about ("X said")
+        self._modifiers: set[int] = set()  # starts of names before a role noun ("Trump aide")
         self._places: set[str] = set()  # names the article puts a place word before ("in X")
         self._confirmed: set[str] = set()  # last words of names a cue, title or role confirm
         # Names a gendered role or title marks ("her father Khaled", "Mrs. Cook"): the names
@@ -183,6 +184,11 @@ class Registry:
                 continue
             if nm.speaks(text, i, run_end, words):
                 self._said.add(entity.start)
+            elif (
+                run_end < len(words) and words[run_end] in lx.ROLE_NOUNS and text[run_end].islower()
+            ):
+                # "a Donald Trump supporter", "Clinton aides": the name only modifies the noun.
+                self._modifiers.add(entity.start)
             if i and words[i - 1] in _PLACE_BEFORE:
                 self._places.add(entity.name)
             confirmed = entity.kind != "org" and (
@@ -432,7 +438,10 @@ class Registry:
         return [
             e
             for e in map(self._entity_of.get, runs)
-            if e is not None and (e.lead or not lead_only) and self._fits(e, pronoun)
+            if e is not None
+            and (e.lead or not lead_only)
+            and e.start not in self._modifiers
+            and self._fits(e, pronoun)
         ]
 
     def _full(self, e: Entity) -> str:

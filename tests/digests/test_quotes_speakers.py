@@ -751,3 +751,12 @@ def test_mentioned_and_cited_are_speech_verbs() -> None:
         '"Does that not speak to your judgment in any way?"'
     )
     assert _speakers(text) == ["Ben Tamm"]
+
+
+def test_a_name_before_a_role_noun_is_no_antecedent() -> None:
+    """'at least one Mark Okafor supporter': Okafor is no one 'he' stands for here."""
+    text = (
+        "Ben Tamm practises law in Ripley. The town is home to at least one Mark Okafor "
+        'supporter.\n\n"The politics are just so blatant," he said.'
+    )
+    assert _speakers(text) == ["Ben Tamm"]
