@@ -10,7 +10,7 @@ from typing import Final
 
 from digests.model import Quote, Span
 from digests.quotes import lexicon as lx
-from digests.quotes.attribution import Mention, cue_subject, reports, speaker_mention
+from digests.quotes.attribution import Mention, cue_subject, forward, reports, speaker_mention
 from digests.quotes.coref import Registry
 from digests.quotes.marks import Marked, find_marked, paragraphs
 from digests.quotes.tokens import (
@@ -56,11 +56,28 @@ def find_quotes(text: str) -> list[Quote]:
     lead_in: list[Token] | None = None
     # The sentence just before, when it has no quotation (words, bounds, index, lowercased).
     before: tuple[Words, int, int, int, list[str]] | None = None
+    # Such sentences since the last quotation, in this paragraph or the one before a bare
+    # quotation (looked at only when the one just before names no speaker).
+    reported: list[tuple[Words, int, int, int, list[str]]] = []
     # Names introduced after the last quotation cannot be anyone's antecedent: stop there.
     last_para = max(by_para)
-    for p, (start, end) in enumerate(paras[: last_para + 1]):
+    # One paragraph more: a credit line under the last quotation ("—Ana Okafor, Ottawa").
+    for p, (start, end) in enumerate(paras[: last_para + 2]):
+        if p > last_para and last_para not in only_quotes:
+            break
         pw = paragraph_words(text, start, end, by_para.get(p, []))
         texts = pw.texts
+        if p - 1 in only_quotes and len(texts) > 1 and texts[0] in _DASHES:
+            # "“…”" over "—President Obama, tweeting after the speech.": the dash credits the
+            # quotation above it.
+            credit = speaker_mention_after_dash(tokens_of(pw, 0, min(len(texts), 12)))
+            if credit is not None:
+                for index, _ in by_para.get(p - 1, []):
+                    if index not in mentions:
+                        mentions[index] = (credit, count)
+                        cued.add(index)
+        if p > last_para:
+            break
         if texts and all(not t[:1].isalnum() for t in texts):
             # Nothing but quotations and marks (a quotation's token starts with no letter).
             only_quotes.add(p)
@@ -73,9 +90,12 @@ def find_quotes(text: str) -> list[Quote]:
                     cued.add(first[0].quote)
         else:
             before = None  # the sentence before, across paragraphs only into a bare quotation
+            reported = []
         # Lowercased once per paragraph in one C call (no token holds a newline).
         lows = "\n".join(texts).lower().split("\n") if texts else []
         bounds = sentence_bounds(texts)
+        if pw.quoted:
+            bounds = _split_after_quotes(bounds, pw, text, marked, p)
         colon = bool(bounds) and texts[bounds[-1][1] - 1] == ":"
         lead_in = tokens_of(pw, *bounds[-1]) if colon else None
         caps = capitals(texts)
@@ -112,11 +132,21 @@ def find_quotes(text: str) -> list[Quote]:
                         # "X said in a statement that … . “Q.”": the quotation opening the next
                         # sentence continues the speaker of the one before.
                         mention = _said_before(*before)
+                        if mention is None:
+                            # "Tamm said the plan would fail. The vote is Monday. “Q.”": the
+                            # speech verb a sentence further back in the paragraph reports.
+                            for earlier in reversed(reported[:-1]):
+                                mention = _said_before(*earlier)
+                                if mention is not None:
+                                    before = earlier
+                                    break
                         if mention is not None:
                             mentions[tok.quote] = (mention, before[3])
                 before = None
+                reported = []
             else:
                 before = (pw, a, b, count, lowered)
+                reported.append(before)
             count += 1
     described: set[int] = set()
     speakers = _speakers(marked, registry, mentions, only_quotes, described)
@@ -171,6 +201,18 @@ def _speakers(
                 # agency said … the “polar waves”" does not.
                 described.add(index)
         continues = para == last_para or (para in only_quotes and para - last_para <= 2)
+        if (
+            name is None
+            and found is not None
+            and found[0].text in ("it", "they")
+            and last is not None
+            and last != named
+            and para - last_para <= 1
+        ):
+            # "“…,” the union said. “…,” it added.": the organisation the article only
+            # describes.
+            name = last
+            described.add(index)
         if name is None and found is None and continues:
             name = last
             if last != named:
@@ -188,6 +230,66 @@ def _speakers(
                 if nxt in described:
                     described.add(index)
     return out
+
+
+_DASHES: Final = frozenset("-—–")
+# Capitalised words that start a sentence, never an attribution after "?" or "!".
+_FUNCTION_WORDS: Final = frozenset(
+    "he she they it we i you his her their its our the this that these those but and".split()
+)
+
+
+def speaker_mention_after_dash(tokens: list[Token]) -> Mention | None:
+    """The name a credit line gives after its dash ("—Ana Okafor, Ottawa."), if any."""
+    mention = forward(tokens, 1)
+    return mention if mention is not None and mention.kind == "name" else None
+
+
+def _split_after_quotes(
+    bounds: list[tuple[int, int]], pw: Words, text: str, marked: list[Marked], p: int
+) -> list[tuple[int, int]]:
+    """Sentences also end after a quotation that ends in a period before a capital.
+
+    '“… too late.” Kasich said he would …' is two sentences: the quotation's own period ends
+    the first (attribution after a quotation takes a comma, "!" or "?" instead: “Stop!” Ana
+    shouted). The tokens hide the quotation's text, so the marks are read here.
+    """
+    texts = pw.texts
+    ends: list[int] = []
+    for at, index in pw.quoted:
+        if at + 1 >= len(texts) or not texts[at + 1][:1].isupper():
+            continue
+        m = marked[index]
+        # The content span leaves out a comma before the closing mark ('… etc.,”'): read up to
+        # the mark itself.
+        k = m.paragraphs.index(p)
+        said = text[m.spans[k][0] : m.extents[k][1] - 1].rstrip()
+        # After "?" or "!", an attribution goes on in lower case ('“Why?” the senator asked'):
+        # a capitalised pronoun or article starts the next sentence ('“Why?” Her critics …').
+        stop = said.endswith(".") and not said.endswith("..")
+        stop = stop or (said.endswith(("?", "!")) and texts[at + 1].lower() in _FUNCTION_WORDS)
+        if stop and not _attribution(texts, at + 1):
+            ends.append(at + 1)
+    if not ends:
+        return bounds
+    out: list[tuple[int, int]] = []
+    for a, b in bounds:
+        for cut in ends:
+            if a < cut < b:
+                out.append((a, cut))
+                a = cut
+        out.append((a, b))
+    return out
+
+
+def _attribution(texts: list[str], k: int) -> bool:
+    """True when the words from k to the next stop only attribute ('“….” Trump said.'): a
+    period typed for the comma, not a new sentence."""
+    rest = texts[k : k + 7]
+    end = next((i for i, t in enumerate(rest) if t in ".!?"), -1)
+    if end < 2:
+        return False
+    return rest[0].lower() in lx.CUE_VERBS or rest[end - 1].lower() in lx.CUE_VERBS
 
 
 def _said_before(pw: Words, a: int, b: int, _index: int, lowered: list[str]) -> Mention | None:

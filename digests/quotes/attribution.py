@@ -11,6 +11,13 @@ from digests.quotes.tokens import ABBREV as _ABBREV
 from digests.quotes.tokens import Token
 
 _DETERMINERS: Final = frozenset("the a an his her their its our this that one another".split())
+# Words that open a description of a share or number of people ("most voters", "21 percent").
+_QUANTIFIERS: Final = frozenset(
+    "most many some half few several about nearly almost hundreds thousands dozens".split()
+)
+# Words that start a new clause after a quotation: its cue is not the quotation's.
+_CLAUSE_STARTS: Final = frozenset(("and", "but", "while", "whereas"))
+_INDEFINITE: Final = frozenset(("a", "an", "one", "another"))
 _NP_STOP: Final = frozenset(
     """who which that whose in on at during after before when while to with as for from by
     and or but if because since until than into about over under through told was were is are
@@ -24,7 +31,13 @@ _LEADING: Final = frozenset("but and yet so still however meanwhile also then no
 _DASHES: Final = frozenset("—–-")
 _CUES_OR_REPORTS: Final = lx.CUE_VERBS | lx.REPORT_CUES
 _AFFILIATION: Final = frozenset(("of", "at", "from", "with"))
-_PREPOSITIONS: Final = frozenset("on in at to with from for by about into onto".split())
+_PREPOSITIONS: Final = frozenset("on in at to with from for by about into onto of".split())
+# Things someone issues whose words a quotation after them gives ("a statement, “…”").
+_ISSUED: Final = frozenset("statement tweet post message release letter email".split())
+# Prepositions that tie a role to whom or where it serves ("the senator from Vermont").
+_OF_ROLE: Final = frozenset(("of", "from", "for"))
+# Endings of a finite speech verb ("said", "told", "argued", "says"), not a noun ("retort").
+_FINITE: Final = ("ed", "said", "says", "told", "wrote")
 _NOT_BEFORE_CUE: Final = frozenset("to the a an his her their its our big first last".split())
 
 
@@ -83,6 +96,10 @@ def speaker_mention(sent: list[Token], q: int, lowered: list[str] | None = None)
                 rank = 30 + len(between)
             elif k > q:
                 rank = 0 if len(between) <= 8 else 10 + len(between)
+                first = next((t.text.lower() for t in between if t.text != ","), "")
+                if first in _CLAUSE_STARTS:
+                    # '… said “not likely” and 14 percent said “…”': a new clause's verb.
+                    rank += 20
             else:
                 rank = 1 if len(between) <= 6 else 10 + len(between)
             if low in lx.REPORT_CUES:
@@ -92,6 +109,11 @@ def speaker_mention(sent: list[Token], q: int, lowered: list[str] | None = None)
             mention = _cue_mention(sent, k, q)
         if mention is not None and (best is None or rank < best[0]):
             best = (rank, mention)
+    if best is None and q >= 2 and sent[q - 1].text in (",", ":") and lowered[q - 2] in _ISSUED:
+        # "Trump issued a statement, “…”": whoever issued it, the sentence's subject.
+        mention = subject(sent)
+        if mention is not None and mention.kind in ("name", "pronoun"):
+            return mention
     if best is None and q and sent[q - 1].text == ":":
         # "… doesn't surprise pollster Daron Shaw: "…"": the name just before the colon speaks;
         # else the sentence's subject ("Martell, the addictions doctor, is more blunt: "…"").
@@ -142,6 +164,23 @@ def _cue_mention(sent: list[Token], k: int, q: int) -> Mention | None:
         mention = _backward(sent, k - 1) if k and sent[k - 1].text != "," else None
         if mention is not None and mention.kind == "name" and not _object(sent, mention):
             return mention
+        # "even a top GOP strategist said …, saying, “…”": the participle's subject is the
+        # finite speech verb's before it.
+        main_verb = next(
+            (
+                c
+                for c in range(1, k - 1)
+                if sent[c].text in lx.CUE_VERBS
+                and sent[c].text.endswith(_FINITE)
+                and sent[c].text not in lx.WEAK_CUES
+                and sent[c - 1].text.lower() not in _NOT_BEFORE_CUE
+            ),
+            None,
+        )
+        if main_verb is not None and all(t.quote < 0 for t in sent[main_verb:k]):
+            main = _cue_mention(sent, main_verb, q)
+            if main is not None:
+                return main
         # "Clinton answered on Facebook writing, “…”": the subject, not the object before.
         return subject(sent)
     prev = sent[k - 1] if k else None
@@ -157,18 +196,47 @@ def _cue_mention(sent: list[Token], k: int, q: int) -> Mention | None:
     if prev is None or prev.quote >= 0 or (prev.text == "," and k >= 2 and sent[k - 2].quote >= 0):
         return _forward(sent, k + 1)
     mention = _backward(sent, k - 1)
+    if prev.text == "," and (mention is None or mention.kind != "name" or _object(sent, mention)):
+        # "Harry Bond, 30, of Raleigh, who was polled, said": the name the sentence opens
+        # with, set off by a comma, is the subject past an aside too long to read back over.
+        opening = _opening_name(sent, k)
+        if opening is not None:
+            return opening
     if mention is None and prev.text == ",":
         # "…rows of desks, asks Policy Options editor Jennifer Ditchburn, …": inverted after a clause.
         return _forward(sent, k + 1)
     return mention
 
 
+def _opening_name(sent: list[Token], k: int) -> Mention | None:
+    """The name a sentence opens with when a comma sets it off, before position k."""
+    found = subject(sent)
+    if found is None and len(sent) > 2 and sent[0].quote >= 0:
+        # '“…,” Harry Bond, 30, of Raleigh, … said' (the comma may sit inside the marks)
+        found = _forward(sent, 2 if sent[1].text == "," else 1)
+    if found is None or found.kind != "name":
+        return None
+    at = next((i for i, t in enumerate(sent[:k]) if t.start == found.start), None)
+    if at is None:
+        return None
+    j = at
+    while j < k and (sent[j].text[:1].isupper() or sent[j].text == "."):
+        j += 1
+    return found if j < k and sent[j].text == "," else None
+
+
 def subject(sent: list[Token]) -> Mention | None:
     """The first noun phrase of a sentence, after leading conjunctions and an opening phrase."""
-    i = 0
+    # "WASHINGTON (AP) — …": a dateline names where, not who.
+    i = nm.dateline_end([t.text for t in sent[:14]])
     while i < len(sent) and (sent[i].text.lower() in _LEADING or sent[i].text == ","):
         i += 1
-    opening = next((k for k in range(i + 1, min(len(sent), i + 4)) if sent[k].text == ","), None)
+    # An opening adverbial is short, unless an adverb or opener heads it ("Immediately after
+    # the attacks, Trump …"); "Trump subsequently defended it, …" has its subject first.
+    reach = 6 if i < len(sent) and nm.opens_sentence(sent[i].text.lower()) else 4
+    opening = next(
+        (k for k in range(i + 1, min(len(sent), i + reach)) if sent[k].text == ","), None
+    )
     if i < len(sent) and sent[i].text.lower() in _INTRO:
         # "On Thursday, after remaining neutral, Warren appeared": past each opening phrase.
         while i < len(sent) and sent[i].text.lower() in _INTRO:
@@ -178,6 +246,11 @@ def subject(sent: list[Token]) -> Mention | None:
     elif opening and opening > i + 1 and all(t.text.islower() for t in sent[i + 1 : opening]):
         # "Hours later, Trump …", "Instead, she …": an opening adverbial, not the subject.
         i = opening + 1
+    return _forward(sent, i)
+
+
+def forward(sent: list[Token], i: int) -> Mention | None:
+    """The noun phrase starting at sentence position i (a name, pronoun or description)."""
     return _forward(sent, i)
 
 
@@ -204,8 +277,19 @@ def _forward(sent: list[Token], i: int) -> Mention | None:
                 continue
             break
         if words and (low in _NP_STOP or low in lx.CUE_VERBS) and not tok.text[:1].isupper():
+            if low in _OF_ROLE and words[-1].text.lower() in lx.ROLE_NOUNS:
+                # "a spokeswoman for the House Armed Services Committee": who she speaks for.
+                words.append(tok)
+                j += 1
+                continue
             break
-        if words and words[-1].text[:1].isupper() and len(low) > 4 and low.endswith("ed"):
+        if (
+            words
+            and words[-1].text[:1].isupper()
+            and tok.text.islower()
+            and len(low) > 4
+            and low.endswith("ed")
+        ):
             break  # "Okafor endorsed Tamm": a verb after the name ends the subject
         if low in _AFFILIATION and _is_personal(words):
             break  # "Robert Antonacci of the New York delegation": the person, not the place
@@ -213,6 +297,14 @@ def _forward(sent: list[Token], i: int) -> Mention | None:
         j += 1
     if not words:
         return None
+    document = words[-1].text.lower() in lx.DOCUMENTS or (
+        len(words) > 1 and words[-2].text.lower() in lx.DOCUMENTS and words[-1].text.endswith("ed")
+    )
+    if document and j + 1 < len(sent) and sent[j].text == "by":
+        # "according to a court document filed by Dave Aronberg": its author.
+        author = _forward(sent, j + 1)
+        if author is not None and author.kind == "name":
+            return author
     mention = _phrase(words)
     # "the city's chief engineer, Priya Natarajan": the appositive name is the better mention.
     appositive = j + 1 < len(sent) and sent[j].text == "," and sent[j + 1].text[:1].isupper()
@@ -262,15 +354,84 @@ def _backward(sent: list[Token], j: int) -> Mention | None:
             break
         if tok.text == "." and not (j and sent[j - 1].text.lower() in _ABBREV):
             break
-        if words and low in _NP_STOP and not tok.text[:1].isupper():
+        # "the senator from Vermont" goes on past "from" to its role.
+        role_of = low in _OF_ROLE and j > 0 and sent[j - 1].text.lower() in lx.ROLE_NOUNS
+        if words and low in _NP_STOP and not tok.text[:1].isupper() and not role_of:
             break
         if words and low in lx.CUE_VERBS and tok.text.islower():
             break
         words.insert(0, tok)
         if low in _DETERMINERS:
+            words = _role_of(sent, j - 1) + words
             break
         j -= 1
-    return _phrase(words) if words else None
+    if (
+        words
+        and j >= 2
+        and sent[j].text == ","
+        and len(words) <= 3
+        and words[-1].text in lx.ROLE_NOUNS
+        and all(t.text.islower() for t in words)
+    ):
+        # "the lanky, bespectacled professor said": adjectives set off by a comma, then the
+        # determiner the description starts with.
+        for d in range(j - 1, max(-1, j - 4), -1):
+            low = sent[d].text.lower()
+            if low in _DETERMINERS:
+                words = [t for t in sent[d:j] if t.text != ","] + words
+                break
+            if not sent[d].text.islower() or low in _NP_STOP or low in lx.CUE_VERBS:
+                break
+    mention = _phrase(words) if words else None
+    if mention is not None and mention.kind == "name" and words:
+        # "Jeffrey Lewis of the James Martin Center for … Studies wrote": the person the
+        # affiliation belongs to.
+        person = _affiliated(sent, sent.index(words[0]) - 1)
+        if person is not None:
+            return person
+    if mention is not None and mention.kind == "name" and j >= 1 and sent[j].text == "and":
+        # "Frank Newport and Jim Harter said": both speak.
+        first = _backward(sent, j - 1)
+        if first is not None and first.kind == "name" and _adjacent(sent, j, words[0]):
+            return Mention(f"{first.text} and {mention.text}", "name", first.start)
+    return mention
+
+
+def _affiliated(sent: list[Token], j: int) -> Mention | None:
+    """The person's name before "of/at/from/with [the] Organisation …" ending at j, if any."""
+    for c in range(j, max(-1, j - 10), -1):
+        text = sent[c].text
+        if text in _AFFILIATION:
+            k = c
+            words: list[Token] = []
+            while k > 0 and sent[k - 1].text[:1].isupper() and sent[k - 1].quote < 0:
+                k -= 1
+                words.insert(0, sent[k])
+            if _is_personal(words) and len(words) <= 4:
+                return _phrase(words)
+            return None
+        if not (text[:1].isupper() or text in ("the", "for", "and", "of")) or sent[c].quote >= 0:
+            return None
+    return None
+
+
+def _adjacent(sent: list[Token], j: int, tok: Token) -> bool:
+    """True when `tok` follows the "and" at j directly (a name's first word)."""
+    return j + 1 < len(sent) and sent[j + 1] is tok and tok.text[:1].isupper()
+
+
+def _role_of(sent: list[Token], k: int) -> list[Token]:
+    """ "a spokesperson for", "one veteran of" ending at k, before "the camp": the role the
+    phrase after it belongs to, else []."""
+    if k < 1 or sent[k].text not in ("of", "for") or sent[k - 1].text.lower() not in lx.ROLE_NOUNS:
+        return []
+    for d in range(k - 2, max(-1, k - 5), -1):
+        low = sent[d].text.lower()
+        if low in _DETERMINERS:
+            return sent[d : k + 1]
+        if not sent[d].text.islower() or low in _NP_STOP:
+            return []
+    return []
 
 
 def _appositive(sent: list[Token], j: int) -> Mention | None:
@@ -296,7 +457,7 @@ def _phrase(words: list[Token]) -> Mention | None:
     for k, tok in enumerate(words):
         text = tok.text
         low = text.lower()
-        capital = text[:1].isupper() and low not in lx.NOT_NAMES
+        capital = (text[:1].isupper() and low not in lx.NOT_NAMES) or _particle_name(text)
         if capital or (current and text == ".") or (low in lx.CONNECTORS and _particle(words, k)):
             current.append(tok)
             if text.endswith(("'s", "’s")):
@@ -314,11 +475,44 @@ def _phrase(words: list[Token]) -> Mention | None:
     if runs and runs[0][0] is words[0] and nm.opens_sentence(low_first):
         if len(runs[0]) > 1:
             runs[0] = runs[0][1:]
-        elif low_first in lx.OPENERS:
-            # Alone, only a listed opener: "Manning said", "Read said" are surnames.
+        elif low_first in lx.OPENERS or (
+            low_first in lx.CUE_VERBS and low_first.endswith(("ing", "ed"))
+        ):
+            # Alone, only a listed opener or a speech verb's participle ("Adding, …"):
+            # "Manning said", "Read said" are surnames.
             runs = runs[1:]
+    at = next((k for k, t in enumerate(words) if t.text in _OF_ROLE), 0)
+    if (
+        at >= 2
+        and words[at - 1].text.lower() in lx.ROLE_NOUNS
+        and words[0].text.lower() in _DETERMINERS
+        and all(t.text.islower() for t in words[:at])
+    ):
+        # "the senator from Vermont", "the governor of Texas": a description of the role
+        # (its head before the preposition), not the place.
+        return Mention(
+            _join(words), "description", words[0].start, words[0].text.lower() in _INDEFINITE
+        )
     runs = _join_of(words, runs)
     head = words[-1].text.lower()
+    if (
+        not runs
+        and len(words) <= 4
+        and (low_first[:1].isdigit() or low_first in _QUANTIFIERS)
+        and words[-1].text.isalpha()
+        and words[-1].text.islower()
+    ):
+        # "21 percent said", "most voters said": a share of people, as a description.
+        return Mention(_join(words), "description", words[0].start, True)
+    if (
+        low_first in ("a", "an", "one", "another")
+        and runs
+        and runs[-1] == [words[-1]]
+        and len(words) <= 4
+        and all(t.text.islower() for t in words[1:-1])
+    ):
+        # "one Republican", "a top Democrat": someone of a party or a people, not a name.
+        return Mention(_join(words), "description", words[0].start, True)
     # A determiner or a possessive ("Campbell’s partner") makes a description of the rest.
     determined = len(words) > 1 and (
         words[0].text.lower() in _DETERMINERS or words[0].text.endswith(("'s", "’s"))
@@ -338,6 +532,12 @@ def _phrase(words: list[Token]) -> Mention | None:
         indefinite = start.text.lower() in ("a", "an", "one", "another")
         return Mention(_join(words[at:]), "description", start.start, indefinite)
     return None
+
+
+def _particle_name(text: str) -> bool:
+    """True for a name whose particle is joined by a hyphen: "al-Shabaab", "el-Sisi"."""
+    particle, _, rest = text.partition("-")
+    return rest[:1].isupper() and particle.lower() in lx.CONNECTORS
 
 
 def _particle(words: list[Token], k: int) -> bool:

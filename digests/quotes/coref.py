@@ -31,6 +31,11 @@ def _bare(name: str) -> tuple[str, list[str]]:
     return bare, bare.split()
 
 
+def _particles_lowered(words: list[str]) -> list[str]:
+    """Name particles in lower case: "Van den Berg" at a sentence's start is "van den Berg"."""
+    return [w.lower() if w.lower() in lx.CONNECTORS else w for w in words]
+
+
 class Registry:
     """The names an article introduces, in order, with the roles attached to them."""
 
@@ -53,12 +58,19 @@ class Registry:
         # said"), names with a title or a role ("Mayor Ana Okafor", "Jane Smith, the engineer,").
         self._people: set[str] = set()
         self._pronouns: dict[int, set[str]] = {}  # sentence -> personal pronouns in it
+        # Sentences whose subject is two people ("Tore Sohlberg and Lehla Abreder said"):
+        # sentence -> where the two names start in it, for "they".
+        self._pairs: dict[int, tuple[int, int]] = {}
         # Capitalised words seen inside sentences: a capital at a sentence's start proves nothing.
         self._mid_caps: set[str] = set()
         self._full_names: dict[int, str] = {}
         self._said: set[int] = set()  # starts of names a speech verb is about ("X said")
+        self._modifiers: set[int] = set()  # starts of names before a role noun ("Trump aide")
         self._places: set[str] = set()  # names the article puts a place word before ("in X")
         self._confirmed: set[str] = set()  # last words of names a cue, title or role confirm
+        # Names a gendered role or title marks ("her father Khaled", "Mrs. Cook"): the names
+        # as mentioned, so that "Megda Belkacemi" is not "he" for her father's "Khaled".
+        self._gender: dict[str, str] = {}  # name -> "he" | "she"
 
     def add_sentence(
         self,
@@ -81,6 +93,10 @@ class Registry:
         # ('… could go." Neither Johnson nor Weld …').
         caps = [i for i in caps if words[i] not in lx.NOT_NAMES and words[i] not in lx.OPENERS]
         lead_at = nm.lead_index(text, words) if caps else 0
+        if caps and "and" in words:
+            pair = nm.pair_at(text, words)
+            if pair is not None:
+                self._pairs[index] = (pair[0], pair[2])
         # "Meanwhile Smith", "Knowing Smith": no name starts at the opening word, unless the
         # article shows it capitalised inside a sentence too ("Sterling" as a given name).
         if (
@@ -117,6 +133,11 @@ class Registry:
                 run_end = nm.run_end(text, i, words)
                 if run_end == i:
                     continue
+            if run_end < n and text[run_end] == "/" and i and text[i - 1] == "(":
+                # "(Ana Okafor/CBC)": a photo credit names who took a picture, not anyone in
+                # the story.
+                after = run_end
+                continue
             run = len(runs)
             runs.append(
                 (text, words, starts[i], i, run_end, index, i == lead_at, cued and i == lead_at)
@@ -163,6 +184,11 @@ class Registry:
                 continue
             if nm.speaks(text, i, run_end, words):
                 self._said.add(entity.start)
+            elif (
+                run_end < len(words) and words[run_end] in lx.ROLE_NOUNS and text[run_end].islower()
+            ):
+                # "a Donald Trump supporter", "Clinton aides": the name only modifies the noun.
+                self._modifiers.add(entity.start)
             if i and words[i - 1] in _PLACE_BEFORE:
                 self._places.add(entity.name)
             confirmed = entity.kind != "org" and (
@@ -173,6 +199,10 @@ class Registry:
                 name, _, start, sentence, lead, _, roles = entity
                 entity = _new(Entity, (name, "person", start, sentence, lead, False, roles))
             self._entity_of[run] = entity
+            if entity.roles and not entity.roles.isdisjoint(lx.GENDERED):
+                he = not entity.roles.isdisjoint(lx.MALE_ROLES)
+                if he != (not entity.roles.isdisjoint(lx.FEMALE_ROLES)):
+                    self._gender[entity.name] = "he" if he else "she"
             self._add(entity, confirmed)
 
     def _add(self, entity: Entity, confirmed: bool) -> None:
@@ -199,8 +229,12 @@ class Registry:
         self._need(word)
         return word in self._people
 
-    def canonical(self, name: str, before: int) -> str:
-        """A surname, given name or shortened form mapped to the full name introduced earlier."""
+    def canonical(self, name: str, before: int, pronoun: str = "") -> str:
+        """A surname, given name or shortened form mapped to the full name introduced earlier.
+
+        `pronoun` ("he", "she"), when given, leaves out full names it cannot stand for: "she"
+        after "Clinton" is Hillary Clinton, though Bill Clinton was named since.
+        """
         name, tokens = _bare(name)
         if not tokens:
             return name
@@ -208,18 +242,39 @@ class Registry:
         # holding them ("Trump Tower", "Trump University"); then the one mentioned latest before
         # the mention, else the first one after it.
         best: tuple[int, int, int, str] | None = None  # (fit, before?, start or -start, name)
-        self._need(tokens[0], long=True)
         n = len(tokens)
-        for full, starts in self._by_word.get(tokens[0], {}).items():
+        candidates = self._names_with(tokens[0])
+        if tokens[0].lower() in lx.CONNECTORS:
+            # "Van den Berg" and "van den Berg", "Al Rashid" and "al Rashid" are one name.
+            tokens = _particles_lowered(tokens)
+            candidates = {
+                **self._names_with(tokens[0]),
+                **self._names_with(tokens[0].capitalize()),
+            }
+        for full, starts in candidates.items():
             words = full.split()
+            if tokens[0] in lx.CONNECTORS:
+                words = _particles_lowered(words)
             if len(words) <= n or not nm.contains(words, tokens):
                 continue
+            if pronoun and (
+                words[-n:] != tokens
+                or len(words) > 4
+                or self._kinds.get(full, ()) != {"person"}
+                or not self._gender_of_fits(full, pronoun)
+            ):
+                continue  # only people whose name ends in the words can be "he" or "she"
             fit = 2 * ("org" not in self._kinds.get(full, ())) + (words[-n:] == tokens)
             k = bisect_left(starts, before)
             key = (fit, 1, starts[k - 1], full) if k else (fit, 0, -starts[0], full)
             if best is None or key > best:
                 best = key
         return best[3] if best is not None else name
+
+    def _names_with(self, word: str) -> dict[str, list[int]]:
+        """Full names (two words or more) holding the word, with their mentions' starts."""
+        self._need(word, long=True)
+        return self._by_word.get(word, {})
 
     def kind_of(self, name: str) -> str:
         """person, org or other, as the article's mentions of that name suggest."""
@@ -240,10 +295,18 @@ class Registry:
         if mention.kind == "pronoun":
             if mention.text in lx.PERSONAL:
                 return self._salient(mention.text, mention.start, sentence, last)
+            if mention.text == "they":
+                pair = self._pair_before(sentence)
+                if pair is not None:
+                    return pair
             if mention.text in ("it", "they"):
-                return self._salient("it", mention.start, sentence, None)
+                return self._salient(mention.text, mention.start, sentence, None)
             return None
         words = mention.text.lower().split()
+        for k, word in enumerate(words[1:], 1):
+            if word in ("of", "from", "for") and words[k - 1] in lx.ROLE_NOUNS:
+                words = words[:k]  # "the senator from Vermont": the senator
+                break
         head = words[-1]
         if words[0] in ("his", "her", "its", "their") and head in _ISSUED:
             pronoun = {"his": "he", "her": "she"}.get(words[0], "it")
@@ -254,6 +317,9 @@ class Registry:
             return None
         if head in lx.ORG_NOUNS and head not in lx.ROLE_NOUNS:
             return self._salient("it", mention.start, sentence, None)
+        # The latest person with that role, unless the previous speaker has it too: "the
+        # minister said" after Freeland spoke is Freeland, though a Prime Minister came since.
+        latest: str | None = None
         for run in range(len(self._runs) - 1, -1, -1):
             _, low, start, i, j = self._runs[run][:5]
             if start >= mention.start:
@@ -263,7 +329,12 @@ class Registry:
             self._make((run,))
             e = self._entity_of.get(run)
             if e is not None and e.kind == "person" and head in e.roles:
-                return self.canonical(e.name, e.start)
+                name = self.canonical(e.name, e.start)
+                if last is None or name == last:
+                    return name
+                latest = latest or name
+        if latest is not None:
+            return latest
         if head in lx.UNNAMED_ROLES or any(
             s < mention.start and h == head for s, h in self.anonymous
         ):
@@ -280,10 +351,10 @@ class Registry:
         referent is then further back ("He finished behind Ted Cruz. “…,” he said." is not Cruz);
         else the previous quote's speaker.
         """
-        want = "org" if pronoun == "it" else "person"
+        want = "org" if pronoun in ("it", "they") else "person"
         here = self._fitting(sentence, pronoun, before, lead_only=True)
         if here:
-            return self.canonical(here[0].name, here[0].start)
+            return self._named(here[0].name, here[0].start, pronoun)
         other: Entity | None = None
         for back in range(sentence - 1, sentence - _WINDOW - 1, -1):
             found = self._fitting(back, pronoun, before)
@@ -297,16 +368,53 @@ class Registry:
                     other = other or found[0]
                     continue
                 pick = pick or found[0]
-                return self.canonical(pick.name, pick.start)
+                return self._named(pick.name, pick.start, pronoun)
             if pronoun and pronoun not in self._pronouns.get(back, set()) and back < sentence - 2:
                 break
         if (
             last is not None
             and (want == "org") == (self.kind_of(last) == "org")
             and self._gender_fits(last, pronoun)
+            and self._gender.get(last, pronoun) == pronoun
         ):
             return last
-        return self.canonical(other.name, other.start) if other is not None else None
+        return self._named(other.name, other.start, pronoun) if other is not None else None
+
+    def _pair_before(self, sentence: int) -> str | None:
+        """ "A and B", when a sentence just before has two people as its subject ("they")."""
+        for back in range(sentence, sentence - 3, -1):
+            pair = self._pairs.get(back)
+            if pair is not None:
+                i, k = pair
+                lo = bisect_left(self._run_sentences, back)
+                hi = bisect_right(self._run_sentences, back, lo)
+                names = []
+                for r in range(lo, hi):
+                    if self._runs[r][3] in (i, k):
+                        self._make((r,))
+                        e = self._entity_of.get(r)
+                        if e is not None and e.kind == "person":
+                            names.append(self.canonical(e.name, e.start))
+                if len(names) == 2:
+                    return f"{names[0]} and {names[1]}"
+        return None
+
+    def _named(self, name: str, start: int, pronoun: str) -> str:
+        """The full name of a mention a pronoun stands for: the usual one, unless the pronoun
+        rules it out and another person of that surname fits ("Clinton … she")."""
+        full = self.canonical(name, start)
+        if pronoun in lx.PERSONAL and not self._gender_of_fits(full, pronoun):
+            other = self.canonical(name, start, pronoun)
+            if len(other.split()) > 1:
+                return other
+        return full
+
+    def _gender_of_fits(self, name: str, pronoun: str) -> bool:
+        """True unless the name's gendered role or given name rules the pronoun out."""
+        gender = self._gender.get(name)
+        if gender is not None:
+            return gender == pronoun
+        return self._gender_fits(name, pronoun)
 
     @staticmethod
     def _gender_fits(name: str, pronoun: str) -> bool:
@@ -330,7 +438,10 @@ class Registry:
         return [
             e
             for e in map(self._entity_of.get, runs)
-            if e is not None and (e.lead or not lead_only) and self._fits(e, pronoun)
+            if e is not None
+            and (e.lead or not lead_only)
+            and e.start not in self._modifiers
+            and self._fits(e, pronoun)
         ]
 
     def _full(self, e: Entity) -> str:
@@ -341,8 +452,20 @@ class Registry:
         return full
 
     def _fits(self, e: Entity, pronoun: str) -> bool:
-        if pronoun == "it":
+        if pronoun == "they":
             return e.kind == "org"
+        if pronoun == "it":
+            # An organisation, or a name the article shows neither as a person nor as a
+            # place ("Hydro One raised its rates. … it said").
+            given = e.name.split()[0].lower()
+            return e.kind == "org" or (
+                e.lead
+                and not e.roles
+                and e.name not in self._places
+                and given not in lx.MALE
+                and given not in lx.FEMALE
+                and e.name not in self._gender
+            )
         # Only names the article shows to be people (a lone surname counts through its full
         # name): "he" is never "Kinder Morgan" or "Christmas Day".
         if e.kind == "org":
@@ -359,9 +482,11 @@ class Registry:
         ):
             # "in San Jose" elsewhere, and never "San Jose said": a place, not a person.
             return False
-        given = full[0].lower()
-        if pronoun == "he":
-            return given not in lx.FEMALE
-        if pronoun == "she":
-            return given not in lx.MALE
-        return True
+        gender = self._gender.get(e.name)
+        if gender is not None:
+            return gender == pronoun
+        if pronoun not in lx.PERSONAL or self._gender_of_fits(" ".join(full), pronoun):
+            return True
+        # Another full name with that surname may fit: "Clinton … she" after Bill Clinton.
+        other = self.canonical(e.name, e.start, pronoun)
+        return len(other.split()) > 1 and other != " ".join(full)

@@ -29,11 +29,11 @@ scream plead demand confirm deny assert allege charge accuse blast slam criticiz
 reveal disclose estimate proclaim repeat reiterate clarify hint worry explain elaborate interject
 chime caution answer question inform assure advise reason retort snap gush rave marvel pledge
 reassure affirm instruct remind recommend summarize summarise describe label dub bark roar scoff
-growl hiss murmur stammer interrupt chuckle cry thunder beam retaliate
+growl hiss murmur stammer interrupt chuckle cry thunder beam retaliate chant mention cite echo
 """.replace("\n", " ")
 _IRREGULAR: Final = """said say says saying told tell tells telling wrote write writes writing written
 thought felt knew put read went quoth quipped quipping snapped snapping admitted admitting
-spoke spoken called calls calling expressed expresses expressing shot fired remembered""".split()
+spoke spoken sang sung sing sings singing commented surmised opined called calls calling expressed expresses expressing shot fired remembered""".split()
 
 CUE_VERBS: Final = frozenset(_forms(_REGULAR) | set(_IRREGULAR))
 # Cues that name where a report came from rather than who spoke; used only when nothing better.
@@ -71,6 +71,7 @@ TITLES: Final = frozenset(
     trustee alderman sheriff attorney speaker leader mp mpp mla mep candidate nominee
     spokesperson spokesman spokeswoman economist analyst former then- rival fellow billionaire
     businessman businesswoman editor reporter columnist host anchor correspondent editor-in-chief
+    manager adviser advisor aide strategist pollster
     """.split()
 )
 
@@ -89,6 +90,11 @@ ROLE_NOUNS: Final = frozenset(
     chancellor king queen prince pope bishop pastor rabbi imam speaker member members
     legislator lawmaker lawmakers congressman congresswoman politician strategist pollster
     economist consultant observer observers player players manager star captain
+    delegate voter supporter protester volunteer donor staffer operative surrogate
+    farmer firefighter soldier tenant homeowner grandmother grandfather brother sister uncle
+    aunt cousin entrepreneur investor artist musician actor actress singer comedian journalist
+    blogger pundit commentator hopeful front-runner frontrunner contender challenger incumbent
+    opponent ally backer
     """.split()
 )
 # Heads of descriptions that name a document or thing, not a speaker ("the report said"): never
@@ -102,8 +108,7 @@ DOCUMENTS: Final = frozenset(
 # Roles of people an article quotes without naming them: "the spokesman said" after a named
 # minister is the minister's spokesman, not the minister.
 UNNAMED_ROLES: Final = frozenset(
-    """spokesperson spokesman spokeswoman spokespeople source aide adviser advisor friend witness
-    neighbour neighbor resident colleague employee worker official""".split()
+    """spokesperson spokesman spokeswoman spokespeople source aide adviser advisor official""".split()
 )
 ORG_NOUNS: Final = frozenset(
     """company firm agency ministry department government police council committee commission
@@ -138,7 +143,7 @@ NOT_NAMES: Final = frozenset(
     sunday january february march april may june july august september october november
     december today yesterday tomorrow earlier later what why how where who which some many
     most more several both each every all no not one two three four five six seven eight nine
-    ten mr mrs ms dr according asked speaking photo advertisement read watch related update instead
+    ten mr mrs ms dr according asked speaking photo advertisement watch related update instead
     story continues below sign ms. mr. mrs. dr. st. across among around between against
     """.split()
 )
@@ -180,6 +185,17 @@ DATE_WORDS: Final = frozenset(
 )
 
 WORD: Final[re.Pattern[str]] = re.compile(r"[^\W_](?:[\w’'.\-]*[^\W_])?|[^\w\s]")
+
+# Roles and titles that say whether "he" or "she" stands for a name ("her father Khaled").
+MALE_ROLES: Final = frozenset(
+    """father husband son man mr mr. king prince congressman businessman boyfriend brother
+    uncle grandfather""".split()
+)
+FEMALE_ROLES: Final = frozenset(
+    """mother wife daughter woman mrs mrs. ms ms. queen princess congresswoman businesswoman
+    girlfriend sister aunt grandmother actress""".split()
+)
+GENDERED: Final = MALE_ROLES | FEMALE_ROLES
 
 # Common given names by usual gender, so that "she" does not pick "Rob Fleming" (a small list:
 # names not in it are compatible with either pronoun).

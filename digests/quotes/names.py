@@ -11,6 +11,7 @@ _INTRO: Final = frozenset(
     """in on at after before during when while speaking asked earlier later last since despite
     as for with without under over following responding writing addressing""".split()
 )
+_CONJUNCTIONS: Final = frozenset(("and", "but", "so", "yet", "or"))
 _new = tuple.__new__
 _ROLES_OR_TITLES: Final = lx.ROLE_NOUNS | lx.TITLES
 # Speech verbs that say so without a quotation beside them ("was read out" is no speech).
@@ -67,13 +68,97 @@ def lead_index(text: list[str], low: list[str]) -> int:
     Every helper here reads one sentence as its token texts (`text`, a quotation standing as
     QUOTE_TEXT) and the same lowercased (`low`).
     """
+    d = dateline_end(text)
+    if d:
+        return d + lead_index(text[d:], low[d:])
+    return _past_modifier(text, low, _subject_start(text, low))
+
+
+def pair_at(text: list[str], low: list[str]) -> tuple[int, int, int, int] | None:
+    """ "… Ana Okafor and Ben Tamm said": two full names joined by "and" before a speech verb,
+    as (start, end) of each."""
+    n = len(text)
+    j = -1
+    for _ in range(low.count("and")):
+        j = low.index("and", j + 1)  # a C-level scan to each "and"
+        if j < 2 or j + 2 >= n or not text[j - 1][:1].isupper():
+            continue
+        i = j
+        while i > 0 and text[i - 1][:1].isupper() and text[i - 1] != QUOTE_TEXT:
+            i -= 1
+        m = j + 1
+        while m < n and text[m][:1].isupper() and text[m] != QUOTE_TEXT:
+            m += 1
+        k = _skip_between(text, m, low)
+        if j - i >= 2 and m - j - 1 >= 2 and k < n and low[k] in lx.CUE_VERBS:
+            return i, j, j + 1, m
+    return None
+
+
+def dateline_end(text: list[str]) -> int:
+    """Where a wire dateline ends ("WASHINGTON, Dec. 8 (UPI) — …"): past its dash, else 0."""
+    if not text or len(text[0]) < 3 or not text[0].isupper() or not text[0].isalpha():
+        return 0
+    for k in range(1, min(len(text) - 1, 14)):
+        if text[k] in ("—", "–") or (text[k] == "-" and text[k + 1] == "-"):
+            return k + 2 if text[k] == "-" else k + 1
+    return 0
+
+
+def _past_modifier(text: list[str], low: list[str], i: int) -> int:
+    """Where the subject's own name starts, past a name that only modifies it.
+
+    "North Carolina’s Ada Fisher", "Trump senior adviser Jason Miller", "Florida consultant
+    Rick Wilson": the person is the last name; "Trump’s plan was …": a possessive makes no
+    subject at all (the index of the word after it, where no name starts).
+    """
+    n = len(text)
+    if i >= n or not text[i][:1].isupper() or text[i] == QUOTE_TEXT:
+        return i
+    j = i
+    while j < n and text[j][:1].isupper() and text[j] != QUOTE_TEXT:
+        j += 1
+        if text[j - 1].endswith(("'s", "’s")):
+            # The name after it starts there, or no name does; a long capitalised run after it
+            # is a title-case headline ("Smith’s Final Column Explains Why …"), no person.
+            k = j
+            while k < n and text[k][:1].isupper() and text[k] != QUOTE_TEXT:
+                k += 1
+            return j if k - j <= 3 else i
+    k = j
+    while k < n and k < j + 4 and text[k].islower():
+        k += 1
+    # The role must stand right before the name ("adviser Jason Miller"): "Trump blamed
+    # local officials on Twitter" has a verb and a preposition between.
+    role = k > j and (low[k - 1] in lx.ROLE_NOUNS or low[k - 1] in lx.TITLES)
+    if role and k < n and text[k][:1].isupper() and text[k] != QUOTE_TEXT:
+        return k
+    return i
+
+
+def _subject_start(text: list[str], low: list[str]) -> int:
     i = 0
-    if text and (low[0] in _INTRO or (opens_sentence(low[0]) and text[1:2] != [","])):
+    # "And in 2008, Clinton said": a leading conjunction, then the opening phrase.
+    c = 1 if low and low[0] in _CONJUNCTIONS else 0
+    topic = 0
+    if c < len(low) and (low[c] == "for" or low[c] == "as"):
+        topic = c + 1 if low[c] == "for" else c + 2 if low[c + 1 : c + 2] == ["for"] else 0
+    if topic and topic < len(text) and text[topic][:1].isupper() and low[topic] not in lx.NOT_NAMES:
+        # "As for Trump, he said …", "For Megda Belkacemi, Friday is a day she …": the name
+        # the sentence is about, set off before the clause, is what its pronouns stand for.
+        end = topic
+        while end < len(text) and text[end][:1].isupper() and text[end] != QUOTE_TEXT:
+            end += 1
+        if end < len(text) and text[end] == "," and end - topic <= 4:
+            return topic
+    if c < len(text) and (
+        low[c] in _INTRO or (opens_sentence(low[c]) and text[c + 1 : c + 2] != [","])
+    ):
         # "Speaking in Vaughan, Ont., on Thursday, Trudeau denied", "Anticipating blowback,
         # McAuliffe remarked": past the opening phrase.
-        commas = [k for k, w in enumerate(low[:16]) if w == ","]
+        commas = [k for k, w in enumerate(low[: c + 16]) if w == ","]
         nxt = [k for k in commas if k + 1 < len(text) and text[k + 1][:1].isupper()]
-        if low[0] in _INTRO:
+        if low[c] in _INTRO:
             return nxt[-1] + 1 if nxt else 0
         if nxt:
             return nxt[0] + 1
@@ -113,6 +198,9 @@ def _cue_after_aside(text: list[str], k: int, low: list[str]) -> bool | None:
 
     None when no comma closes an aside within reach (or a quotation comes first).
     """
+    if k + 2 < len(text) and _a_name(text[k + 1], low[k + 1]) and _a_name(text[k + 2], low[k + 2]):
+        # "firm Symantec, Kevin Haley, agreed": the aside is the person who speaks.
+        return None
     for c in range(k + 1, min(len(text), k + 14)):
         if text[c] == QUOTE_TEXT:
             return None
@@ -120,6 +208,18 @@ def _cue_after_aside(text: list[str], k: int, low: list[str]) -> bool | None:
             after = _skip_between(text, c + 1, low)
             return after < len(text) and low[after] in lx.CUE_VERBS
     return None
+
+
+def _a_name(word: str, low: str) -> bool:
+    """True for a capitalised word that may be part of a person's name (no title, no org)."""
+    return (
+        word[:1].isupper()
+        and word != QUOTE_TEXT
+        and low not in lx.TITLES
+        and low not in lx.ROLE_NOUNS
+        and low not in lx.ORG_WORDS
+        and low not in lx.NOT_NAMES
+    )
 
 
 def speaks(text: list[str], i: int, j: int, low: list[str]) -> bool:
@@ -227,7 +327,13 @@ def entity(
         kind = "person"
     else:
         kind = "other"
-    if i and low[i - 1] in ("in", "at", "from", "to", "near", "across", "of"):
+    given = parts[0].lower()
+    if (
+        i
+        and low[i - 1] in ("in", "at", "from", "to", "near", "across", "of")
+        and not (len(parts) > 1 and (given in lx.MALE or given in lx.FEMALE))
+    ):
+        # "in San Jose", "of Maple Ridge": a place; "of Donald Trump": a known given name.
         kind = "org" if kind == "org" else "other"
     weak = i == 0 and cut < 0 and len(parts) == 1
     # tuple.__new__ skips the named tuple's Python-level __new__ (tens of entities per article).
@@ -237,12 +343,19 @@ def entity(
 def _roles_in(text: list[str], k: int) -> set[str]:
     """Role words of an appositive after a name: 'Jane Smith, the city's engineer,'."""
     out: set[str] = set()
+    role = False  # the word before was a role or title
     for word in text[k : k + 9]:
         if word in ",.;:" or word == QUOTE_TEXT:
             break
         low = word.lower()
         if low in lx.ROLE_NOUNS or low in lx.TITLES:
             out.add(low)
+            role = True
+            continue
+        if role and word[:1].isupper() and not word.endswith(("'s", "’s")):
+            # "in Florida, law professor Tim Canova": the role is the next name's, not this one's.
+            return set()
+        role = False
     return out
 
 

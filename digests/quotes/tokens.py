@@ -11,7 +11,8 @@ from digests.quotes import lexicon as lx
 
 # Abbreviations whose period ends no sentence.
 ABBREV: Final = frozenset(
-    "mr mrs ms dr prof st jr sr gen gov sen rep lt sgt capt col u.s u.k".split()
+    """mr mrs ms dr prof st jr sr gen gov sen rep lt sgt capt col u.s u.k const supt insp det
+    cpl cmdr adm maj pvt rev hon atty coun ald cllr""".split()
 )
 # The text of a quotation's token: two characters, so that no word or mark of the text (one
 # character, or starting with a letter or digit) can read the same. ASCII (NUL, neither a
@@ -184,6 +185,15 @@ def _stops(texts: list[str]) -> list[int]:
     return out
 
 
+def _initials(word: str) -> bool:
+    """ "a.e" (of "A.E. Dick Howard"): single letters joined by periods, no sentence end."""
+    return (
+        len(word) >= 3
+        and word[1] == "."
+        and all(c == "." if k % 2 else c.isalpha() for k, c in enumerate(word))
+    )
+
+
 def sentence_bounds(texts: list[str]) -> list[tuple[int, int]]:
     """The (start, end) token indexes of a paragraph's sentences (see `sentences`)."""
     out: list[tuple[int, int]] = []
@@ -195,7 +205,7 @@ def sentence_bounds(texts: list[str]) -> list[tuple[int, int]]:
             continue
         nxt = texts[i + 1]
         prev = texts[i - 1].lower() if i else ""
-        if prev in ABBREV or (len(prev) == 1 and prev.isalpha()):
+        if prev in ABBREV or (len(prev) == 1 and prev.isalpha()) or _initials(prev):
             continue
         if nxt == QUOTE_TEXT or nxt[:1].isupper() or nxt in "\"“‘'(":
             out.append((begin, i + 1))
