@@ -114,7 +114,11 @@ async def test_platform_rate_holds_across_workers(store: Store, other: Store) ->
 
     await asyncio.gather(sends(a, NEWS), sends(b, SPORT))
     stamps.sort()
-    assert all(y - x >= 0.07 for x, y in itertools.pairwise(stamps))
+    # Slots are booked 0.08 s apart; a wake-up can run late under load (the next one then comes
+    # sooner after it, never before its own slot), so the whole run is checked, and no pair may
+    # come together as they would without the shared booking.
+    assert stamps[-1] - stamps[0] >= 5 * 0.08 - 0.01
+    assert all(y - x >= 0.03 for x, y in itertools.pairwise(stamps))
 
 
 async def test_due_roundup_is_made_once_by_two_workers(store: Store, other: Store) -> None:
