@@ -136,13 +136,7 @@ async def _rounds(port: int, n_feeds: int, hosts: int, per_host: int) -> dict[st
     await store.migrate()
     now = datetime.now(UTC)
     async with store.transaction() as tx:
-        await tx.add(
-            *(
-                Feed(url=_url(port, n, hosts), origin="cli", backfill=0,
-                     next_poll_at=now, consecutive_failures=0, created_at=now)
-                for n in range(n_feeds)
-            )
-        )  # fmt: skip
+        await tx.add(*(Feed.new(_url(port, n, hosts), now, origin="cli") for n in range(n_feeds)))
     fetcher = Fetcher(settings)
     poller = Poller(store, fetcher, settings)
     out: dict[str, Any] = {"rss_before_mb": _rss_mb()}

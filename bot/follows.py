@@ -98,15 +98,8 @@ async def follow(
             return Followed(None, False, False, refused=refusal)
         new_feed = feed is None
         if feed is None:
-            feed = Feed(
-                url=url,
-                title=title,
-                origin=COMMAND_ORIGIN,
-                backfill=0,  # the first poll records what is there and posts nothing
-                next_poll_at=now,
-                consecutive_failures=0,
-                created_at=now,
-            )
+            # backfill 0: the first poll records what is there and posts nothing.
+            feed = Feed.new(url, now, origin=COMMAND_ORIGIN, title=title)
             await tx.add(feed)
         re_enabled = feed.disabled_reason if feed.disabled_reason != UNFOLLOWED else None
         if feed.disabled_reason:

@@ -65,6 +65,21 @@ class Feed(Base):
     disabled_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
+    @classmethod
+    def new(
+        cls, url: str, now: datetime, *, origin: str, backfill: int = 0, title: str | None = None
+    ) -> Feed:
+        """A feed row not yet polled, due at once."""
+        return cls(
+            url=url,
+            title=title,
+            origin=origin,
+            backfill=backfill,
+            next_poll_at=now,
+            consecutive_failures=0,
+            created_at=now,
+        )
+
     @property
     def state(self) -> str:
         """new, ok, failing or disabled."""

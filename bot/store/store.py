@@ -190,14 +190,7 @@ class Store:
             feed = await tx.session.scalar(select(Feed).where(Feed.url == url))
             created = feed is None
             if feed is None:
-                feed = Feed(
-                    url=url,
-                    origin=origin,
-                    backfill=backfill,
-                    next_poll_at=now,
-                    consecutive_failures=0,
-                    created_at=now,
-                )
+                feed = Feed.new(url, now, origin=origin, backfill=backfill)
                 tx.session.add(feed)
             feed.topic = topic if topic is not None else feed.topic
             feed.backfill = backfill
