@@ -48,6 +48,7 @@ from bot.errors import FeedError
 from bot.feeds import parse_feed
 from bot.fetch import Fetcher
 from bot.poll import Poller
+from bot.runner import settle_heap
 from bot.settings import Settings
 from bot.store import Feed, Store
 
@@ -139,6 +140,7 @@ async def _rounds(port: int, n_feeds: int, hosts: int, per_host: int) -> dict[st
         await tx.add(*(Feed.new(_url(port, n, hosts), now, origin="cli") for n in range(n_feeds)))
     fetcher = Fetcher(settings)
     poller = Poller(store, fetcher, settings)
+    settle_heap()  # as `newsbot run` does once started
     out: dict[str, Any] = {"rss_before_mb": _rss_mb()}
     for name in ("first", "not_modified"):
         now = datetime.now(UTC)

