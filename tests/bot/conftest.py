@@ -59,6 +59,17 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 @pytest.fixture
+def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """For `newsbot` commands run in-process: a fresh database, an empty config file, 127.0.0.1 allowed."""
+    config = tmp_path / "newsbot.toml"
+    config.write_text("# empty\n")
+    monkeypatch.setenv("NEWSBOT_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("NEWSBOT_CONFIG", str(config))
+    monkeypatch.setenv("NEWSBOT_ALLOW_HOSTS", "127.0.0.1")
+    return config
+
+
+@pytest.fixture
 def backend(request: pytest.FixtureRequest) -> str:
     """The database backend of this test: sqlite unless the module runs on both."""
     return str(getattr(request, "param", "sqlite"))

@@ -15,17 +15,6 @@ from tests.servers.feed_server import FeedServer, publish_story, rss
 
 
 @pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh database, an empty config file and 127.0.0.1 allowed."""
-    config = tmp_path / "newsbot.toml"
-    config.write_text("# empty\n")
-    monkeypatch.setenv("NEWSBOT_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.setenv("NEWSBOT_CONFIG", str(config))
-    monkeypatch.setenv("NEWSBOT_ALLOW_HOSTS", "127.0.0.1")
-    return config
-
-
-@pytest.fixture
 def live_server() -> Iterator[FeedServer]:
     """The feed server on its own thread and loop, so that the (synchronous) CLI can call it."""
     loop = asyncio.new_event_loop()
@@ -56,7 +45,7 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
     return code, out, err
 
 
-def test_feeds_add_list_remove(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_feeds_add_list_remove(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """add stores a feed with its topic, the JSON list shows its state, remove forgets it."""
     code, out, _ = _run(capsys, "feeds", "add", "https://example.org/rss", "--topic", "science")
     assert code == 0 and "added" in out
@@ -69,20 +58,20 @@ def test_feeds_add_list_remove(env: Path, capsys: pytest.CaptureFixture[str]) ->
     assert code == 0 and json.loads(_run(capsys, "feeds", "--json")[1]) == []
 
 
-def test_feeds_remove_unknown(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_feeds_remove_unknown(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Removing a feed that is not there is one error line and exit status 2."""
     code, _, err = _run(capsys, "feeds", "remove", "https://example.org/none")
     assert code == 2 and "no such feed" in err and len(err.strip().splitlines()) == 1
 
 
-def test_feeds_add_rejects_other_schemes(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_feeds_add_rejects_other_schemes(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Only http(s) URLs or local folders can be added."""
     code, _, err = _run(capsys, "feeds", "add", "ftp://example.org/rss")
     assert code == 2 and "not a feed URL" in err
 
 
 def test_poll_once_json(
-    env: Path, live_server: FeedServer, capsys: pytest.CaptureFixture[str]
+    cli_env: Path, live_server: FeedServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """poll --once --json: first poll finds nothing new; then new, duplicates and failures."""
     live_server.static("/one", rss([publish_story(live_server, "old", "Old story", 70)]))
@@ -106,7 +95,7 @@ def test_poll_once_json(
 
 
 def test_feeds_list_shows_failure(
-    env: Path, live_server: FeedServer, capsys: pytest.CaptureFixture[str]
+    cli_env: Path, live_server: FeedServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """After a failed poll the list shows the state and the last error: nothing fails silently."""
     _run(capsys, "feeds", "add", live_server.url("/gone"))
@@ -116,7 +105,7 @@ def test_feeds_list_shows_failure(
 
 
 def test_digest_url_through_safe_fetcher(
-    env: Path, live_server: FeedServer, capsys: pytest.CaptureFixture[str]
+    cli_env: Path, live_server: FeedServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`newsbot digest URL` fetches the page with the safe fetcher and digests it."""
     story = publish_story(live_server, "page", "Page story", 72)
@@ -126,7 +115,7 @@ def test_digest_url_through_safe_fetcher(
 
 
 def test_digest_url_blocked_by_default(
-    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    cli_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Without the allow list, a loopback URL is refused with a reason and nothing is fetched."""
     monkeypatch.delenv("NEWSBOT_ALLOW_HOSTS")
@@ -135,7 +124,7 @@ def test_digest_url_blocked_by_default(
 
 
 def test_bad_setting_is_one_line(
-    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    cli_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A bad environment setting exits 2 with one line naming the variable."""
     monkeypatch.setenv("NEWSBOT_POLL_INTERVAL", "10")
@@ -145,10 +134,10 @@ def test_bad_setting_is_one_line(
 
 
 def test_bad_config_file_one_line_per_problem(
-    env: Path, capsys: pytest.CaptureFixture[str]
+    cli_env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Each problem in the config file is one error line naming the entry; unknown sections pass."""
-    env.write_text(
+    cli_env.write_text(
         '[[topics]]\nname = "later"\n\n[[feeds]]\nurl = "ftp://x"\n\n[[feeds]]\npath = "a"\nbackfill = -1\n'
     )
     code, _, err = _run(capsys, "feeds")
@@ -159,16 +148,16 @@ def test_bad_config_file_one_line_per_problem(
 
 
 def test_missing_config_file(
-    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    cli_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """NEWSBOT_CONFIG naming a missing file is one line with the fix."""
-    monkeypatch.setenv("NEWSBOT_CONFIG", str(env.parent / "nope.toml"))
+    monkeypatch.setenv("NEWSBOT_CONFIG", str(cli_env.parent / "nope.toml"))
     code, _, err = _run(capsys, "feeds")
     assert code == 2 and "NEWSBOT_CONFIG" in err and "no such file" in err
 
 
 def test_bad_database_url_is_one_line(
-    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    cli_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A database URL that is not one gets one line naming NEWSBOT_DATABASE_URL."""
     monkeypatch.setenv("NEWSBOT_DATABASE_URL", "nonsense")

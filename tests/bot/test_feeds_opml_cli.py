@@ -27,16 +27,6 @@ OPML = b"""<?xml version="1.0" encoding="utf-8"?>
 """
 
 
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh database and an empty config file."""
-    config = tmp_path / "newsbot.toml"
-    config.write_text("# empty\n")
-    monkeypatch.setenv("NEWSBOT_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.setenv("NEWSBOT_CONFIG", str(config))
-    return tmp_path
-
-
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     out, err = capsys.readouterr()
@@ -61,7 +51,7 @@ async def _follow(url: str, *channels: ChannelRef, tag: str | None = None) -> No
 
 
 def test_feeds_lists_the_workspaces_that_follow_each_feed(
-    env: Path, capsys: pytest.CaptureFixture[str]
+    cli_env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Text groups followers by workspace; JSON lists each channel."""
     _run(capsys, "feeds", "add", "https://harbour.example/feed.xml")
@@ -92,9 +82,11 @@ def test_feeds_lists_the_workspaces_that_follow_each_feed(
     assert json.loads(_run(capsys, "subscriptions", "--json")[1]) == []
 
 
-def test_opml_import_then_export_round_trips(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_opml_import_then_export_round_trips(
+    cli_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Import adds each http(s) feed once with the topic; export lists them as OPML outlines."""
-    path = env / "mine.opml"
+    path = cli_env.parent / "mine.opml"
     path.write_bytes(OPML)
     code, out, _ = _run(capsys, "feeds", "import", str(path), "--topic", "science")
     assert code == 0 and f"imported 2 feeds from {path} (0 already watched)" in out
@@ -108,7 +100,7 @@ def test_opml_import_then_export_round_trips(env: Path, capsys: pytest.CaptureFi
     code, out, _ = _run(capsys, "feeds", "export")
     assert code == 0
     assert [f.url for f in parse_opml(out.encode())] == [r["url"] for r in rows]
-    target = env / "out.opml"
+    target = cli_env.parent / "out.opml"
     assert _run(capsys, "feeds", "export", str(target))[0] == 0
     assert parse_opml(target.read_bytes()) == parse_opml(out.encode())
 
@@ -127,19 +119,19 @@ def test_opml_import_then_export_round_trips(env: Path, capsys: pytest.CaptureFi
     ],
 )
 def test_a_bad_opml_file_is_one_line(
-    env: Path, capsys: pytest.CaptureFixture[str], content: bytes, expected: str
+    cli_env: Path, capsys: pytest.CaptureFixture[str], content: bytes, expected: str
 ) -> None:
     """Broken XML, another format, or an entity bomb: exit 2 with one line, nothing imported."""
-    path = env / "bad.opml"
+    path = cli_env.parent / "bad.opml"
     path.write_bytes(content)
     code, _, err = _run(capsys, "feeds", "import", str(path))
     assert code == 2 and expected in err and len(err.strip().splitlines()) == 1
     assert json.loads(_run(capsys, "feeds", "--json")[1]) == []
 
 
-def test_a_missing_opml_file_is_one_line(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_missing_opml_file_is_one_line(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A path that does not exist is named."""
-    code, _, err = _run(capsys, "feeds", "import", str(env / "none.opml"))
+    code, _, err = _run(capsys, "feeds", "import", str(cli_env.parent / "none.opml"))
     assert code == 2 and "no such file" in err
 
 
