@@ -71,7 +71,7 @@ def parse_feed(body: bytes, *, content_type: str = "", url: str = "") -> ParsedF
     return ParsedFeed(title=title or None, entries=entries, problem=problem or None)
 
 
-def _entry(e: Mapping[str, Any], base: str) -> Entry:
+def _entry(e: dict[str, Any], base: str) -> Entry:
     # dict.get, not FeedParserDict.get: none of these keys is one feedparser maps to another,
     # and its own lookup (aliases, deprecation fallbacks) was a tenth of this function's time.
     get = dict.get
