@@ -64,6 +64,10 @@ _WORD: Final = re.compile(r"[a-z0-9]++(?:['’][a-z]++)?+")
 _NOT_WORD_ASCII: Final = str.maketrans(
     {c: " " for c in map(chr, range(128)) if not (c.isdigit() or "a" <= c <= "z" or c == "'")}
 )
+# The same map as a table of bytes: bytes.translate is one table lookup per byte, ~20x faster
+# than str.translate with a dict (which looks up each character). Bytes >= 128 map to
+# themselves, but only ASCII text is ever translated.
+_NOT_WORD_BYTES: Final = bytes(ord(" ") if c in _NOT_WORD_ASCII else c for c in range(256))
 _STOP: Final = frozenset(
     """a an the and or but if of in on at to for from by with as is are was were be been being
     has have had do does did it its it's this that these those he she they we i you his her their
@@ -123,7 +127,7 @@ def sentence_features(
     head_spans = sentences[:_CANDIDATES]
     same_length = len(lower) == len(text)
     # ASCII text (most news in English): every character but the words' is a space here.
-    spaced = lower.translate(_NOT_WORD_ASCII) if lower.isascii() else ""
+    spaced = _spaced(lower) if lower.isascii() else ""
     if spaced:
         tokens = [_ascii_words(spaced, a, b) for a, b in head_spans]
     elif same_length:
@@ -193,22 +197,38 @@ def _count(tf: dict[str, int], words: list[str]) -> None:
             tf[word] += 1
 
 
+def _spaced(lower: str) -> str:
+    """Lowercased ASCII text with every character no `_WORD` word holds turned into a space."""
+    return lower.encode("ascii").translate(_NOT_WORD_BYTES).decode("ascii")
+
+
 def _ascii_words(spaced: str, start: int, end: int) -> list[str]:
-    """`_WORD.findall` of lowercased ASCII text from start to end, given it `_NOT_WORD_ASCII`-ed.
+    """`_WORD.findall` of lowercased ASCII text from start to end, given it `_spaced`.
 
     Only letters, digits and apostrophes are left between spaces: a piece without an
     apostrophe is one word, and splitting at spaces in C is faster than the regex.
     """
     part = spaced[start:end]
-    pieces = part.split()
-    if "'" not in part:
-        return pieces
+    at = part.find("'")
+    if at < 0:
+        return part.split()
+    # Only the few pieces holding an apostrophe ("don't", "'90s", "rock'n'roll") need the regex:
+    # the stretches between them are split in C, rather than every piece tested in a loop.
+    # Spaces are the only whitespace left, so a piece runs between two spaces.
     out: list[str] = []
-    for piece in pieces:
-        if "'" in piece:
-            out.extend(_WORD.findall(piece))  # "don't", "'90s", "rock'n'roll": the regex decides
-        else:
-            out.append(piece)
+    done = 0
+    while at >= 0:
+        begin = part.rfind(" ", done, at) + 1
+        if begin == 0:
+            begin = done
+        stop = part.find(" ", at)
+        if stop < 0:
+            stop = len(part)
+        out.extend(part[done:begin].split())
+        out.extend(_WORD.findall(part, begin, stop))
+        done = stop
+        at = part.find("'", stop)
+    out.extend(part[done:].split())
     return out
 
 

@@ -14,6 +14,7 @@ from digests.keypoints import (
     _SOURCE_TAG,
     _WORD,
     _ascii_words,
+    _spaced,
     key_points,
     quote_marked_spans,
     sentence_features,
@@ -240,10 +241,12 @@ def test_ascii_words_are_the_word_regex_words() -> None:
     rng = random.Random(7)
     pieces = ["don't", "'90s", "rock'n'roll", "it''s", "o'9", "x'", "'", "a1b", "U.S.", "--", "_"]
     pieces += ["said,", "(cnn)", "3.5%", "e-mail", "\t", "\n\n", "\x1f", "  ", "word", "Top"]
+    pieces += ["'a", "a'", "''", "x'y'z"]
     for _ in range(300):
         text = "".join(rng.choice(pieces) + rng.choice(["", " ", ".", "'"]) for _ in range(40))
         lower = text.lower()
-        spaced = lower.translate(_NOT_WORD_ASCII)
+        spaced = _spaced(lower)
+        assert spaced == lower.translate(_NOT_WORD_ASCII)  # the byte table is the same map
         a = rng.randrange(len(lower) + 1)
         b = rng.randrange(a, len(lower) + 1)
         assert _ascii_words(spaced, a, b) == _WORD.findall(lower, a, b)
