@@ -39,7 +39,11 @@ def digest_text(
     sentences = split_sentences(cleaned)
     if not sentences:
         raise DigestError("empty article: no sentences after cleaning")
-    found = [q for q in find_quotes(cleaned) if is_verbatim(q, text)]
+    found = find_quotes(cleaned)
+    if cleaned is not text:
+        # find_quotes checked its quotes against the cleaned text; where cleaning masked
+        # something, they must also read the same in the input (the same object needs no check).
+        found = [q for q in found if is_verbatim(q, text)]
     spans: list[Span] = [s for q in found for s in q.spans]
     points_ = key_points(cleaned, sentences, n=points, title=title, quote_spans=spans)
     words = word_count(cleaned)
