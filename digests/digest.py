@@ -39,11 +39,16 @@ def digest_text(
     sentences = split_sentences(cleaned)
     if not sentences:
         raise DigestError("empty article: no sentences after cleaning")
-    found = find_quotes(cleaned)
-    if cleaned is not text:
-        # find_quotes checked its quotes against the cleaned text; where cleaning masked
-        # something, they must also read the same in the input (the same object needs no check).
-        found = [q for q in found if is_verbatim(q, text)]
+    # find_quotes checked its quotes against the cleaned text, which has the input's length: a
+    # quote whose spans read the same in both is verbatim in the input too; only one that
+    # overlaps what cleaning masked needs the check against the input itself.
+    found = [
+        q
+        for q in find_quotes(cleaned)
+        if cleaned is text
+        or all(text[s:e] == cleaned[s:e] for s, e in q.spans)
+        or is_verbatim(q, text)
+    ]
     spans: list[Span] = [s for q in found for s in q.spans]
     points_ = key_points(cleaned, sentences, n=points, title=title, quote_spans=spans)
     words = word_count(cleaned)
