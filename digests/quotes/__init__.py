@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 from typing import Final
@@ -102,19 +101,24 @@ def find_quotes(text: str) -> list[Quote]:
         starts = pw.starts
         quoted = [at for at, _ in pw.quoted]  # in order, as the sentences are
         ci = qi = 0
+        n_caps, n_quoted = len(caps), len(quoted)
         for a, b in bounds:
-            lowered = lows[a:b]
-            cj = bisect_left(caps, b, ci)
-            registry.add_sentence(
-                texts[a:b], lowered, starts[a:b], count, [k - a for k in caps[ci:cj]]
-            )
-            qj = bisect_left(quoted, b, qi)
+            low = lows[a:b]
+            # The capitals and quotations of this sentence: both lists are in order, and the
+            # sentences too, so each scan goes on from where the last one stopped.
+            cj = ci
+            while cj < n_caps and caps[cj] < b:
+                cj += 1
+            registry.add_sentence(texts[a:b], low, starts[a:b], count, [k - a for k in caps[ci:cj]])
+            qj = qi
+            while qj < n_quoted and quoted[qj] < b:
+                qj += 1
             quotes_here = quoted[qi:qj]
             ci, qi = cj, qj
             if quotes_here:
                 # Only sentences with a quotation need tokens and the attribution rules.
                 sent = tokens_of(pw, a, b)
-                cue = not lx.CUE_VERBS.isdisjoint(lowered)
+                cue = not lx.CUE_VERBS.isdisjoint(low)
                 for at in quotes_here:
                     k = at - a
                     tok = sent[k]
@@ -125,7 +129,7 @@ def find_quotes(text: str) -> list[Quote]:
                         cued.add(tok.quote)
                     if reports(sent, k):
                         framed.add(tok.quote)
-                    mention = speaker_mention(sent, k, lowered)
+                    mention = speaker_mention(sent, k, low)
                     if mention is not None:
                         mentions[tok.quote] = (mention, count)
                     elif k == 0 and before is not None:
@@ -145,7 +149,7 @@ def find_quotes(text: str) -> list[Quote]:
                 before = None
                 reported = []
             else:
-                before = (pw, a, b, count, lowered)
+                before = (pw, a, b, count, low)
                 reported.append(before)
             count += 1
     described: set[int] = set()
