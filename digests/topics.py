@@ -221,13 +221,15 @@ class TopicSet:
         plain_text = text.isascii()
         # Tokens never hold whitespace, so each whitespace-separated piece is tokenised alone;
         # most pieces are one plain word, settled by one dictionary lookup without the regex.
-        # casefold() keeps whitespace as it is and makes none, so the two splits line up. In
-        # ASCII text it is lower(), and lowering each piece (compiled) beats a second split.
+        # casefold() works character by character, keeping whitespace as it is and making none,
+        # so folding each piece is folding the text. On ASCII it is lower(), and lowering each
+        # piece (compiled) beats a second split; casefold() of a whole text that is not all
+        # ASCII is slow (it folds each character through the Unicode tables), so only the
+        # pieces that are not ASCII take it.
         pieces = text.split()
-        folded = None if plain_text else text.casefold().split()
         for k in range(len(pieces)):
             piece = pieces[k]
-            low = piece.lower() if folded is None else folded[k]
+            low = piece.lower() if plain_text or piece.isascii() else piece.casefold()
             if low in words and piece.isalnum():
                 # One word of letters and digits is one token (a term word holds no CJK
                 # character beside others), its case-folded form `low`.
