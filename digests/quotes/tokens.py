@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from itertools import repeat
+from operator import add
 from typing import Final, NamedTuple
 
 from digests.model import Span
@@ -48,50 +49,64 @@ def tokenize(text: str, start: int, end: int, quotes: list[tuple[int, Span]]) ->
 
 
 class Words(NamedTuple):
-    """A paragraph's tokens as parallel lists (no object per word: most are only looked at)."""
+    """A paragraph's tokens as parallel lists (no object per word: most are only looked at).
+
+    A word ends where it starts plus its length; only a quotation's token (whose text stands
+    for the whole quotation) keeps its end, in `quote_ends`: most tokens' ends are never asked
+    for, and a list of them would cost an int object per word.
+    """
 
     texts: list[str]  # a quotation's token reads QUOTE_TEXT
     starts: list[int]
-    ends: list[int]
     quoted: list[tuple[int, int]]  # (position, quote index) of each quotation's token
+    quote_ends: list[int]  # the end of each quotation's extent, in the order of `quoted`
 
 
 def paragraph_words(text: str, start: int, end: int, quotes: list[tuple[int, Span]]) -> Words:
     """The words of text[start:end], each quotation (index, extent) collapsed into one token."""
     texts: list[str] = []
     starts: list[int] = []
-    ends: list[int] = []
     quoted: list[tuple[int, int]] = []
+    quote_ends: list[int] = []
     pos = start
     for index, (qs, qe) in sorted(quotes, key=lambda q: q[1]):
-        _words(text, pos, qs, texts, starts, ends)
+        _words(text, pos, qs, texts, starts)
         quoted.append((len(texts), index))
+        quote_ends.append(qe)
         texts.append(QUOTE_TEXT)
         starts.append(qs)
-        ends.append(qe)
         pos = qe
-    _words(text, pos, end, texts, starts, ends)
-    return Words(texts, starts, ends, quoted)
+    _words(text, pos, end, texts, starts)
+    return Words(texts, starts, quoted, quote_ends)
+
+
+def token_ends(words: Words) -> list[int]:
+    """The end offset of each token of a paragraph (see `Words`)."""
+    ends = [s + len(t) for t, s in zip(words.texts, words.starts, strict=True)]
+    for (at, _), end in zip(words.quoted, words.quote_ends, strict=True):
+        ends[at] = end
+    return ends
 
 
 def tokens_of(words: Words, a: int, b: int) -> list[Token]:
     """The tokens a:b of a paragraph, for the sentences whose attribution needs them."""
+    texts = words.texts[a:b]
+    starts = words.starts[a:b]
     out = list(
         map(
             _new,
             repeat(Token),
-            zip(words.texts[a:b], words.starts[a:b], words.ends[a:b], repeat(-1)),
+            zip(texts, starts, map(add, starts, map(len, texts)), repeat(-1)),
         )
     )
-    for at, index in words.quoted:
+    for k in range(len(words.quoted)):
+        at, index = words.quoted[k]
         if a <= at < b:
-            out[at - a] = Token(QUOTE_TEXT, words.starts[at], words.ends[at], index)
+            out[at - a] = Token(QUOTE_TEXT, words.starts[at], words.quote_ends[k], index)
     return out
 
 
-def _words(
-    text: str, start: int, end: int, texts: list[str], starts: list[int], ends: list[int]
-) -> None:
+def _words(text: str, start: int, end: int, texts: list[str], starts: list[int]) -> None:
     # The hot loop of the whole quote finder: every word of every paragraph up to the last quote.
     # lx.WORD never matches across whitespace, so text[start:end] splits at whitespace first (in
     # C) and only the pieces that are not one plain word need the regex: most pieces are
@@ -107,14 +122,11 @@ def _words(
         if token.isalnum():
             texts.append(token)
             starts.append(at)
-            ends.append(at + size)
         elif size > 1 and token[size - 1] in _CLOSING and token[: size - 1].isalnum():
             texts.append(token[: size - 1])
             texts.append(token[size - 1])
             starts.append(at)
             starts.append(at + size - 1)
-            ends.append(at + size - 1)
-            ends.append(at + size)
         else:
             # An opening mark and a closing one around one word, which may hold apostrophes
             # ('"The', "it's", "CNN's,", "“don’t"): lx.WORD reads each mark alone, the word whole.
@@ -125,21 +137,17 @@ def _words(
                 if lead:
                     texts.append(token[0])
                     starts.append(at)
-                    ends.append(at + 1)
                 texts.append(body)
                 starts.append(at + lead)
-                ends.append(at + size - trail)
                 if trail:
                     texts.append(token[size - 1])
                     starts.append(at + size - 1)
-                    ends.append(at + size)
                 continue
             for gap, word in _GAP_WORD.findall(token):
                 at += len(gap)
                 texts.append(word)
                 starts.append(at)
                 at += len(word)
-                ends.append(at)
 
 
 def _apostrophe_word(body: str) -> bool:

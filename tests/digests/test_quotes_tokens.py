@@ -8,7 +8,13 @@ import pytest
 
 from digests.quotes import find_quotes
 from digests.quotes import lexicon as lx
-from digests.quotes.tokens import QUOTE_TEXT, capitals, paragraph_words, sentence_bounds
+from digests.quotes.tokens import (
+    QUOTE_TEXT,
+    capitals,
+    paragraph_words,
+    sentence_bounds,
+    token_ends,
+)
 
 
 def test_capitals_follow_str_isupper_in_and_beyond_the_basic_plane() -> None:
@@ -45,7 +51,7 @@ def test_paragraph_words_give_offsets_into_the_text() -> None:
     text = 'Ana Okafor _  said: "Fix it." Then  left.'
     opening = text.index('"')
     words = paragraph_words(text, 0, len(text), [(0, (opening, text.index('"', opening + 1) + 1))])
-    spans = zip(words.starts, words.ends, strict=True)
+    spans = zip(words.starts, token_ends(words), strict=True)
     assert [text[s:e] for s, e in spans] == [
         "Ana",
         "Okafor",
@@ -80,7 +86,7 @@ def _pattern_words(text: str, start: int, end: int) -> list[tuple[str, int, int]
 
 def _split_words(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
     words = paragraph_words(text, start, end, [])
-    return list(zip(words.texts, words.starts, words.ends, strict=True))
+    return list(zip(words.texts, words.starts, token_ends(words), strict=True))
 
 
 @pytest.mark.parametrize(
