@@ -66,8 +66,13 @@ _NOT_WORD_ASCII: Final = str.maketrans(
 )
 # The same map as a table of bytes: bytes.translate is one table lookup per byte, ~20x faster
 # than str.translate with a dict (which looks up each character). Bytes >= 128 map to
-# themselves, but only ASCII text is ever translated.
+# themselves, but only ASCII is ever translated.
 _NOT_WORD_BYTES: Final = bytes(ord(" ") if c in _NOT_WORD_ASCII else c for c in range(256))
+# For text beyond ASCII, encoded with a "?" for each other character: those and "?" itself
+# become apostrophes, which send their pieces to the regex (see `_ascii_words`).
+_UNSURE_BYTES: Final = bytes(
+    ord("'") if c == ord("?") else ord(" ") if c in _NOT_WORD_ASCII else c for c in range(256)
+)
 _STOP: Final = frozenset(
     """a an the and or but if of in on at to for from by with as is are was were be been being
     has have had do does did it its it's this that these those he she they we i you his her their
@@ -126,17 +131,17 @@ def sentence_features(
     lower = text.lower()
     head_spans = sentences[:_CANDIDATES]
     same_length = len(lower) == len(text)
-    # ASCII text (most news in English): every character but the words' is a space here.
-    spaced = _spaced(lower) if lower.isascii() else ""
+    # Every character but the words' is a space here (offsets into the text stay).
+    spaced = _spaced(lower) if same_length else ""
     if spaced:
-        tokens = [_ascii_words(spaced, a, b) for a, b in head_spans]
+        tokens = [_ascii_words(spaced, a, b, lower) for a, b in head_spans]
     elif same_length:
         tokens = [_WORD.findall(lower, a, b) for a, b in head_spans]
     else:  # a few characters ("İ") lower to two: offsets would drift
         tokens = [_WORD.findall(text[a:b].lower()) for a, b in head_spans]
     # Centrality: how often the article repeats a sentence's content words (one pass over
     # the whole text, so long articles cost little more than short ones).
-    content = [set(toks).difference(_STOP) for toks in tokens]
+    content = [{w for w in toks if w not in _STOP} for toks in tokens]
     # Only the head sentences' content words are ever looked up: only they are counted.
     tf: dict[str, int] = dict.fromkeys(chain.from_iterable(content), 0)
     if same_length and _covers(lower, head_spans):
@@ -144,9 +149,12 @@ def sentence_features(
         for toks in tokens:
             _count(tf, toks)
         end = head_spans[-1][1]
-        _count(tf, _ascii_words(spaced, end, len(spaced)) if spaced else _WORD.findall(lower, end))
+        _count(
+            tf,
+            _ascii_words(spaced, end, len(spaced), lower) if spaced else _WORD.findall(lower, end),
+        )
     else:
-        _count(tf, _ascii_words(spaced, 0, len(spaced)) if spaced else _WORD.findall(lower))
+        _count(tf, _ascii_words(spaced, 0, len(spaced), lower) if spaced else _WORD.findall(lower))
     n = len(sentences)
     first = content[0] if content else set()
     # dict.get in C; a word the whole-text split misses (offset drift) counts 0, as in a Counter.
@@ -198,20 +206,31 @@ def _count(tf: dict[str, int], words: list[str]) -> None:
 
 
 def _spaced(lower: str) -> str:
-    """Lowercased ASCII text with every character no `_WORD` word holds turned into a space."""
-    return lower.encode("ascii").translate(_NOT_WORD_BYTES).decode("ascii")
+    """Lowercased text, one character for each of its own, with only `_WORD`'s letters, digits
+    and apostrophes left between spaces (for `_ascii_words`).
+
+    Beyond ASCII, every character that is not ASCII (and "?") reads as an apostrophe: the
+    pieces holding one (“’90s”, "it’s", "naïve", "word—word") are left to the regex, on the
+    text itself.
+    """
+    if lower.isascii():
+        return lower.encode("ascii").translate(_NOT_WORD_BYTES).decode("ascii")
+    return lower.encode("ascii", "replace").translate(_UNSURE_BYTES).decode("ascii")
 
 
-def _ascii_words(spaced: str, start: int, end: int) -> list[str]:
-    """`_WORD.findall` of lowercased ASCII text from start to end, given it `_spaced`.
+def _ascii_words(spaced: str, start: int, end: int, source: str = "") -> list[str]:
+    """`_WORD.findall(source, start, end)`, given `spaced` = `_spaced(source)`.
 
-    Only letters, digits and apostrophes are left between spaces: a piece without an
-    apostrophe is one word, and splitting at spaces in C is faster than the regex.
+    `source` (the lowercased text) may be left out for ASCII text, where `spaced` gives the
+    same words. Only letters, digits and apostrophes are left between spaces: a piece without
+    an apostrophe is one word, and splitting at spaces in C is faster than the regex.
     """
     part = spaced[start:end]
     at = part.find("'")
     if at < 0:
         return part.split()
+    if not source:
+        source = spaced
     # Only the few pieces holding an apostrophe ("don't", "'90s", "rock'n'roll") need the regex:
     # the stretches between them are split in C, rather than every piece tested in a loop.
     # Spaces are the only whitespace left, so a piece runs between two spaces.
@@ -225,7 +244,7 @@ def _ascii_words(spaced: str, start: int, end: int) -> list[str]:
         if stop < 0:
             stop = len(part)
         out.extend(part[done:begin].split())
-        out.extend(_WORD.findall(part, begin, stop))
+        out.extend(_WORD.findall(source, start + begin, start + stop))
         done = stop
         at = part.find("'", stop)
     out.extend(part[done:].split())

@@ -253,6 +253,23 @@ def test_ascii_words_are_the_word_regex_words() -> None:
         assert _ascii_words(spaced, 0, len(spaced)) == _WORD.findall(lower)
 
 
+def test_words_beyond_ascii_are_the_word_regex_words() -> None:
+    """Text with curly apostrophes, accents, dashes and "?" splits into `_WORD`'s words too."""
+    rng = random.Random(11)
+    pieces = ["don’t", "’90s", "rock’n’roll", "it’’s", "naïve", "café’s", "word—word", "“no”"]
+    pieces += ["Ωmega", "x’", "’", "?", "why?", "a?b", "don't", "'90s", "日本", "😀x", "\u00a0"]
+    pieces += ["said,", "(cnn)", "3.5%", "e-mail", "\t", "\n", "  ", "word", "Top", "'a"]
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) + rng.choice(["", " ", ".", "’"]) for _ in range(40))
+        lower = text.lower()
+        spaced = _spaced(lower)
+        assert len(spaced) == len(lower)
+        a = rng.randrange(len(lower) + 1)
+        b = rng.randrange(a, len(lower) + 1)
+        assert _ascii_words(spaced, a, b, lower) == _WORD.findall(lower, a, b)
+        assert _ascii_words(spaced, 0, len(spaced), lower) == _WORD.findall(lower)
+
+
 def test_features_of_ascii_text_are_those_of_the_regex_path() -> None:
     """One non-ASCII character at the end (regex path) changes no feature of the sentences."""
     text = (
