@@ -76,7 +76,7 @@ def find_marked(text: str, paras: list[Span] | None = None) -> list[Marked]:
     return _outermost([m for m in found if m.spans])
 
 
-def _positions(text: str, start: int, end: int, marks: str) -> list[int]:
+def positions(text: str, start: int, end: int, marks: str) -> list[int]:
     """Where any of the marks stands in text[start:end], in order.
 
     One str.find after another per mark: C scans that skip to the next mark (a character not
@@ -118,7 +118,7 @@ def _pair_double(text: str, start: int, end: int) -> tuple[list[tuple[int, int]]
     pairs: list[tuple[int, int]] = []
     open_at: int | None = None
     nested = False  # inside curly marks within a straight-quoted quotation
-    for i in _positions(text, start, end, _DOUBLE):
+    for i in positions(text, start, end, _DOUBLE):
         role = _role(text, i)
         mark = text[i]
         if open_at is not None and text[open_at] == '"' and mark == "“" and role == "o":
@@ -153,7 +153,7 @@ def _pair_single(text: str, start: int, end: int, masked: list[Span]) -> list[tu
     after = start
     # Most single marks are apostrophes inside words ("it's"): _single_opens turns them down
     # by the characters around them.
-    for i in _positions(text, start, end, _SINGLE_OPENERS):
+    for i in positions(text, start, end, _SINGLE_OPENERS):
         if i < after or not _single_opens(text, i) or _inside(i, masked):
             continue
         close = _single_close(text, i + 1, end, masked)
