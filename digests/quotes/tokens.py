@@ -29,6 +29,9 @@ _GAP_WORD: Final = re.compile(r"([\s_]*)(" + lx.WORD.pattern + ")")
 _CLOSING: Final = frozenset(",.;:!?")
 # Marks that open a word (lx.WORD reads them alone, none being a letter, digit or underscore).
 _OPENING: Final = frozenset('"“‘(')
+# Marks that lx.WORD reads one by one (neither a letter, digit, underscore nor whitespace): a
+# token of nothing but these is that many one-character words.
+_MARKS_ALONE: Final = "-—–.…,;:!?\"'“”‘’()[]*•/&|#%$+="
 
 
 class Token(NamedTuple):
@@ -128,12 +131,13 @@ def _words(text: str, start: int, end: int, texts: list[str], starts: list[int])
             starts.append(at)
             starts.append(at + size - 1)
         else:
-            # An opening mark and a closing one around one word, which may hold apostrophes
-            # ('"The', "it's", "CNN's,", "“don’t"): lx.WORD reads each mark alone, the word whole.
+            # An opening mark and a closing one around one word, which may hold apostrophes,
+            # hyphens or periods ('"The', "it's", "CNN's,", "“don’t", "e-mail", "U.S."): lx.WORD
+            # reads each mark alone, the word whole.
             lead = 1 if token[0] in _OPENING else 0
             trail = 1 if size > 1 and token[size - 1] in _CLOSING else 0
             body = token[lead : size - trail]
-            if body and (body.isalnum() or _apostrophe_word(body)):
+            if body and (body.isalnum() or _joined_word(body)):
                 if lead:
                     texts.append(token[0])
                     starts.append(at)
@@ -143,6 +147,13 @@ def _words(text: str, start: int, end: int, texts: list[str], starts: list[int])
                     texts.append(token[size - 1])
                     starts.append(at + size - 1)
                 continue
+            if not token.strip(_MARKS_ALONE):
+                # Marks only ("--", "...", "—"): lx.WORD reads each one alone.
+                for mark in token:
+                    texts.append(mark)
+                    starts.append(at)
+                    at += 1
+                continue
             for gap, word in _GAP_WORD.findall(token):
                 at += len(gap)
                 texts.append(word)
@@ -150,9 +161,10 @@ def _words(text: str, start: int, end: int, texts: list[str], starts: list[int])
                 at += len(word)
 
 
-def _apostrophe_word(body: str) -> bool:
-    """True for letters and digits (str.isalnum) joined by single apostrophes (' or ’)."""
-    parts = body.replace("’", "'").split("'")
+def _joined_word(body: str) -> bool:
+    """True for letters and digits (str.isalnum) joined by single apostrophes (' or ’), hyphens
+    or periods: one lx.WORD word, which runs from a letter or digit over those to the last one."""
+    parts = body.replace("’", "'").replace("-", "'").replace(".", "'").split("'")
     return len(parts) > 1 and all(part.isalnum() for part in parts)
 
 

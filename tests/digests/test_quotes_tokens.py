@@ -122,6 +122,8 @@ def test_fast_word_split_matches_the_pattern_on_random_marked_words() -> None:
     rng = random.Random(4)
     heads = ["", "", '"', "“", "‘", "(", "'", "’", "-", "_"]
     bodies = ["it's", "CNN’s", "rock'n'roll", "o''k", "'90s", "x'", "ab", "é'ß", "U.S", "a_b", "٣'"]
+    bodies += ["e-mail", "U.S.-led", "3.5", "a--b", "-x", "x-", "a.b.c", "é-ß", "--", "...", "—"]
+    bodies += ["-.-", "a-'b", "Ⅻ-٣", "#", "$5", "50%", "•", "_-_", ""]
     tails = ["", "", ",", ".", ";", ":", "!", "?", ")", "'", "’", "”", ".,", "_"]
     for _ in range(2000):
         pieces = [rng.choice(heads) + rng.choice(bodies) + rng.choice(tails) for _ in range(6)]
