@@ -183,7 +183,7 @@ def sentence_features(
         length = len(toks)
         lead = toks[0] if toks else ""
         head = text[a : a + 3]
-        numbers = len(_NUMBER.findall(lower, a, b)) if same_length else 0
+        numbers = _numbers(lower, a, b) if same_length else 0
         overlap = len(content[i] & first) / (len(content[i]) + 1.0) if i else 1.0
         rows.append(
             [
@@ -210,6 +210,17 @@ def sentence_features(
             ]
         )
     return rows
+
+
+def _numbers(lower: str, start: int, end: int) -> int:
+    """len(_NUMBER.findall(lower, start, end)): the digits from start to end that open a word."""
+    # The digits are found by str.find (in C), where the regex tests every character.
+    count = 0
+    for k in positions(lower, start, end, "0123456789"):
+        before = lower[k - 1] if k else " "
+        if not (before.isalnum() or before == "_"):  # not after a \w character
+            count += 1
+    return count
 
 
 def _count(tf: dict[str, int], words: list[str]) -> None:
@@ -428,7 +439,9 @@ def _size(text: str, span: Span) -> int:
 
 
 def _content(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if w not in _STOP}
+    lower = text.lower()
+    # _WORD.findall(lower), split in C (see _ascii_words).
+    return {w for w in _ascii_words(_spaced(lower), 0, len(lower), lower) if w not in _STOP}
 
 
 def _repeats(words: set[str], other: set[str]) -> bool:

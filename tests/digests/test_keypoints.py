@@ -10,10 +10,12 @@ from digests.keypoints import (
     _DATELINE,
     _LEADING_MARKERS,
     _NOT_WORD_ASCII,
+    _NUMBER,
     _PAREN_ASIDE,
     _SOURCE_TAG,
     _WORD,
     _ascii_words,
+    _numbers,
     _spaced,
     key_points,
     quote_marked_spans,
@@ -309,3 +311,14 @@ def _tighten_every_pattern(sentence: str) -> str:
 def test_tighten_with_its_guards_is_tighten_with_every_pattern(sentence: str) -> None:
     """Skipping a pattern whose mark or word a sentence lacks changes no sentence."""
     assert tighten(sentence) == _tighten_every_pattern(sentence)
+
+
+def test_numbers_are_the_digits_the_regex_finds() -> None:
+    """_numbers counts what _NUMBER.findall counts: digits not after a letter, digit or "_"."""
+    rng = random.Random(9)
+    alphabet = ["1", "23", "a", "_", " ", ".", "-", "é", "٣", "Ⅻ", "$", "x9", "\n", "'"]
+    for _ in range(500):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 30)))
+        a = rng.randrange(len(text) + 1)
+        b = rng.randrange(a, len(text) + 1)
+        assert _numbers(text, a, b) == len(_NUMBER.findall(text, a, b))
