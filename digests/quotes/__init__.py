@@ -16,7 +16,9 @@ from digests.quotes.tokens import (
     QUOTE_TEXT,
     Token,
     Words,
+    capital_marks,
     capitals,
+    lowered,
     paragraph_words,
     sentence_bounds,
     tokens_of,
@@ -60,6 +62,7 @@ def find_quotes(text: str) -> list[Quote]:
     reported: list[tuple[Words, int, int, int, list[str]]] = []
     # Names introduced after the last quotation cannot be anyone's antecedent: stop there.
     last_para = max(by_para)
+    marks = capital_marks(text)
     # One paragraph more: a credit line under the last quotation ("—Ana Okafor, Ottawa").
     for p, (start, end) in enumerate(paras[: last_para + 2]):
         if p > last_para and last_para not in only_quotes:
@@ -90,8 +93,7 @@ def find_quotes(text: str) -> list[Quote]:
         else:
             before = None  # the sentence before, across paragraphs only into a bare quotation
             reported = []
-        # Lowercased once per paragraph in one C call (no token holds a newline).
-        lows = "\n".join(texts).lower().split("\n") if texts else []
+        lows = lowered(pw, marks, end)
         bounds = sentence_bounds(texts)
         if pw.quoted:
             bounds = _split_after_quotes(bounds, pw, text, marked, p)

@@ -161,6 +161,45 @@ def _words(text: str, start: int, end: int, texts: list[str], starts: list[int])
                 at += len(word)
 
 
+# Each ASCII capital A-Z to b"U", every other byte to b" " (see `capital_marks`).
+_CAPITAL_MARKS: Final = bytes(ord("U") if 65 <= c <= 90 else ord(" ") for c in range(256))
+
+
+def capital_marks(text: str) -> bytes:
+    """For ASCII text, a b"U" at each capital letter's offset (b" " elsewhere); else b""."""
+    return text.encode("ascii").translate(_CAPITAL_MARKS) if text.isascii() else b""
+
+
+def lowered(words: Words, marks: bytes, end: int) -> list[str]:
+    """A paragraph's token texts lowercased; `marks` is `capital_marks` of the text (`end`: the
+    paragraph's end).
+
+    In ASCII text a token without a capital is its own lowercase: only the few tokens the marks
+    show a capital in are lowered, and the others stay the same strings, instead of a new
+    string for every token. Other text is lowered whole, in one C call each way.
+    """
+    texts = words.texts
+    if not marks:
+        return "\n".join(texts).lower().split("\n") if texts else []  # no token holds a newline
+    starts = words.starts
+    out = texts.copy()
+    n = len(texts)
+    if not n:
+        return out
+    k = 0
+    at = marks.find(b"U", starts[0], end)
+    while at >= 0:
+        # The token holding the capital: the last one starting at or before it (every capital
+        # lies in a token, a quotation's token covering the whole quotation).
+        while k + 1 < n and starts[k + 1] <= at:
+            k += 1
+        out[k] = texts[k].lower()
+        if k + 1 == n:
+            break
+        at = marks.find(b"U", starts[k + 1], end)
+    return out
+
+
 def _joined_word(body: str) -> bool:
     """True for letters and digits (str.isalnum) joined by single apostrophes (' or ’), hyphens
     or periods: one lx.WORD word, which runs from a letter or digit over those to the last one."""

@@ -10,7 +10,9 @@ from digests.quotes import find_quotes
 from digests.quotes import lexicon as lx
 from digests.quotes.tokens import (
     QUOTE_TEXT,
+    capital_marks,
     capitals,
+    lowered,
     paragraph_words,
     sentence_bounds,
     token_ends,
@@ -132,3 +134,21 @@ def test_fast_word_split_matches_the_pattern_on_random_marked_words() -> None:
         end = rng.randint(start, len(text))
         assert _split_words(text, start, end) == _pattern_words(text, start, end), text
         assert _split_words(text, 0, len(text)) == _pattern_words(text, 0, len(text)), text
+
+
+def test_lowered_tokens_are_the_tokens_lowercased() -> None:
+    """Lowering only the tokens with a capital (ASCII text) gives every token lowercased, with
+    quotations, underscores and text beyond ASCII (lowered whole) too."""
+    rng = random.Random(8)
+    pieces = ["Ana", "OKAFOR", "iPhone", "the", "U.S.", "e-Mail", "_", "X_y", "said,", "3D", "é"]
+    pieces += ["Élan", "--", "'The", "(CNN)", "a"]
+    for _ in range(500):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randrange(0, 12)))
+        quotes: list[tuple[int, tuple[int, int]]] = []
+        if " " in text and rng.random() < 0.5:
+            at = text.index(" ")
+            stop = text.find(" ", at + 1)
+            quotes = [(0, (at, stop if stop > 0 else len(text)))]  # a word with capitals, say
+        words = paragraph_words(text, 0, len(text), quotes)
+        expected = [t.lower() for t in words.texts]
+        assert lowered(words, capital_marks(text), len(text)) == expected, text
