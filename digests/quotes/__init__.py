@@ -159,12 +159,15 @@ def find_quotes(text: str) -> list[Quote]:
     out: list[Quote] = []
     size_of_text = len(text)
     for index, m in enumerate(marked):
-        words = " ".join(" ".join(text[s:e] for s, e in m.spans).split())
+        if len(m.spans) == 1:
+            parts = text[m.spans[0][0] : m.spans[0][1]].split()
+        else:
+            parts = " ".join(text[s:e] for s, e in m.spans).split()
+        words = " ".join(parts)  # whitespace-collapsed: one space between words
         embedded = _embedded(text, m)
         if _is_title(words, embedded) or m.paragraphs[0] in headings:
             continue
-        # words is whitespace-collapsed: one space between words.
-        size = words.count(" ") + 1 if words else 0
+        size = len(parts)
         partial = (embedded and size <= _PARTIAL_WORDS) or size <= 2
         speaker = speakers.get(index)
         if partial and (speaker is None or index not in cued or index in described):
