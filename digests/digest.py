@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Final
 
 from digests.cjk import word_count
 from digests.clean import clean_text
@@ -15,8 +16,8 @@ from digests.topics import TopicSet
 
 # The check every returned quote passes; defined once, in the quotes package.
 is_verbatim = verbatim
-_WORDS_PER_MINUTE = 230
-_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])
+_WORDS_PER_MINUTE: Final = 230
+_CONTROL_BYTES: Final = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])
 
 
 def digest_text(
