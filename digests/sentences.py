@@ -138,11 +138,17 @@ def _mark_is_boundary(
         return True  # "fell ill." and "in the sun." are words; "Ill." and "Sun." abbreviations
     if first.isdigit():
         return word not in _ABBREVIATIONS and word not in _NUMBERING
-    if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()) or _DOTTED.fullmatch(word):
+    # A dotted word ("u.s", "e.g") has its first period second: only those go to the regex.
+    if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()) or _dotted(word):
         if lowered:
             return nxt.strip(_STARTS + ",;:").lower() in _OPENERS
         return nxt.strip(_STARTS + ",;:") in _CAP_OPENERS
     return True
+
+
+def _dotted(word: str) -> bool:
+    """True for single letters joined by periods ("u.s", "a.m"): _DOTTED's words."""
+    return word[1:2] == "." and _DOTTED.fullmatch(word) is not None
 
 
 def _word_before(text: str, dot: int) -> tuple[str, str]:

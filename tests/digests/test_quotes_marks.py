@@ -8,7 +8,7 @@ import re
 from digests.keypoints import _QUOTED, quote_marked_spans
 from digests.model import Quote
 from digests.quotes import find_quotes
-from digests.quotes.marks import _DOUBLE, positions
+from digests.quotes.marks import _DOUBLE, paragraphs, positions
 from digests.sentences import _CANDIDATE, _CANDIDATE_CHARS
 
 
@@ -204,3 +204,13 @@ def test_matching_at_the_marks_gives_the_finditer_spans() -> None:
             if not kept or span[0] >= kept[-1][1]:
                 kept.append(span)
         assert kept == [m.span() for m in _CANDIDATE.finditer(text)]
+
+
+def test_paragraphs_are_the_non_blank_lines() -> None:
+    """Every line holding more than whitespace, as the regex [^\\n]+ and a strip find them."""
+    rng = random.Random(6)
+    alphabet = ["a", " ", "\n", "\n\n", "\t", "\u00a0", "\u2028", "é", "\r"]
+    for _ in range(500):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 20)))
+        lines = [m.span() for m in re.finditer(r"[^\n]+", text) if m.group().strip()]
+        assert paragraphs(text) == lines
