@@ -226,8 +226,9 @@ def _numbers(lower: str, start: int, end: int) -> int:
 def _count(tf: dict[str, int], words: list[str]) -> None:
     """Add each word's occurrences to its count in `tf`; words not in it are not counted."""
     for word in words:
-        if word in tf:
-            tf[word] += 1
+        count = tf.get(word)  # one lookup for the words not counted (most), two for the others
+        if count is not None:
+            tf[word] = count + 1
 
 
 def _spaced(lower: str) -> str:
