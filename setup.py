@@ -12,10 +12,12 @@ import os
 from setuptools import setup
 
 # Pure text processing that runs for every article (benchmarks/quotes.py and benchmarks/topics.py
-# time it). html.py is left out: its time is spent in lxml and trafilatura.
+# time it), and digest.py, the pipeline that calls it. html.py is left out: its time is spent in
+# lxml and trafilatura.
 COMPILED = [
     "digests/cjk.py",
     "digests/clean.py",
+    "digests/digest.py",
     "digests/keypoints.py",
     "digests/sentences.py",
     "digests/topics.py",

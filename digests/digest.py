@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Final
 
 from digests.cjk import word_count
 from digests.clean import clean_text
@@ -15,8 +16,8 @@ from digests.topics import TopicSet
 
 # The check every returned quote passes; defined once, in the quotes package.
 is_verbatim = verbatim
-_WORDS_PER_MINUTE = 230
-_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])
+_WORDS_PER_MINUTE: Final = 230
+_CONTROL_BYTES: Final = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])
 
 
 def digest_text(
@@ -39,7 +40,16 @@ def digest_text(
     sentences = split_sentences(cleaned)
     if not sentences:
         raise DigestError("empty article: no sentences after cleaning")
-    found = [q for q in find_quotes(cleaned) if is_verbatim(q, text)]
+    # find_quotes checked its quotes against the cleaned text, which has the input's length: a
+    # quote whose spans read the same in both is verbatim in the input too; only one that
+    # overlaps what cleaning masked needs the check against the input itself.
+    found = [
+        q
+        for q in find_quotes(cleaned)
+        if cleaned is text
+        or all(text[s:e] == cleaned[s:e] for s, e in q.spans)
+        or is_verbatim(q, text)
+    ]
     spans: list[Span] = [s for q in found for s in q.spans]
     points_ = key_points(cleaned, sentences, n=points, title=title, quote_spans=spans)
     words = word_count(cleaned)

@@ -24,6 +24,7 @@ from typing import Final
 
 from digests.cjk import cjk_characters, word_count
 from digests.model import Span
+from digests.quotes.marks import positions
 
 # Markers in the first group go with or without a comma; the second group only with one,
 # because without it they carry meaning ("So far", "Instead of", "Now that", "In addition to").
@@ -54,6 +55,8 @@ _QUOTED: Final = re.compile(
     r"|``(?:(?!``|'').)*(?:''|(?=``)|$)"
     r"|‘(?<!\w‘)(?:[^‘’\n]|’(?=\w))*(?:’|(?=\n)|\Z)",
 )
+# The first characters of `_QUOTED`'s alternatives.
+_QUOTE_OPENERS: Final = '"“”`‘'
 _OPEN_QUOTE: Final = ('"', "“", "``", "‘", "'")
 # A digit starting a word (r"\b[0-9]"), with the digit first so that re scans for digits in C.
 _NUMBER: Final = re.compile(r"[0-9](?<!\w[0-9])")
@@ -63,6 +66,15 @@ _WORD: Final = re.compile(r"[a-z0-9]++(?:['’][a-z]++)?+")
 # Every ASCII character no `_WORD` word holds, to a space (for `_ascii_words`).
 _NOT_WORD_ASCII: Final = str.maketrans(
     {c: " " for c in map(chr, range(128)) if not (c.isdigit() or "a" <= c <= "z" or c == "'")}
+)
+# The same map as a table of bytes: bytes.translate is one table lookup per byte, ~20x faster
+# than str.translate with a dict (which looks up each character). Bytes >= 128 map to
+# themselves, but only ASCII is ever translated.
+_NOT_WORD_BYTES: Final = bytes(ord(" ") if c in _NOT_WORD_ASCII else c for c in range(256))
+# For text beyond ASCII, encoded with a "?" for each other character: those and "?" itself
+# become apostrophes, which send their pieces to the regex (see `_ascii_words`).
+_UNSURE_BYTES: Final = bytes(
+    ord("'") if c == ord("?") else ord(" ") if c in _NOT_WORD_ASCII else c for c in range(256)
 )
 _STOP: Final = frozenset(
     """a an the and or but if of in on at to for from by with as is are was were be been being
@@ -105,7 +117,18 @@ def tighten(sentence: str) -> str:
 
 def quote_marked_spans(text: str) -> list[Span]:
     """Spans of text inside quotation marks (a paragraph break closes an unclosed quotation)."""
-    return [m.span() for m in _QUOTED.finditer(text)]
+    # Every match opens with one of the marks: matching at each of them (found by str.find, in
+    # C) gives finditer's matches without the regex trying every position.
+    out: list[Span] = []
+    after = 0
+    for at in positions(text, 0, len(text), _QUOTE_OPENERS):
+        if at < after:
+            continue  # inside the last match, as finditer would skip it
+        m = _QUOTED.match(text, at)
+        if m is not None:
+            out.append(m.span())
+            after = m.end()
+    return out
 
 
 def quoted_share(text: str, span: Span, quote_spans: Sequence[Span]) -> float:
@@ -122,17 +145,17 @@ def sentence_features(
     lower = text.lower()
     head_spans = sentences[:_CANDIDATES]
     same_length = len(lower) == len(text)
-    # ASCII text (most news in English): every character but the words' is a space here.
-    spaced = lower.translate(_NOT_WORD_ASCII) if lower.isascii() else ""
+    # Every character but the words' is a space here (offsets into the text stay).
+    spaced = _spaced(lower) if same_length else ""
     if spaced:
-        tokens = [_ascii_words(spaced, a, b) for a, b in head_spans]
+        tokens = [_ascii_words(spaced, a, b, lower) for a, b in head_spans]
     elif same_length:
         tokens = [_WORD.findall(lower, a, b) for a, b in head_spans]
     else:  # a few characters ("İ") lower to two: offsets would drift
         tokens = [_WORD.findall(text[a:b].lower()) for a, b in head_spans]
     # Centrality: how often the article repeats a sentence's content words (one pass over
     # the whole text, so long articles cost little more than short ones).
-    content = [set(toks).difference(_STOP) for toks in tokens]
+    content = [{w for w in toks if w not in _STOP} for toks in tokens]
     # Only the head sentences' content words are ever looked up: only they are counted.
     tf: dict[str, int] = dict.fromkeys(chain.from_iterable(content), 0)
     if same_length and _covers(lower, head_spans):
@@ -140,9 +163,12 @@ def sentence_features(
         for toks in tokens:
             _count(tf, toks)
         end = head_spans[-1][1]
-        _count(tf, _ascii_words(spaced, end, len(spaced)) if spaced else _WORD.findall(lower, end))
+        _count(
+            tf,
+            _ascii_words(spaced, end, len(spaced), lower) if spaced else _WORD.findall(lower, end),
+        )
     else:
-        _count(tf, _ascii_words(spaced, 0, len(spaced)) if spaced else _WORD.findall(lower))
+        _count(tf, _ascii_words(spaced, 0, len(spaced), lower) if spaced else _WORD.findall(lower))
     n = len(sentences)
     first = content[0] if content else set()
     # dict.get in C; a word the whole-text split misses (offset drift) counts 0, as in a Counter.
@@ -157,7 +183,7 @@ def sentence_features(
         length = len(toks)
         lead = toks[0] if toks else ""
         head = text[a : a + 3]
-        numbers = len(_NUMBER.findall(lower, a, b)) if same_length else 0
+        numbers = _numbers(lower, a, b) if same_length else 0
         overlap = len(content[i] & first) / (len(content[i]) + 1.0) if i else 1.0
         rows.append(
             [
@@ -186,29 +212,68 @@ def sentence_features(
     return rows
 
 
+def _numbers(lower: str, start: int, end: int) -> int:
+    """len(_NUMBER.findall(lower, start, end)): the digits from start to end that open a word."""
+    # The digits are found by str.find (in C), where the regex tests every character.
+    count = 0
+    for k in positions(lower, start, end, "0123456789"):
+        before = lower[k - 1] if k else " "
+        if not (before.isalnum() or before == "_"):  # not after a \w character
+            count += 1
+    return count
+
+
 def _count(tf: dict[str, int], words: list[str]) -> None:
     """Add each word's occurrences to its count in `tf`; words not in it are not counted."""
     for word in words:
-        if word in tf:
-            tf[word] += 1
+        count = tf.get(word)  # one lookup for the words not counted (most), two for the others
+        if count is not None:
+            tf[word] = count + 1
 
 
-def _ascii_words(spaced: str, start: int, end: int) -> list[str]:
-    """`_WORD.findall` of lowercased ASCII text from start to end, given it `_NOT_WORD_ASCII`-ed.
+def _spaced(lower: str) -> str:
+    """Lowercased text, one character for each of its own, with only `_WORD`'s letters, digits
+    and apostrophes left between spaces (for `_ascii_words`).
 
-    Only letters, digits and apostrophes are left between spaces: a piece without an
-    apostrophe is one word, and splitting at spaces in C is faster than the regex.
+    Beyond ASCII, every character that is not ASCII (and "?") reads as an apostrophe: the
+    pieces holding one (“’90s”, "it’s", "naïve", "word—word") are left to the regex, on the
+    text itself.
+    """
+    if lower.isascii():
+        return lower.encode("ascii").translate(_NOT_WORD_BYTES).decode("ascii")
+    return lower.encode("ascii", "replace").translate(_UNSURE_BYTES).decode("ascii")
+
+
+def _ascii_words(spaced: str, start: int, end: int, source: str = "") -> list[str]:
+    """`_WORD.findall(source, start, end)`, given `spaced` = `_spaced(source)`.
+
+    `source` (the lowercased text) may be left out for ASCII text, where `spaced` gives the
+    same words. Only letters, digits and apostrophes are left between spaces: a piece without
+    an apostrophe is one word, and splitting at spaces in C is faster than the regex.
     """
     part = spaced[start:end]
-    pieces = part.split()
-    if "'" not in part:
-        return pieces
+    at = part.find("'")
+    if at < 0:
+        return part.split()
+    if not source:
+        source = spaced
+    # Only the few pieces holding an apostrophe ("don't", "'90s", "rock'n'roll") need the regex:
+    # the stretches between them are split in C, rather than every piece tested in a loop.
+    # Spaces are the only whitespace left, so a piece runs between two spaces.
     out: list[str] = []
-    for piece in pieces:
-        if "'" in piece:
-            out.extend(_WORD.findall(piece))  # "don't", "'90s", "rock'n'roll": the regex decides
-        else:
-            out.append(piece)
+    done = 0
+    while at >= 0:
+        begin = part.rfind(" ", done, at) + 1
+        if begin == 0:
+            begin = done
+        stop = part.find(" ", at)
+        if stop < 0:
+            stop = len(part)
+        out.extend(part[done:begin].split())
+        out.extend(_WORD.findall(source, start + begin, start + stop))
+        done = stop
+        at = part.find("'", stop)
+    out.extend(part[done:].split())
     return out
 
 
@@ -375,7 +440,9 @@ def _size(text: str, span: Span) -> int:
 
 
 def _content(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if w not in _STOP}
+    lower = text.lower()
+    # _WORD.findall(lower), split in C (see _ascii_words).
+    return {w for w in _ascii_words(_spaced(lower), 0, len(lower), lower) if w not in _STOP}
 
 
 def _repeats(words: set[str], other: set[str]) -> bool:

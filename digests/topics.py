@@ -42,6 +42,10 @@ _TOKEN: Final = re.compile(
 )
 # Only whitespace and hyphens/dashes between two words let a phrase continue across them.
 _JOINER: Final = re.compile(r"[\s\-‐‑‒–—]+")
+# The joiners but whitespace (a piece holds none), and marks that are no part of a token (neither
+# word characters nor CJK).
+_JOINERS: Final = "-‐‑‒–—"
+_NO_TOKEN_MARKS: Final = _JOINERS + ".…,;:!?\"'“”‘’()[]*•/&|#%$+="
 # Marks around a word that are neither part of a token nor joiners; a word inside them is one
 # token (a lone letter before a full stop is no dotted "U.S."-style token: that needs two).
 _EDGE: Final = ",.;:?!\"'()[]“”‘’"
@@ -221,13 +225,15 @@ class TopicSet:
         plain_text = text.isascii()
         # Tokens never hold whitespace, so each whitespace-separated piece is tokenised alone;
         # most pieces are one plain word, settled by one dictionary lookup without the regex.
-        # casefold() keeps whitespace as it is and makes none, so the two splits line up. In
-        # ASCII text it is lower(), and lowering each piece (compiled) beats a second split.
+        # casefold() works character by character, keeping whitespace as it is and making none,
+        # so folding each piece is folding the text. On ASCII it is lower(), and lowering each
+        # piece (compiled) beats a second split; casefold() of a whole text that is not all
+        # ASCII is slow (it folds each character through the Unicode tables), so only the
+        # pieces that are not ASCII take it.
         pieces = text.split()
-        folded = None if plain_text else text.casefold().split()
         for k in range(len(pieces)):
             piece = pieces[k]
-            low = piece.lower() if folded is None else folded[k]
+            low = piece.lower() if plain_text or piece.isascii() else piece.casefold()
             if low in words and piece.isalnum():
                 # One word of letters and digits is one token (a term word holds no CJK
                 # character beside others), its case-folded form `low`.
@@ -260,6 +266,23 @@ class TopicSet:
         self, piece: str, link: bool, norms: list[str], origs: list[str], joined: list[bool]
     ) -> bool:
         """Add the term words of one piece with punctuation or CJK; returns the new `link`."""
+        if not piece.strip(_NO_TOKEN_MARKS):
+            # Marks only ("--", "—", "..."): no token; a run of joiners keeps the word going.
+            return link and not piece.strip(_JOINERS)
+        parts = piece.split("-")
+        if len(parts) > 1 and all(part.isalnum() and part.isascii() for part in parts):
+            # ASCII words joined by hyphens ("e-mail", "covid-19"): each word one token, the
+            # hyphens joiners.
+            for part in parts:
+                low = part.lower()
+                link = low in self._words and self._keep(low, part, link, norms, origs, joined)
+            return link
+        return self._piece_tokens(piece, link, norms, origs, joined)
+
+    def _piece_tokens(
+        self, piece: str, link: bool, norms: list[str], origs: list[str], joined: list[bool]
+    ) -> bool:
+        """`_piece_words` by the token regex: any piece."""
         end = 0
         for m in _TOKEN.finditer(piece):
             start = m.start()

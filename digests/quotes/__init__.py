@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 from typing import Final
@@ -17,7 +16,9 @@ from digests.quotes.tokens import (
     QUOTE_TEXT,
     Token,
     Words,
+    capital_marks,
     capitals,
+    lowered,
     paragraph_words,
     sentence_bounds,
     tokens_of,
@@ -61,6 +62,7 @@ def find_quotes(text: str) -> list[Quote]:
     reported: list[tuple[Words, int, int, int, list[str]]] = []
     # Names introduced after the last quotation cannot be anyone's antecedent: stop there.
     last_para = max(by_para)
+    marks = capital_marks(text)
     # One paragraph more: a credit line under the last quotation ("—Ana Okafor, Ottawa").
     for p, (start, end) in enumerate(paras[: last_para + 2]):
         if p > last_para and last_para not in only_quotes:
@@ -91,8 +93,7 @@ def find_quotes(text: str) -> list[Quote]:
         else:
             before = None  # the sentence before, across paragraphs only into a bare quotation
             reported = []
-        # Lowercased once per paragraph in one C call (no token holds a newline).
-        lows = "\n".join(texts).lower().split("\n") if texts else []
+        lows = lowered(pw, marks, end)
         bounds = sentence_bounds(texts)
         if pw.quoted:
             bounds = _split_after_quotes(bounds, pw, text, marked, p)
@@ -102,19 +103,24 @@ def find_quotes(text: str) -> list[Quote]:
         starts = pw.starts
         quoted = [at for at, _ in pw.quoted]  # in order, as the sentences are
         ci = qi = 0
+        n_caps, n_quoted = len(caps), len(quoted)
         for a, b in bounds:
-            lowered = lows[a:b]
-            cj = bisect_left(caps, b, ci)
-            registry.add_sentence(
-                texts[a:b], lowered, starts[a:b], count, [k - a for k in caps[ci:cj]]
-            )
-            qj = bisect_left(quoted, b, qi)
+            low = lows[a:b]
+            # The capitals and quotations of this sentence: both lists are in order, and the
+            # sentences too, so each scan goes on from where the last one stopped.
+            cj = ci
+            while cj < n_caps and caps[cj] < b:
+                cj += 1
+            registry.add_sentence(texts[a:b], low, starts[a:b], count, [k - a for k in caps[ci:cj]])
+            qj = qi
+            while qj < n_quoted and quoted[qj] < b:
+                qj += 1
             quotes_here = quoted[qi:qj]
             ci, qi = cj, qj
             if quotes_here:
                 # Only sentences with a quotation need tokens and the attribution rules.
                 sent = tokens_of(pw, a, b)
-                cue = not lx.CUE_VERBS.isdisjoint(lowered)
+                cue = not lx.CUE_VERBS.isdisjoint(low)
                 for at in quotes_here:
                     k = at - a
                     tok = sent[k]
@@ -125,7 +131,7 @@ def find_quotes(text: str) -> list[Quote]:
                         cued.add(tok.quote)
                     if reports(sent, k):
                         framed.add(tok.quote)
-                    mention = speaker_mention(sent, k, lowered)
+                    mention = speaker_mention(sent, k, low)
                     if mention is not None:
                         mentions[tok.quote] = (mention, count)
                     elif k == 0 and before is not None:
@@ -145,19 +151,23 @@ def find_quotes(text: str) -> list[Quote]:
                 before = None
                 reported = []
             else:
-                before = (pw, a, b, count, lowered)
+                before = (pw, a, b, count, low)
                 reported.append(before)
             count += 1
     described: set[int] = set()
     speakers = _speakers(marked, registry, mentions, only_quotes, described)
     out: list[Quote] = []
+    size_of_text = len(text)
     for index, m in enumerate(marked):
-        words = " ".join(" ".join(text[s:e] for s, e in m.spans).split())
+        if len(m.spans) == 1:
+            parts = text[m.spans[0][0] : m.spans[0][1]].split()
+        else:
+            parts = " ".join(text[s:e] for s, e in m.spans).split()
+        words = " ".join(parts)  # whitespace-collapsed: one space between words
         embedded = _embedded(text, m)
         if _is_title(words, embedded) or m.paragraphs[0] in headings:
             continue
-        # words is whitespace-collapsed: one space between words.
-        size = words.count(" ") + 1 if words else 0
+        size = len(parts)
         partial = (embedded and size <= _PARTIAL_WORDS) or size <= 2
         speaker = speakers.get(index)
         if partial and (speaker is None or index not in cued or index in described):
@@ -166,9 +176,10 @@ def find_quotes(text: str) -> list[Quote]:
         if size <= 2 and embedded and index not in framed:
             # One or two words a cue elsewhere in the sentence does not lead into: a scare quote.
             continue
-        quote = Quote(words, speaker, partial, m.spans)
-        if verbatim(quote, text):
-            out.append(quote)
+        # `verbatim` holds by construction: `words` is the text under the spans, collapsed
+        # exactly as `verbatim` collapses both sides, so only its test of the spans is left.
+        if m.spans and all(0 <= s < e <= size_of_text for s, e in m.spans):
+            out.append(Quote(words, speaker, partial, m.spans))
     return out
 
 

@@ -13,6 +13,10 @@ from digests.quotes.attribution import Mention
 from digests.quotes.names import Entity
 
 _ING_CUES: Final = frozenset(w for w in lx.CUE_VERBS if w.endswith("ing"))
+# Every word `add_sentence` asks whether a sentence holds: one C-level intersection with the
+# sentence finds them all (hashing each word once), and the questions then go to that small set
+# instead of each scanning the sentence again.
+_LOOKED_FOR: Final = _ING_CUES | lx.PERSONAL | lx.ROLE_NOUNS | {"a", "an", "and"}
 # Words after a capitalised word that may carry its name on ("Jean de la", "U.S.", "Bank of").
 _RUN_GOES_ON: Final = lx.CONNECTORS | {"of", "for", "."}
 _new = tuple.__new__
@@ -93,7 +97,8 @@ class Registry:
         # ('… could go." Neither Johnson nor Weld …').
         caps = [i for i in caps if words[i] not in lx.NOT_NAMES and words[i] not in lx.OPENERS]
         lead_at = nm.lead_index(text, words) if caps else 0
-        if caps and "and" in words:
+        hits = _LOOKED_FOR.intersection(words)
+        if caps and "and" in hits:
             pair = nm.pair_at(text, words)
             if pair is not None:
                 self._pairs[index] = (pair[0], pair[2])
@@ -108,12 +113,12 @@ class Registry:
             caps = caps[1:]
         # The subject of a sentence with a speech cue is taken to be a person (or organisation).
         # ("Xi ..., telling Biden that ..."); a run's last field.
-        cued = not _ING_CUES.isdisjoint(words)
-        pronouns = lx.PERSONAL.intersection(words)
+        cued = not _ING_CUES.isdisjoint(hits)
+        pronouns = lx.PERSONAL.intersection(hits)
         if pronouns:
             self._pronouns.setdefault(index, set()).update(pronouns)
         # An indefinite description needs a role noun: most sentences have none.
-        if ("a" in words or "an" in words) and not lx.ROLE_NOUNS.isdisjoint(words):
+        if ("a" in hits or "an" in hits) and not lx.ROLE_NOUNS.isdisjoint(hits):
             for k in [k for k, word in enumerate(words[:-1]) if word == "a" or word == "an"]:
                 head = nm.head_after(text, k + 1)
                 if head:

@@ -18,14 +18,8 @@ _BEFORE_OPEN: Final = "([{—–-/:;,\u00a0"
 _AFTER_CLOSE: Final = ".,;:!?)]}—–-…/"
 # Elisions that put an apostrophe where an opening single mark would stand: ’90s, ’em, rock ’n’ roll.
 _ELISION: Final = re.compile(r"(?:\d\d|n['’]|em\b|cause\b|til\b|tis\b|twas\b|bout\b|round\b)", re.I)
-_PARAGRAPH: Final = re.compile(r"[^\n]+")
-_DOUBLE_MARK: Final = re.compile("[" + _DOUBLE + "]")
-# A single mark where one may open (see _single_opens): after a space, the text's start or an
-# opening character, before a letter, digit or "…$£€(". Most apostrophes (it's) never match. The
-# mark comes first in the pattern (the lookbehind after it) so that the scan jumps between marks.
-_SINGLE_OPEN: Final = re.compile(
-    "[‘'](?<![^\\s" + re.escape(_BEFORE_OPEN + _DOUBLE) + "][‘'])(?=[^\\W_]|[…$£€(])"
-)
+# The marks a single quotation may open with (`_single_opens` says where one does).
+_SINGLE_OPENERS: Final = "‘'"
 _SINGLE_MARK: Final = re.compile("[‘’']")
 # How far (in characters) a single-quoted quotation may run before its closing mark.
 _SINGLE_REACH: Final = 3000
@@ -42,7 +36,18 @@ class Marked:
 
 def paragraphs(text: str) -> list[Span]:
     """The text's paragraphs: every non-blank line, as (start, end)."""
-    return [(m.start(), m.end()) for m in _PARAGRAPH.finditer(text) if m.group().strip()]
+    # Lines found by str.find (in C), not by a regex testing every character.
+    out: list[Span] = []
+    start = 0
+    n = len(text)
+    while start < n:
+        end = text.find("\n", start)
+        if end < 0:
+            end = n
+        if end > start and not text[start:end].isspace():
+            out.append((start, end))
+        start = end + 1
+    return out
 
 
 def find_marked(text: str, paras: list[Span] | None = None) -> list[Marked]:
@@ -81,6 +86,24 @@ def find_marked(text: str, paras: list[Span] | None = None) -> list[Marked]:
     return _outermost([m for m in found if m.spans])
 
 
+def positions(text: str, start: int, end: int, marks: str) -> list[int]:
+    """Where any of the marks stands in text[start:end], in order.
+
+    One str.find after another per mark: C scans that skip to the next mark (a character not
+    in the text's range of code points is ruled out at once), where a regex class tests every
+    character of the text.
+    """
+    out: list[int] = []
+    for mark in marks:
+        i = text.find(mark, start, end)
+        while i >= 0:
+            out.append(i)
+            i = text.find(mark, i + 1, end)
+    if len(marks) > 1:
+        out.sort()
+    return out
+
+
 def _role(text: str, i: int) -> str:
     """'o' (opens), 'c' (closes), 'x' (either) or '' (neither) for the mark at i, by context."""
     prev = text[i - 1] if i > 0 else " "
@@ -105,8 +128,7 @@ def _pair_double(text: str, start: int, end: int) -> tuple[list[tuple[int, int]]
     pairs: list[tuple[int, int]] = []
     open_at: int | None = None
     nested = False  # inside curly marks within a straight-quoted quotation
-    for found in _DOUBLE_MARK.finditer(text, start, end):
-        i = found.start()
+    for i in positions(text, start, end, _DOUBLE):
         role = _role(text, i)
         mark = text[i]
         if open_at is not None and text[open_at] == '"' and mark == "“" and role == "o":
@@ -139,9 +161,10 @@ def _pair_single(text: str, start: int, end: int, masked: list[Span]) -> list[tu
     """Single marks used as primary quotation marks, told apart from apostrophes."""
     out: list[tuple[Span, Span]] = []
     after = start
-    for found in _SINGLE_OPEN.finditer(text, start, end):
-        i = found.start()
-        if i < after or _inside(i, masked) or not _single_opens(text, i):
+    # Most single marks are apostrophes inside words ("it's"): _single_opens turns them down
+    # by the characters around them.
+    for i in positions(text, start, end, _SINGLE_OPENERS):
+        if i < after or not _single_opens(text, i) or _inside(i, masked):
             continue
         close = _single_close(text, i + 1, end, masked)
         if close is not None:

@@ -298,7 +298,8 @@ def entity(
     if words and words[-1].endswith(("'s", "’s")):
         words[-1] = words[-1][:-2]
         lowered[-1] = lowered[-1][:-2]
-    roles = set(lowered).intersection(_ROLES_OR_TITLES)
+    # Built from the hits alone (usually none): no set of every word of the name first.
+    roles = {w for w in lowered if w in _ROLES_OR_TITLES}
     org = not lx.ORG_WORDS.isdisjoint(lowered)
     # "TransLink CEO Kevin Desmond", "Toronto Mayor John Tory": the name follows the last title.
     cut = -1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from itertools import repeat
+from operator import add
 from typing import Final, NamedTuple
 
 from digests.model import Span
@@ -28,6 +29,9 @@ _GAP_WORD: Final = re.compile(r"([\s_]*)(" + lx.WORD.pattern + ")")
 _CLOSING: Final = frozenset(",.;:!?")
 # Marks that open a word (lx.WORD reads them alone, none being a letter, digit or underscore).
 _OPENING: Final = frozenset('"“‘(')
+# Marks that lx.WORD reads one by one (neither a letter, digit, underscore nor whitespace): a
+# token of nothing but these is that many one-character words.
+_MARKS_ALONE: Final = "-—–.…,;:!?\"'“”‘’()[]*•/&|#%$+="
 
 
 class Token(NamedTuple):
@@ -48,50 +52,64 @@ def tokenize(text: str, start: int, end: int, quotes: list[tuple[int, Span]]) ->
 
 
 class Words(NamedTuple):
-    """A paragraph's tokens as parallel lists (no object per word: most are only looked at)."""
+    """A paragraph's tokens as parallel lists (no object per word: most are only looked at).
+
+    A word ends where it starts plus its length; only a quotation's token (whose text stands
+    for the whole quotation) keeps its end, in `quote_ends`: most tokens' ends are never asked
+    for, and a list of them would cost an int object per word.
+    """
 
     texts: list[str]  # a quotation's token reads QUOTE_TEXT
     starts: list[int]
-    ends: list[int]
     quoted: list[tuple[int, int]]  # (position, quote index) of each quotation's token
+    quote_ends: list[int]  # the end of each quotation's extent, in the order of `quoted`
 
 
 def paragraph_words(text: str, start: int, end: int, quotes: list[tuple[int, Span]]) -> Words:
     """The words of text[start:end], each quotation (index, extent) collapsed into one token."""
     texts: list[str] = []
     starts: list[int] = []
-    ends: list[int] = []
     quoted: list[tuple[int, int]] = []
+    quote_ends: list[int] = []
     pos = start
     for index, (qs, qe) in sorted(quotes, key=lambda q: q[1]):
-        _words(text, pos, qs, texts, starts, ends)
+        _words(text, pos, qs, texts, starts)
         quoted.append((len(texts), index))
+        quote_ends.append(qe)
         texts.append(QUOTE_TEXT)
         starts.append(qs)
-        ends.append(qe)
         pos = qe
-    _words(text, pos, end, texts, starts, ends)
-    return Words(texts, starts, ends, quoted)
+    _words(text, pos, end, texts, starts)
+    return Words(texts, starts, quoted, quote_ends)
+
+
+def token_ends(words: Words) -> list[int]:
+    """The end offset of each token of a paragraph (see `Words`)."""
+    ends = [s + len(t) for t, s in zip(words.texts, words.starts, strict=True)]
+    for (at, _), end in zip(words.quoted, words.quote_ends, strict=True):
+        ends[at] = end
+    return ends
 
 
 def tokens_of(words: Words, a: int, b: int) -> list[Token]:
     """The tokens a:b of a paragraph, for the sentences whose attribution needs them."""
+    texts = words.texts[a:b]
+    starts = words.starts[a:b]
     out = list(
         map(
             _new,
             repeat(Token),
-            zip(words.texts[a:b], words.starts[a:b], words.ends[a:b], repeat(-1)),
+            zip(texts, starts, map(add, starts, map(len, texts)), repeat(-1)),
         )
     )
-    for at, index in words.quoted:
+    for k in range(len(words.quoted)):
+        at, index = words.quoted[k]
         if a <= at < b:
-            out[at - a] = Token(QUOTE_TEXT, words.starts[at], words.ends[at], index)
+            out[at - a] = Token(QUOTE_TEXT, words.starts[at], words.quote_ends[k], index)
     return out
 
 
-def _words(
-    text: str, start: int, end: int, texts: list[str], starts: list[int], ends: list[int]
-) -> None:
+def _words(text: str, start: int, end: int, texts: list[str], starts: list[int]) -> None:
     # The hot loop of the whole quote finder: every word of every paragraph up to the last quote.
     # lx.WORD never matches across whitespace, so text[start:end] splits at whitespace first (in
     # C) and only the pieces that are not one plain word need the regex: most pieces are
@@ -107,44 +125,85 @@ def _words(
         if token.isalnum():
             texts.append(token)
             starts.append(at)
-            ends.append(at + size)
         elif size > 1 and token[size - 1] in _CLOSING and token[: size - 1].isalnum():
             texts.append(token[: size - 1])
             texts.append(token[size - 1])
             starts.append(at)
             starts.append(at + size - 1)
-            ends.append(at + size - 1)
-            ends.append(at + size)
         else:
-            # An opening mark and a closing one around one word, which may hold apostrophes
-            # ('"The', "it's", "CNN's,", "“don’t"): lx.WORD reads each mark alone, the word whole.
+            # An opening mark and a closing one around one word, which may hold apostrophes,
+            # hyphens or periods ('"The', "it's", "CNN's,", "“don’t", "e-mail", "U.S."): lx.WORD
+            # reads each mark alone, the word whole.
             lead = 1 if token[0] in _OPENING else 0
             trail = 1 if size > 1 and token[size - 1] in _CLOSING else 0
             body = token[lead : size - trail]
-            if body and (body.isalnum() or _apostrophe_word(body)):
+            if body and (body.isalnum() or _joined_word(body)):
                 if lead:
                     texts.append(token[0])
                     starts.append(at)
-                    ends.append(at + 1)
                 texts.append(body)
                 starts.append(at + lead)
-                ends.append(at + size - trail)
                 if trail:
                     texts.append(token[size - 1])
                     starts.append(at + size - 1)
-                    ends.append(at + size)
+                continue
+            if not token.strip(_MARKS_ALONE):
+                # Marks only ("--", "...", "—"): lx.WORD reads each one alone.
+                for mark in token:
+                    texts.append(mark)
+                    starts.append(at)
+                    at += 1
                 continue
             for gap, word in _GAP_WORD.findall(token):
                 at += len(gap)
                 texts.append(word)
                 starts.append(at)
                 at += len(word)
-                ends.append(at)
 
 
-def _apostrophe_word(body: str) -> bool:
-    """True for letters and digits (str.isalnum) joined by single apostrophes (' or ’)."""
-    parts = body.replace("’", "'").split("'")
+# Each ASCII capital A-Z to b"U", every other byte to b" " (see `capital_marks`).
+_CAPITAL_MARKS: Final = bytes(ord("U") if 65 <= c <= 90 else ord(" ") for c in range(256))
+
+
+def capital_marks(text: str) -> bytes:
+    """For ASCII text, a b"U" at each capital letter's offset (b" " elsewhere); else b""."""
+    return text.encode("ascii").translate(_CAPITAL_MARKS) if text.isascii() else b""
+
+
+def lowered(words: Words, marks: bytes, end: int) -> list[str]:
+    """A paragraph's token texts lowercased; `marks` is `capital_marks` of the text (`end`: the
+    paragraph's end).
+
+    In ASCII text a token without a capital is its own lowercase: only the few tokens the marks
+    show a capital in are lowered, and the others stay the same strings, instead of a new
+    string for every token. Other text is lowered whole, in one C call each way.
+    """
+    texts = words.texts
+    if not marks:
+        return "\n".join(texts).lower().split("\n") if texts else []  # no token holds a newline
+    starts = words.starts
+    out = texts.copy()
+    n = len(texts)
+    if not n:
+        return out
+    k = 0
+    at = marks.find(b"U", starts[0], end)
+    while at >= 0:
+        # The token holding the capital: the last one starting at or before it (every capital
+        # lies in a token, a quotation's token covering the whole quotation).
+        while k + 1 < n and starts[k + 1] <= at:
+            k += 1
+        out[k] = texts[k].lower()
+        if k + 1 == n:
+            break
+        at = marks.find(b"U", starts[k + 1], end)
+    return out
+
+
+def _joined_word(body: str) -> bool:
+    """True for letters and digits (str.isalnum) joined by single apostrophes (' or ’), hyphens
+    or periods: one lx.WORD word, which runs from a letter or digit over those to the last one."""
+    parts = body.replace("’", "'").replace("-", "'").replace(".", "'").split("'")
     return len(parts) > 1 and all(part.isalnum() for part in parts)
 
 

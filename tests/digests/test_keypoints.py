@@ -10,10 +10,13 @@ from digests.keypoints import (
     _DATELINE,
     _LEADING_MARKERS,
     _NOT_WORD_ASCII,
+    _NUMBER,
     _PAREN_ASIDE,
     _SOURCE_TAG,
     _WORD,
     _ascii_words,
+    _numbers,
+    _spaced,
     key_points,
     quote_marked_spans,
     sentence_features,
@@ -240,14 +243,33 @@ def test_ascii_words_are_the_word_regex_words() -> None:
     rng = random.Random(7)
     pieces = ["don't", "'90s", "rock'n'roll", "it''s", "o'9", "x'", "'", "a1b", "U.S.", "--", "_"]
     pieces += ["said,", "(cnn)", "3.5%", "e-mail", "\t", "\n\n", "\x1f", "  ", "word", "Top"]
+    pieces += ["'a", "a'", "''", "x'y'z"]
     for _ in range(300):
         text = "".join(rng.choice(pieces) + rng.choice(["", " ", ".", "'"]) for _ in range(40))
         lower = text.lower()
-        spaced = lower.translate(_NOT_WORD_ASCII)
+        spaced = _spaced(lower)
+        assert spaced == lower.translate(_NOT_WORD_ASCII)  # the byte table is the same map
         a = rng.randrange(len(lower) + 1)
         b = rng.randrange(a, len(lower) + 1)
         assert _ascii_words(spaced, a, b) == _WORD.findall(lower, a, b)
         assert _ascii_words(spaced, 0, len(spaced)) == _WORD.findall(lower)
+
+
+def test_words_beyond_ascii_are_the_word_regex_words() -> None:
+    """Text with curly apostrophes, accents, dashes and "?" splits into `_WORD`'s words too."""
+    rng = random.Random(11)
+    pieces = ["don’t", "’90s", "rock’n’roll", "it’’s", "naïve", "café’s", "word—word", "“no”"]
+    pieces += ["Ωmega", "x’", "’", "?", "why?", "a?b", "don't", "'90s", "日本", "😀x", "\u00a0"]
+    pieces += ["said,", "(cnn)", "3.5%", "e-mail", "\t", "\n", "  ", "word", "Top", "'a"]
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) + rng.choice(["", " ", ".", "’"]) for _ in range(40))
+        lower = text.lower()
+        spaced = _spaced(lower)
+        assert len(spaced) == len(lower)
+        a = rng.randrange(len(lower) + 1)
+        b = rng.randrange(a, len(lower) + 1)
+        assert _ascii_words(spaced, a, b, lower) == _WORD.findall(lower, a, b)
+        assert _ascii_words(spaced, 0, len(spaced), lower) == _WORD.findall(lower)
 
 
 def test_features_of_ascii_text_are_those_of_the_regex_path() -> None:
@@ -289,3 +311,14 @@ def _tighten_every_pattern(sentence: str) -> str:
 def test_tighten_with_its_guards_is_tighten_with_every_pattern(sentence: str) -> None:
     """Skipping a pattern whose mark or word a sentence lacks changes no sentence."""
     assert tighten(sentence) == _tighten_every_pattern(sentence)
+
+
+def test_numbers_are_the_digits_the_regex_finds() -> None:
+    """_numbers counts what _NUMBER.findall counts: digits not after a letter, digit or "_"."""
+    rng = random.Random(9)
+    alphabet = ["1", "23", "a", "_", " ", ".", "-", "é", "٣", "Ⅻ", "$", "x9", "\n", "'"]
+    for _ in range(500):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 30)))
+        a = rng.randrange(len(text) + 1)
+        b = rng.randrange(a, len(text) + 1)
+        assert _numbers(text, a, b) == len(_NUMBER.findall(text, a, b))

@@ -8,7 +8,15 @@ import pytest
 
 from digests.quotes import find_quotes
 from digests.quotes import lexicon as lx
-from digests.quotes.tokens import QUOTE_TEXT, capitals, paragraph_words, sentence_bounds
+from digests.quotes.tokens import (
+    QUOTE_TEXT,
+    capital_marks,
+    capitals,
+    lowered,
+    paragraph_words,
+    sentence_bounds,
+    token_ends,
+)
 
 
 def test_capitals_follow_str_isupper_in_and_beyond_the_basic_plane() -> None:
@@ -45,7 +53,7 @@ def test_paragraph_words_give_offsets_into_the_text() -> None:
     text = 'Ana Okafor _  said: "Fix it." Then  left.'
     opening = text.index('"')
     words = paragraph_words(text, 0, len(text), [(0, (opening, text.index('"', opening + 1) + 1))])
-    spans = zip(words.starts, words.ends, strict=True)
+    spans = zip(words.starts, token_ends(words), strict=True)
     assert [text[s:e] for s, e in spans] == [
         "Ana",
         "Okafor",
@@ -80,7 +88,7 @@ def _pattern_words(text: str, start: int, end: int) -> list[tuple[str, int, int]
 
 def _split_words(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
     words = paragraph_words(text, start, end, [])
-    return list(zip(words.texts, words.starts, words.ends, strict=True))
+    return list(zip(words.texts, words.starts, token_ends(words), strict=True))
 
 
 @pytest.mark.parametrize(
@@ -116,6 +124,8 @@ def test_fast_word_split_matches_the_pattern_on_random_marked_words() -> None:
     rng = random.Random(4)
     heads = ["", "", '"', "“", "‘", "(", "'", "’", "-", "_"]
     bodies = ["it's", "CNN’s", "rock'n'roll", "o''k", "'90s", "x'", "ab", "é'ß", "U.S", "a_b", "٣'"]
+    bodies += ["e-mail", "U.S.-led", "3.5", "a--b", "-x", "x-", "a.b.c", "é-ß", "--", "...", "—"]
+    bodies += ["-.-", "a-'b", "Ⅻ-٣", "#", "$5", "50%", "•", "_-_", ""]
     tails = ["", "", ",", ".", ";", ":", "!", "?", ")", "'", "’", "”", ".,", "_"]
     for _ in range(2000):
         pieces = [rng.choice(heads) + rng.choice(bodies) + rng.choice(tails) for _ in range(6)]
@@ -124,3 +134,21 @@ def test_fast_word_split_matches_the_pattern_on_random_marked_words() -> None:
         end = rng.randint(start, len(text))
         assert _split_words(text, start, end) == _pattern_words(text, start, end), text
         assert _split_words(text, 0, len(text)) == _pattern_words(text, 0, len(text)), text
+
+
+def test_lowered_tokens_are_the_tokens_lowercased() -> None:
+    """Lowering only the tokens with a capital (ASCII text) gives every token lowercased, with
+    quotations, underscores and text beyond ASCII (lowered whole) too."""
+    rng = random.Random(8)
+    pieces = ["Ana", "OKAFOR", "iPhone", "the", "U.S.", "e-Mail", "_", "X_y", "said,", "3D", "é"]
+    pieces += ["Élan", "--", "'The", "(CNN)", "a"]
+    for _ in range(500):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randrange(0, 12)))
+        quotes: list[tuple[int, tuple[int, int]]] = []
+        if " " in text and rng.random() < 0.5:
+            at = text.index(" ")
+            stop = text.find(" ", at + 1)
+            quotes = [(0, (at, stop if stop > 0 else len(text)))]  # a word with capitals, say
+        words = paragraph_words(text, 0, len(text), quotes)
+        expected = [t.lower() for t in words.texts]
+        assert lowered(words, capital_marks(text), len(text)) == expected, text

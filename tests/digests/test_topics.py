@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -413,3 +414,20 @@ def test_topics_as_a_table_instead_of_array_is_explained() -> None:
 def test_term_without_words_is_an_error() -> None:
     """A phrase of punctuation only cannot match anything and is refused."""
     assert "phrases" in _error(_one(phrases=["!!"]))
+
+
+def test_marks_and_hyphenated_pieces_are_read_as_the_token_regex_reads_them() -> None:
+    """The shortcuts for a piece of marks only ("--", "—") and for hyphenated ASCII words
+    ("e-mail") give the tokens, joins and link of the regex path."""
+    topics = TopicSet([Topic("t", keywords=("mail", "19", "US"), phrases=("e mail", "covid 19"))])
+    rng = random.Random(13)
+    parts = ["e", "mail", "covid", "19", "US", "us", "x", "é", "—", "-", "--", "‐", ".", "...", "'"]
+    for _ in range(2000):
+        piece = rng.choice(["", "-", "—"]).join(rng.choice(parts) for _ in range(rng.randint(1, 4)))
+        if not piece or any(c.isspace() for c in piece):
+            continue
+        for link in (False, True):
+            fast: tuple[list[str], list[str], list[bool]] = ([], [], [])
+            slow: tuple[list[str], list[str], list[bool]] = ([], [], [])
+            got = topics._piece_words(piece, link, *fast)
+            assert (got, fast) == (topics._piece_tokens(piece, link, *slow), slow), piece
