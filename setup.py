@@ -19,6 +19,7 @@ COMPILED = [
     "digests/clean.py",
     "digests/digest.py",
     "digests/keypoints.py",
+    "digests/scan.py",
     "digests/sentences.py",
     "digests/topics.py",
     "digests/quotes/__init__.py",

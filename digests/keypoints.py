@@ -24,7 +24,7 @@ from typing import Final
 
 from digests.cjk import cjk_characters, word_count
 from digests.model import Span
-from digests.quotes.marks import positions
+from digests.scan import matches_at, positions
 
 # Markers in the first group go with or without a comma; the second group only with one,
 # because without it they carry meaning ("So far", "Instead of", "Now that", "In addition to").
@@ -117,18 +117,7 @@ def tighten(sentence: str) -> str:
 
 def quote_marked_spans(text: str) -> list[Span]:
     """Spans of text inside quotation marks (a paragraph break closes an unclosed quotation)."""
-    # Every match opens with one of the marks: matching at each of them (found by str.find, in
-    # C) gives finditer's matches without the regex trying every position.
-    out: list[Span] = []
-    after = 0
-    for at in positions(text, 0, len(text), _QUOTE_OPENERS):
-        if at < after:
-            continue  # inside the last match, as finditer would skip it
-        m = _QUOTED.match(text, at)
-        if m is not None:
-            out.append(m.span())
-            after = m.end()
-    return out
+    return [m.span() for m in matches_at(_QUOTED, text, _QUOTE_OPENERS)]
 
 
 def quoted_share(text: str, span: Span, quote_spans: Sequence[Span]) -> float:

@@ -12,7 +12,7 @@ import re
 from typing import Final
 
 from digests.model import Span
-from digests.quotes.marks import positions
+from digests.scan import matches_at
 
 # Titles before a name: a period after them never ends a sentence.
 _TITLES: Final = frozenset(
@@ -69,17 +69,9 @@ def split_sentences(text: str) -> list[Span]:
     spans: list[Span] = []
     start = 0
     n = len(text)
-    # Every match opens with one of the candidate characters: matching at each of them (found by
-    # str.find, in C) gives finditer's matches without the regex testing every character.
-    after = 0
-    for at in positions(text, 0, n, _CANDIDATE_CHARS):
-        if at < after:
-            continue  # inside the last match (a run of marks), as finditer would skip it
-        m = _CANDIDATE.match(text, at)
-        if m is None:
-            continue
+    # Every match opens with one of the candidate characters: only there is the regex tried.
+    for m in matches_at(_CANDIDATE, text, _CANDIDATE_CHARS):
         end = m.end()
-        after = end
         if end <= start:
             continue
         gap, nxt = m.groups()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from digests.model import Span
+from digests.scan import positions
 
 # Marks that can only open or only close a double quotation; the straight mark is decided by context.
 _OPEN_DOUBLE: Final = "“„«"
@@ -84,24 +85,6 @@ def find_marked(text: str, paras: list[Span] | None = None) -> list[Marked]:
         if dangling is not None and _opens_block(text, start, dangling, pairs):
             pending = [((dangling + 1, end), (dangling, end), index)]
     return _outermost([m for m in found if m.spans])
-
-
-def positions(text: str, start: int, end: int, marks: str) -> list[int]:
-    """Where any of the marks stands in text[start:end], in order.
-
-    One str.find after another per mark: C scans that skip to the next mark (a character not
-    in the text's range of code points is ruled out at once), where a regex class tests every
-    character of the text.
-    """
-    out: list[int] = []
-    for mark in marks:
-        i = text.find(mark, start, end)
-        while i >= 0:
-            out.append(i)
-            i = text.find(mark, i + 1, end)
-    if len(marks) > 1:
-        out.sort()
-    return out
 
 
 def _role(text: str, i: int) -> str:
