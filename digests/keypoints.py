@@ -63,7 +63,7 @@ _NUMBER: Final = re.compile(r"[0-9](?<!\w[0-9])")
 # Possessive quantifiers: nothing after a word can fail, so re need not keep backtracking points
 # (the same words, ~15% faster on prose).
 _WORD: Final = re.compile(r"[a-z0-9]++(?:['’][a-z]++)?+")
-# Every ASCII character no `_WORD` word holds, to a space (for `_ascii_words`).
+# Every ASCII character no `_WORD` word holds, to a space (for `_split_words`).
 _NOT_WORD_ASCII: Final = str.maketrans(
     {c: " " for c in map(chr, range(128)) if not (c.isdigit() or "a" <= c <= "z" or c == "'")}
 )
@@ -72,7 +72,7 @@ _NOT_WORD_ASCII: Final = str.maketrans(
 # themselves, but only ASCII is ever translated.
 _NOT_WORD_BYTES: Final = bytes(ord(" ") if c in _NOT_WORD_ASCII else c for c in range(256))
 # For text beyond ASCII, encoded with a "?" for each other character: those and "?" itself
-# become apostrophes, which send their pieces to the regex (see `_ascii_words`).
+# become apostrophes, which send their pieces to the regex (see `_split_words`).
 _UNSURE_BYTES: Final = bytes(
     ord("'") if c == ord("?") else ord(" ") if c in _NOT_WORD_ASCII else c for c in range(256)
 )
@@ -136,10 +136,8 @@ def sentence_features(
     same_length = len(lower) == len(text)
     # Every character but the words' is a space here (offsets into the text stay).
     spaced = _spaced(lower) if same_length else ""
-    if spaced:
-        tokens = [_ascii_words(spaced, a, b, lower) for a, b in head_spans]
-    elif same_length:
-        tokens = [_WORD.findall(lower, a, b) for a, b in head_spans]
+    if same_length:
+        tokens = [_split_words(spaced, lower, a, b) for a, b in head_spans]
     else:  # a few characters ("İ") lower to two: offsets would drift
         tokens = [_WORD.findall(text[a:b].lower()) for a, b in head_spans]
     # Centrality: how often the article repeats a sentence's content words (one pass over
@@ -151,13 +149,11 @@ def sentence_features(
         # The head sentences' words are already split out: only the rest is scanned again.
         for toks in tokens:
             _count(tf, toks)
-        end = head_spans[-1][1]
-        _count(
-            tf,
-            _ascii_words(spaced, end, len(spaced), lower) if spaced else _WORD.findall(lower, end),
-        )
+        _count(tf, _split_words(spaced, lower, head_spans[-1][1], len(lower)))
     else:
-        _count(tf, _ascii_words(spaced, 0, len(spaced), lower) if spaced else _WORD.findall(lower))
+        _count(
+            tf, _split_words(spaced, lower, 0, len(lower)) if same_length else _WORD.findall(lower)
+        )
     n = len(sentences)
     first = content[0] if content else set()
     # dict.get in C; a word the whole-text split misses (offset drift) counts 0, as in a Counter.
@@ -222,7 +218,7 @@ def _count(tf: dict[str, int], words: list[str]) -> None:
 
 def _spaced(lower: str) -> str:
     """Lowercased text, one character for each of its own, with only `_WORD`'s letters, digits
-    and apostrophes left between spaces (for `_ascii_words`).
+    and apostrophes left between spaces (for `_split_words`).
 
     Beyond ASCII, every character that is not ASCII (and "?") reads as an apostrophe: the
     pieces holding one (“’90s”, "it’s", "naïve", "word—word") are left to the regex, on the
@@ -233,19 +229,16 @@ def _spaced(lower: str) -> str:
     return lower.encode("ascii", "replace").translate(_UNSURE_BYTES).decode("ascii")
 
 
-def _ascii_words(spaced: str, start: int, end: int, source: str = "") -> list[str]:
-    """`_WORD.findall(source, start, end)`, given `spaced` = `_spaced(source)`.
+def _split_words(spaced: str, lower: str, start: int, end: int) -> list[str]:
+    """`_WORD.findall(lower, start, end)`, given `spaced` = `_spaced(lower)`.
 
-    `source` (the lowercased text) may be left out for ASCII text, where `spaced` gives the
-    same words. Only letters, digits and apostrophes are left between spaces: a piece without
-    an apostrophe is one word, and splitting at spaces in C is faster than the regex.
+    Only letters, digits and apostrophes are left between spaces: a piece without an
+    apostrophe is one word, and splitting at spaces in C is faster than the regex.
     """
     part = spaced[start:end]
     at = part.find("'")
     if at < 0:
         return part.split()
-    if not source:
-        source = spaced
     # Only the few pieces holding an apostrophe ("don't", "'90s", "rock'n'roll") need the regex:
     # the stretches between them are split in C, rather than every piece tested in a loop.
     # Spaces are the only whitespace left, so a piece runs between two spaces.
@@ -259,7 +252,7 @@ def _ascii_words(spaced: str, start: int, end: int, source: str = "") -> list[st
         if stop < 0:
             stop = len(part)
         out.extend(part[done:begin].split())
-        out.extend(_WORD.findall(source, start + begin, start + stop))
+        out.extend(_WORD.findall(lower, start + begin, start + stop))
         done = stop
         at = part.find("'", stop)
     out.extend(part[done:].split())
@@ -430,8 +423,8 @@ def _size(text: str, span: Span) -> int:
 
 def _content(text: str) -> set[str]:
     lower = text.lower()
-    # _WORD.findall(lower), split in C (see _ascii_words).
-    return {w for w in _ascii_words(_spaced(lower), 0, len(lower), lower) if w not in _STOP}
+    # _WORD.findall(lower), split in C (see _split_words).
+    return {w for w in _split_words(_spaced(lower), lower, 0, len(lower)) if w not in _STOP}
 
 
 def _repeats(words: set[str], other: set[str]) -> bool:

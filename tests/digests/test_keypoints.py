@@ -14,9 +14,9 @@ from digests.keypoints import (
     _PAREN_ASIDE,
     _SOURCE_TAG,
     _WORD,
-    _ascii_words,
     _numbers,
     _spaced,
+    _split_words,
     key_points,
     quote_marked_spans,
     sentence_features,
@@ -238,7 +238,7 @@ def test_centrality_counts_words_between_the_given_sentences() -> None:
     assert rows[1][11] == pytest.approx(1 / 3)
 
 
-def test_ascii_words_are_the_word_regex_words() -> None:
+def test_split_words_are_the_word_regex_words() -> None:
     """The split of ASCII text (apostrophes, digits, marks, any spacing) gives `_WORD`'s words."""
     rng = random.Random(7)
     pieces = ["don't", "'90s", "rock'n'roll", "it''s", "o'9", "x'", "'", "a1b", "U.S.", "--", "_"]
@@ -251,8 +251,8 @@ def test_ascii_words_are_the_word_regex_words() -> None:
         assert spaced == lower.translate(_NOT_WORD_ASCII)  # the byte table is the same map
         a = rng.randrange(len(lower) + 1)
         b = rng.randrange(a, len(lower) + 1)
-        assert _ascii_words(spaced, a, b) == _WORD.findall(lower, a, b)
-        assert _ascii_words(spaced, 0, len(spaced)) == _WORD.findall(lower)
+        assert _split_words(spaced, lower, a, b) == _WORD.findall(lower, a, b)
+        assert _split_words(spaced, lower, 0, len(spaced)) == _WORD.findall(lower)
 
 
 def test_words_beyond_ascii_are_the_word_regex_words() -> None:
@@ -268,8 +268,8 @@ def test_words_beyond_ascii_are_the_word_regex_words() -> None:
         assert len(spaced) == len(lower)
         a = rng.randrange(len(lower) + 1)
         b = rng.randrange(a, len(lower) + 1)
-        assert _ascii_words(spaced, a, b, lower) == _WORD.findall(lower, a, b)
-        assert _ascii_words(spaced, 0, len(spaced), lower) == _WORD.findall(lower)
+        assert _split_words(spaced, lower, a, b) == _WORD.findall(lower, a, b)
+        assert _split_words(spaced, lower, 0, len(spaced)) == _WORD.findall(lower)
 
 
 def test_features_of_ascii_text_are_those_of_the_regex_path() -> None:
