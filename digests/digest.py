@@ -40,9 +40,9 @@ def digest_text(
     sentences = split_sentences(cleaned)
     if not sentences:
         raise DigestError("empty article: no sentences after cleaning")
-    # find_quotes checked its quotes against the cleaned text, which has the input's length: a
-    # quote whose spans read the same in both is verbatim in the input too; only one that
-    # overlaps what cleaning masked needs the check against the input itself.
+    # find_quotes builds each quote from the cleaned text under its spans, and cleaning keeps
+    # the input's length: a quote whose spans read the same in both is verbatim in the input
+    # too; only one that overlaps what cleaning masked needs the check against the input itself.
     found = [
         q
         for q in find_quotes(cleaned)

@@ -178,7 +178,7 @@ def find_quotes(text: str) -> list[Quote]:
             continue
         # `verbatim` holds by construction: `words` is the text under the spans, collapsed
         # exactly as `verbatim` collapses both sides, so only its test of the spans is left.
-        if m.spans and all(0 <= s < e <= size_of_text for s, e in m.spans):
+        if _spans_fit(m.spans, size_of_text):
             out.append(Quote(words, speaker, partial, m.spans))
     return out
 
@@ -353,13 +353,19 @@ def _is_title(words: str, embedded: bool) -> bool:
 
 def verbatim(quote: Quote, text: str) -> bool:
     """True when a quote's text is exactly the text under its spans (whitespace collapsed)."""
-    # The one verbatim check: find_quotes applies it, and the pipeline (digest.is_verbatim) again
-    # against the original input, since cleaning only masks and offsets must still match.
-    if not quote.spans or any(not (0 <= s < e <= len(text)) for s, e in quote.spans):
+    # The one verbatim check. find_quotes builds each quote from the text under its spans, so it
+    # tests the spans alone (`_spans_fit`); the pipeline (digest.is_verbatim) applies the whole
+    # check against the original input wherever cleaning masked text under a quote.
+    if not _spans_fit(quote.spans, len(text)):
         return False
     source = " ".join(" ".join(text[s:e] for s, e in quote.spans).split())
     said = " ".join(quote.text.split())
     return said == source or said == source.rstrip(",")
+
+
+def _spans_fit(spans: Sequence[Span], size: int) -> bool:
+    """True when there are spans and each is a non-empty range within a text of `size`."""
+    return bool(spans) and all(0 <= s < e <= size for s, e in spans)
 
 
 def main_quotes(quotes: Sequence[Quote], n: int | None) -> list[Quote]:
